@@ -1,0 +1,87 @@
+// The USB HID transport interface the driver talks to: one device, its descriptors and its
+// reports. Backends: libusb-1.0 (port=auto), hidapi/hidraw (port=hidraw|/dev/hidrawN), sim.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+
+namespace walnut::usbhid {
+
+// What identifies a device, as NUT's matcher sees it (drivers/usb-common.h USBDevice_t).
+struct DeviceInfo {
+  std::uint16_t vendor_id = 0;
+  std::uint16_t product_id = 0;
+  std::uint16_t bcd_device = 0;
+  std::string vendor;   // iManufacturer string ("" if none)
+  std::string product;  // iProduct string
+  std::string serial;   // iSerialNumber string
+  std::string bus;      // "001" as NUT prints it
+  std::string device;   // device number on the bus, "002"
+  std::string bus_port; // port path, e.g. "1" or "1.4"
+  std::string path;     // backend-specific (/dev/bus/usb/001/002, /dev/hidraw0, sim file)
+};
+
+// NUT's matching options (ups.conf vendorid, productid, vendor, product, serial, bus,
+// device, busport): each is an extended regular expression matched case-insensitively
+// against the whole field; an absent one matches anything.
+struct MatchCriteria {
+  std::optional<std::string> vendor_id;
+  std::optional<std::string> product_id;
+  std::optional<std::string> vendor;
+  std::optional<std::string> product;
+  std::optional<std::string> serial;
+  std::optional<std::string> bus;
+  std::optional<std::string> device;
+  std::optional<std::string> bus_port;
+};
+
+// How an I/O call ended; the driver maps these to staleness and reconnects.
+enum class IoStatus {
+  kOk,
+  kTimeout,     // nothing arrived in time (interrupt IN): not an error, no false status
+  kStall,       // the device stalled the pipe (unsupported report): retry policy applies
+  kDeviceGone,  // unplugged or reset: go stale, reconnect
+  kIoError,     // anything else
+};
+
+struct IoResult {
+  IoStatus status = IoStatus::kIoError;
+  std::size_t size = 0;  // bytes transferred when status == kOk
+};
+
+class Transport {
+ public:
+  virtual ~Transport() = default;
+
+  // Opens the first device that matches, detaching any kernel driver and claiming the HID
+  // interface. Returns an error saying why no device could be used.
+  virtual Status open(const MatchCriteria& criteria) = 0;
+  virtual void close() = 0;
+  virtual bool is_open() const = 0;
+
+  // REQUIRES: is_open()
+  virtual const DeviceInfo& info() const = 0;
+  virtual Result<std::vector<std::uint8_t>> report_descriptor() = 0;
+  // USB string descriptor `index` as text ("" for index 0).
+  virtual Result<std::string> string_descriptor(int index) = 0;
+
+  // GET_REPORT (Feature). buffer[0] receives the report ID (for ID 0, the data starts at
+  // buffer[0] as on the wire); returns the number of bytes read.
+  virtual IoResult get_feature_report(std::uint8_t report_id, std::span<std::uint8_t> buffer) = 0;
+  // SET_REPORT (Feature). data[0] is the report ID when report_id != 0.
+  virtual IoResult set_feature_report(std::uint8_t report_id,
+                                      std::span<const std::uint8_t> data) = 0;
+  // Interrupt IN, waiting at most `timeout`. buffer[0] is the report ID when IDs are used.
+  virtual IoResult read_interrupt(std::span<std::uint8_t> buffer,
+                                  std::chrono::milliseconds timeout) = 0;
+};
+
+}  // namespace walnut::usbhid
