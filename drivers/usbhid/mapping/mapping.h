@@ -1,0 +1,99 @@
+// A subdriver's HID -> NUT mapping as data (NUT's hid_info_t table, its lookups and claims),
+// and the loader that reads it from a vendor YAML file (drivers/usbhid/mappings/*.yaml).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+
+namespace walnut::mapping {
+
+// NUT's hid_info_t.hidflags (drivers/usbhid-ups.h), same bit values.
+enum HidFlag : unsigned {
+  kHidStatic = 2,           // read once at init (2.8.0: never in full walks)
+  kHidSemiStatic = 4,       // re-read only after a setvar/instcmd
+  kHidAbsent = 8,           // driver-side variable: the path only has to exist
+  kHidQuickPoll = 16,       // read in quick walks too
+  kHidStale = 32,
+  kHidCommand = 64,         // HU_TYPE_CMD
+  kHidEnum = 128,           // publish the lookup's texts as ENUM (RW vars only)
+  kHidParamRequired = 256,  // not in 2.8.0; accepted for forward compatibility
+};
+
+// One value lookup (NUT's info_lkp_t): either a table, read in order, first match wins in both
+// directions; or a named converter (NUT's fun/nuf pairs: date, apc_date, kelvin_celsius...).
+struct LookupEntry {
+  long hid_value = 0;
+  std::string nut_value;
+};
+struct Lookup {
+  std::string name;
+  std::vector<LookupEntry> entries;  // empty when `converter` is set
+  std::string converter;             // a name from converter.h, or ""
+};
+
+// What a table row feeds: a NUT variable, a status bit (NUT's "BOOL"), an ups.alarm text, or
+// an instant command (HU_TYPE_CMD).
+enum class EntryKind { kVariable, kStatus, kAlarm, kCommand };
+
+// One row of the table, in NUT's order (the order decides which of several rows for the same
+// variable wins at init, and which row an interrupt item is routed to).
+struct Entry {
+  EntryKind kind = EntryKind::kVariable;
+  std::string name;         // NUT variable or command name ("BOOL" rows: "BOOL")
+  std::string path;         // HID path string, NUT's spelling
+  unsigned info_flags = 0;  // ST_FLAG_RW 1, ST_FLAG_STRING 2, ST_FLAG_NUMBER 4
+  int info_length = 0;      // STRING max length (SETAUX)
+  std::string format;       // printf format ("%.1f"), default value (absent), value (command)
+  unsigned hid_flags = 0;   // HidFlag bits
+  int lookup = -1;          // index into Mapping::lookups, or -1
+  int line = 0;             // source line in the YAML, for messages
+};
+
+// A USB id a subdriver claims (NUT's usb_device_id_t rows) and the quirk hook NUT runs on it.
+struct Claim {
+  std::uint16_t vendor_id = 0;
+  std::uint16_t product_id = 0;
+  std::string hook;  // "", "disable_interrupt_pipe", "apc_max_report", "cps_battery_scale", ...
+};
+
+struct Mapping {
+  std::string name;            // subdriver key ("apc")
+  std::string version;         // NUT's subdriver name string ("APC HID 0.98"): driver.version.data
+  std::string usage_table;     // the HID usage-name table for path strings ("apc")
+  std::vector<Claim> claims;   // in NUT's table order
+  // NUT's POSSIBLY_SUPPORTED: a known vendor id whose product id is not listed is accepted only
+  // with the `productid` option; the text names the vendor in NUT's message.
+  std::string possibly_supported;
+  // How ups.mfr / ups.model / ups.serial are made from the USB strings (identity.h).
+  std::string mfr_format = "vendor";   // "vendor" or "vendor_or:<text>"
+  std::string model_format = "product";  // "product", "apc_product" (FW: split)
+  std::string serial_format = "serial";
+  std::string fix_report_descriptor;  // named descriptor quirk ("apc", "cps") or ""
+  std::vector<Lookup> lookups;
+  std::vector<Entry> entries;
+
+  // REQUIRES: index valid. nullptr when the entry has no lookup.
+  const Lookup* lookup_of(const Entry& entry) const {
+    return entry.lookup < 0 ? nullptr : &lookups[static_cast<std::size_t>(entry.lookup)];
+  }
+};
+
+// Reads a mapping from YAML text. `file_name` only labels errors: "apc.yaml:12: unknown flag
+// "semistatic"". Lookups referenced by entries must be defined in the file or be one of NUT's
+// shared lookups (online, beeper, test_read, ...) or converters (see docs/mappings.md).
+Result<Mapping> load_mapping(std::string_view text, std::string_view file_name);
+
+// The mappings compiled into the binary (the YAML files of drivers/usbhid/mappings/), by
+// subdriver key ("apc", "cps", "mge", "tripplite", "explore"); an error for unknown keys.
+Result<Mapping> builtin_mapping(std::string_view name);
+// Keys of the compiled-in mappings, in NUT's subdriver claim order.
+const std::vector<std::string>& builtin_mapping_names();
+// The YAML text of a compiled-in mapping ("" for unknown keys), e.g. for `-x mapping=` docs.
+std::string_view builtin_mapping_text(std::string_view name);
+
+}  // namespace walnut::mapping
