@@ -1,0 +1,66 @@
+// Tests for the pure parts of drivers/usbhid/transport/libusb_transport.cpp: where the report
+// descriptor length comes from, and how libusb errors read to the driver.
+
+#include "drivers/usbhid/transport/libusb_transport.h"
+
+#include <libusb.h>
+
+#include <gtest/gtest.h>
+
+namespace walnut::usbhid::libusb_detail {
+namespace {
+
+using Bytes = std::vector<std::uint8_t>;
+
+TEST(LibusbTransport, HidDescriptorGivesReportLengthLittleEndian) {
+  const Bytes hid = {0x09, 0x21, 0x10, 0x01, 0x21, 0x01, 0x22, 0x19, 0x04};
+  EXPECT_EQ(report_length_from_hid_descriptor(hid), 1049);
+}
+
+TEST(LibusbTransport, ShortOrForeignHidDescriptorGivesNoLength) {
+  EXPECT_FALSE(report_length_from_hid_descriptor(Bytes{0x09, 0x21, 0x10, 0x01, 0x21, 0x01, 0x22, 0x19}));
+  EXPECT_FALSE(report_length_from_hid_descriptor(Bytes{0x09, 0x04, 0, 0, 1, 3, 0, 0, 0}));
+}
+
+TEST(LibusbTransport, InterfaceExtraIsSearchedForTheHidDescriptor) {
+  // A vendor descriptor first, then the HID descriptor.
+  const Bytes extra = {0x04, 0x24, 0x01, 0x02, 0x09, 0x21, 0x10, 0x01, 0x21, 0x01, 0x22, 0x2e, 0x00};
+  EXPECT_EQ(report_length_from_interface_extra(extra), 46);
+}
+
+TEST(LibusbTransport, TruncatedOrLoopingExtraGivesNoLength) {
+  EXPECT_FALSE(report_length_from_interface_extra(Bytes{0x09, 0x21, 0x10, 0x01, 0x21}));
+  EXPECT_FALSE(report_length_from_interface_extra(Bytes{0x00, 0x21, 0x00, 0x00}));
+  EXPECT_FALSE(report_length_from_interface_extra(Bytes{}));
+}
+
+TEST(LibusbTransport, InterfaceExtraLengthIsPreferredOverGetDescriptor) {
+  EXPECT_EQ(choose_report_length(100, 200, 0x051d, 0x0106), 200);
+  EXPECT_EQ(choose_report_length(100, std::nullopt, 0x051d, 0x0106), 100);
+  EXPECT_EQ(choose_report_length(std::nullopt, std::nullopt, 0x051d, 0x0106), std::nullopt);
+}
+
+TEST(LibusbTransport, EatonRevision202UsesGetDescriptorLengthAndIndexOne) {
+  EXPECT_EQ(choose_report_length(926, 100, 0x0463, 0x0202), 926);
+  EXPECT_EQ(hid_descriptor_index(0x0463, 0x0202), 1);
+  EXPECT_EQ(hid_descriptor_index(0x0463, 0x0100), 0);
+  EXPECT_EQ(choose_report_length(926, 100, 0x0463, 0x0100), 100);
+}
+
+TEST(LibusbTransport, LibusbErrorsMapToDriverStatuses) {
+  EXPECT_EQ(io_status_of(LIBUSB_ERROR_TIMEOUT), IoStatus::kTimeout);
+  EXPECT_EQ(io_status_of(LIBUSB_ERROR_PIPE), IoStatus::kStall);
+  EXPECT_EQ(io_status_of(LIBUSB_ERROR_NO_DEVICE), IoStatus::kDeviceGone);
+  EXPECT_EQ(io_status_of(LIBUSB_ERROR_BUSY), IoStatus::kDeviceGone);
+  EXPECT_EQ(io_status_of(LIBUSB_ERROR_IO), IoStatus::kIoError);
+  EXPECT_EQ(io_status_of(LIBUSB_ERROR_OVERFLOW), IoStatus::kIoError);
+}
+
+TEST(LibusbTransport, VersionStringIsNutsDriverVersionUsbFormat) {
+  const std::string version = LibusbTransport::version_string();
+  EXPECT_EQ(version.rfind("libusb-1.0.", 0), 0u) << version;
+  EXPECT_NE(version.find(" (API: 0x"), std::string::npos) << version;
+}
+
+}  // namespace
+}  // namespace walnut::usbhid::libusb_detail
