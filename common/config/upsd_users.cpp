@@ -1,0 +1,174 @@
+// upsd.users reader (NUT's server/user.c forms), plus walnut's password_file.
+#include "common/config/upsd_users.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "common/config/conf_file.h"
+#include "common/ups_state.h"
+
+namespace walnut::config {
+namespace {
+
+using Words = std::vector<std::string>;
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+void add_action(UpsdUser& user, std::string_view action) {
+  std::string lowered = lower(action);
+  if (!user.has_action(lowered)) user.actions.push_back(std::move(lowered));
+}
+
+// "upsmon primary": LOGIN, MASTER (the PRIMARY/MASTER commands' right) and FSD;
+// "upsmon secondary": LOGIN only. master/slave are the old names.
+Status set_upsmon_role(UpsdUser& user, const std::string& role) {
+  if (equals_ignoring_case(role, "primary") || equals_ignoring_case(role, "master")) {
+    for (const char* action : {"login", "master", "fsd"}) add_action(user, action);
+    return Ok{};
+  }
+  if (equals_ignoring_case(role, "secondary") || equals_ignoring_case(role, "slave")) {
+    add_action(user, "login");
+    return Ok{};
+  }
+  return Error{fmt::format("unknown upsmon type \"{}\" (primary or secondary)", role)};
+}
+
+}  // namespace
+
+Status apply_user_setting(UpsdUser& user, std::string_view key, const std::string& value) {
+  if (equals_ignoring_case(key, "password")) {
+    if (user.password_file) return Error{"both password and password_file given"};
+    if (!user.password) user.password = value;
+    return Ok{};
+  }
+  if (equals_ignoring_case(key, "password_file")) {
+    if (user.password) return Error{"both password and password_file given"};
+    if (!user.password_file) user.password_file = value;
+    return Ok{};
+  }
+  if (equals_ignoring_case(key, "actions")) {
+    add_action(user, value);
+    return Ok{};
+  }
+  if (equals_ignoring_case(key, "instcmds")) {
+    user.instcmds.push_back(value);
+    return Ok{};
+  }
+  if (equals_ignoring_case(key, "upsmon")) return set_upsmon_role(user, value);
+  return Error{fmt::format("unknown setting \"{}\"", key)};
+}
+
+namespace {
+
+// Splits "key = v1 v2", "key=v1 v2" (the tokenizer makes = its own word) and "upsmon role"
+// into the key and its values; nullopt when the line has none of these shapes.
+std::optional<std::pair<std::string, Words>> key_and_values(const Words& words) {
+  if (words.size() >= 3 && words[1] == "=") {
+    return std::make_pair(words[0], Words(words.begin() + 2, words.end()));
+  }
+  if (words.size() >= 2 && equals_ignoring_case(words[0], "upsmon")) {
+    return std::make_pair(words[0], Words(words.begin() + 1, words.end()));
+  }
+  return std::nullopt;
+}
+
+struct Parser {
+  std::string_view filename;
+  UpsdUsers result;
+
+  Status header(const ConfLine& line) {
+    const std::string& word = line.words[0];
+    if (word.size() < 3 || word.back() != ']' || line.words.size() != 1) {
+      return Error{fmt::format("malformed user header \"{}\" (expected [username])", word)};
+    }
+    std::string name = word.substr(1, word.size() - 2);
+    if (const UpsdUser* earlier = result.find(name)) {
+      return Error{fmt::format("duplicate user [{}] (first at line {})", name, earlier->line)};
+    }
+    result.users.push_back(UpsdUser{name, std::nullopt, std::nullopt, {}, {}, line.line});
+    return Ok{};
+  }
+
+  Status setting(const ConfLine& line) {
+    const Words& words = line.words;
+    if (equals_ignoring_case(words[0], "user")) {
+      result.warnings.push_back(where(filename, line.line, "old-format \"user\" line ignored"));
+      return Ok{};
+    }
+    if (equals_ignoring_case(words[0], "allowfrom")) {
+      result.warnings.push_back(where(filename, line.line, "allowfrom is no longer used"));
+      return Ok{};
+    }
+    auto parts = key_and_values(words);
+    if (!parts) return Error{fmt::format("expected \"key = value\", got \"{}\"", words[0])};
+    if (result.users.empty()) return Error{fmt::format("\"{}\" outside a [user] section", words[0])};
+    for (const auto& value : parts->second) {
+      if (auto status = apply_user_setting(result.users.back(), parts->first, value); !status.ok()) {
+        return status;
+      }
+    }
+    return Ok{};
+  }
+};
+
+}  // namespace
+
+bool UpsdUser::has_action(std::string_view action) const {
+  return std::any_of(actions.begin(), actions.end(),
+                     [&](const std::string& a) { return equals_ignoring_case(a, action); });
+}
+
+bool UpsdUser::may_run_instcmd(std::string_view command) const {
+  return std::any_of(instcmds.begin(), instcmds.end(), [&](const std::string& c) {
+    return equals_ignoring_case(c, command) || equals_ignoring_case(c, "all");
+  });
+}
+
+const UpsdUser* UpsdUsers::find(std::string_view name) const {
+  for (const auto& user : users) {
+    if (user.name == name) return &user;
+  }
+  return nullptr;
+}
+
+Result<UpsdUsers> parse_upsd_users(std::string_view text, std::string_view filename) {
+  auto lines = read_conf_lines(text, filename);
+  if (!lines.ok()) return Error{lines.error()};
+  Parser parser{filename, {}};
+  for (const auto& line : *lines) {
+    const bool is_header = !line.words[0].empty() && line.words[0].front() == '[';
+    Status status = is_header ? parser.header(line) : parser.setting(line);
+    if (!status.ok()) return Error{where(filename, line.line, status.error())};
+  }
+  return std::move(parser.result);
+}
+
+std::string password_from_file_contents(std::string_view contents) {
+  if (contents.ends_with("\r\n")) {
+    contents.remove_suffix(2);
+  } else if (contents.ends_with('\n')) {
+    contents.remove_suffix(1);
+  }
+  return std::string(contents);
+}
+
+Status load_password_files(UpsdUsers& users, const FileReader& read) {
+  for (auto& user : users.users) {
+    if (!user.password_file) continue;
+    auto contents = read ? read(*user.password_file) : read_text_file(*user.password_file);
+    if (!contents.ok()) {
+      return Error{fmt::format("user [{}]: password_file: {}", user.name, contents.error())};
+    }
+    user.password = password_from_file_contents(*contents);
+  }
+  return Ok{};
+}
+
+}  // namespace walnut::config
