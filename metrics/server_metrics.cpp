@@ -19,24 +19,30 @@ MetricFamily single(std::string name, std::string help, MetricType type, double 
 }  // namespace
 
 std::vector<MetricFamily> server_metric_families(const ServerSnapshot& server) {
+  const auto count = [](std::uint64_t value) { return static_cast<double>(value); };
   std::vector<MetricFamily> families;
   families.push_back({"walnut_build_info", "walnut version, as a label; the value is always 1",
                       MetricType::kGauge, {{{{"version", server.version}}, 1}}});
   families.push_back(single("walnut_start_time_seconds", "Unix time the upsd process started",
                             MetricType::kGauge, server.start_time_seconds));
   families.push_back(single("walnut_connected_clients", "Client connections open now",
-                            MetricType::kGauge, static_cast<double>(server.connected_clients)));
-  families.push_back(single("walnut_logins_total", "Successful LOGIN commands since start",
-                            MetricType::kCounter, static_cast<double>(server.logins_total)));
+                            MetricType::kGauge, count(server.connected_clients)));
+  families.push_back(single("walnut_clients_accepted_total", "Client connections accepted",
+                            MetricType::kCounter, count(server.clients_accepted)));
+  families.push_back(single("walnut_clients_dropped_slow_total",
+                            "Client connections closed because their replies backed up",
+                            MetricType::kCounter, count(server.clients_dropped_slow)));
+  families.push_back(single("walnut_logins_total", "Successful LOGIN commands",
+                            MetricType::kCounter, count(server.logins)));
+  families.push_back(single("walnut_commands_total", "Requests answered",
+                            MetricType::kCounter, count(server.commands)));
+  families.push_back(single("walnut_driver_reconnects_total",
+                            "Times upsd re-connected to a UPS driver's socket",
+                            MetricType::kCounter, count(server.driver_reconnects)));
   families.push_back(labelled("walnut_ups_logins", "Clients logged in to the UPS now (NUMLOGINS)",
                               MetricType::kGauge, "ups", server.logins_by_ups));
-  families.push_back(labelled("walnut_commands_total", "Requests answered, by command word",
-                              MetricType::kCounter, "command", server.commands_by_name));
   families.push_back(labelled("walnut_errors_total", "ERR replies sent, by error code",
                               MetricType::kCounter, "code", server.errors_by_code));
-  families.push_back(labelled("walnut_driver_reconnects_total",
-                              "Times upsd re-connected to the UPS driver's socket",
-                              MetricType::kCounter, "ups", server.driver_reconnects_by_ups));
   return families;
 }
 

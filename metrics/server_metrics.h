@@ -15,16 +15,19 @@ struct ServerSnapshot {
   std::string version;                     // walnut_build_info{version}
   double start_time_seconds = 0;           // Unix time the process started
   std::uint64_t connected_clients = 0;     // network connections open now
-  std::uint64_t logins_total = 0;          // successful LOGIN commands since start
-  std::map<std::string, std::uint64_t> logins_by_ups;        // current NUMLOGINS per UPS
-  std::map<std::string, std::uint64_t> commands_by_name;     // "GET" → requests answered
-  std::map<std::string, std::uint64_t> errors_by_code;       // "ACCESS-DENIED" → ERR replies sent
-  std::map<std::string, std::uint64_t> driver_reconnects_by_ups;  // driver socket re-connections
+  std::uint64_t clients_accepted = 0;      // connections accepted since start
+  std::uint64_t clients_dropped_slow = 0;  // closed because their replies backed up
+  std::uint64_t logins = 0;                // successful LOGIN commands since start
+  std::uint64_t commands = 0;              // requests answered since start
+  std::uint64_t driver_reconnects = 0;     // driver socket re-connections since start
+  std::map<std::string, std::uint64_t> logins_by_ups;  // current NUMLOGINS per UPS
+  std::map<std::string, std::uint64_t> errors_by_code;  // "ACCESS-DENIED" → ERR replies sent
 };
 
-// walnut_build_info, walnut_start_time_seconds, walnut_connected_clients, walnut_logins_total,
-// walnut_ups_logins{ups}, walnut_commands_total{command}, walnut_errors_total{code},
-// walnut_driver_reconnects_total{ups}. Maps that are empty give no samples.
+// walnut_build_info{version}, walnut_start_time_seconds, walnut_connected_clients,
+// walnut_clients_accepted_total, walnut_clients_dropped_slow_total, walnut_logins_total,
+// walnut_commands_total, walnut_driver_reconnects_total, walnut_ups_logins{ups} and
+// walnut_errors_total{code}. Maps that are empty give no samples.
 std::vector<MetricFamily> server_metric_families(const ServerSnapshot& server);
 
 }  // namespace walnut::metrics

@@ -1,0 +1,118 @@
+// walnut-textfile: asks a NUT server (walnut's upsd or stock NUT's) for every UPS and writes
+// the ups_* metrics atomically for node_exporter's textfile collector. Run from a timer.
+#include <getopt.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "common/log.h"
+#include "metrics/atomic_file.h"
+#include "metrics/exposition.h"
+#include "metrics/nut_scrape.h"
+#include "metrics/ups_metrics.h"
+
+namespace {
+
+constexpr const char* kDefaultOutput = "/var/lib/prometheus/node-exporter/ups.prom";
+
+void usage(std::FILE* out) {
+  std::fprintf(out,
+               "usage: walnut-textfile [-s HOST[:PORT]] [-u UPS]... [-o FILE | -] [-t SECONDS] [-D]\n"
+               "  -s, --server HOST[:PORT]  NUT server to ask (default 127.0.0.1:3493; [v6addr]:port)\n"
+               "  -u, --ups NAME            only this UPS (repeatable; default: all from LIST UPS).\n"
+               "                            Named UPSes keep their ups_scrape_success 0 series\n"
+               "                            even when the server is down.\n"
+               "  -o, --output FILE         file to replace atomically, or - for stdout\n"
+               "                            (default %s)\n"
+               "  -t, --timeout SECONDS     deadline for connecting and for each request (default 5)\n"
+               "  -D                        more debug output (repeatable)\n"
+               "Exits 0 when the file was written (a failed scrape is written as\n"
+               "ups_scrape_success 0), 1 when it could not be written, 2 on bad arguments.\n",
+               kDefaultOutput);
+}
+
+struct Options {
+  walnut::metrics::ServerAddress server;
+  std::vector<std::string> upses;
+  std::string output = kDefaultOutput;
+  int timeout_seconds = 5;
+};
+
+// Returns 0 to go on, or the exit code.
+int parse_options(int argc, char** argv, Options& options) {
+  static const option kLong[] = {{"server", required_argument, nullptr, 's'},
+                                 {"ups", required_argument, nullptr, 'u'},
+                                 {"output", required_argument, nullptr, 'o'},
+                                 {"timeout", required_argument, nullptr, 't'},
+                                 {"help", no_argument, nullptr, 'h'},
+                                 {nullptr, 0, nullptr, 0}};
+  int debug = 0;
+  for (int c; (c = getopt_long(argc, argv, "s:u:o:t:Dh", kLong, nullptr)) != -1;) {
+    switch (c) {
+      case 's': {
+        auto server = walnut::metrics::parse_server_address(optarg);
+        if (!server) {
+          walnut::log::error("--server: {}", server.error());
+          return 2;
+        }
+        options.server = *server;
+        break;
+      }
+      case 'u':
+        options.upses.emplace_back(optarg);
+        break;
+      case 'o':
+        options.output = optarg;
+        break;
+      case 't':
+        options.timeout_seconds = std::atoi(optarg);
+        if (options.timeout_seconds < 1 || options.timeout_seconds > 300) {
+          walnut::log::error("--timeout: expected 1 to 300 seconds, got \"{}\"", optarg);
+          return 2;
+        }
+        break;
+      case 'D':
+        walnut::log::set_debug_level(++debug);
+        break;
+      case 'h':
+        usage(stdout);
+        return -1;
+      default:
+        usage(stderr);
+        return 2;
+    }
+  }
+  if (optind != argc) {
+    usage(stderr);
+    return 2;
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options options;
+  if (const int rc = parse_options(argc, argv, options); rc != 0) return rc < 0 ? 0 : rc;
+  std::sort(options.upses.begin(), options.upses.end());
+  options.upses.erase(std::unique(options.upses.begin(), options.upses.end()), options.upses.end());
+
+  const auto scrape = walnut::metrics::scrape_nut_server(
+      options.server, options.upses, std::chrono::seconds(options.timeout_seconds));
+  for (const auto& problem : scrape.problems) walnut::log::warning("{}", problem);
+  const std::string text = walnut::metrics::render(walnut::metrics::ups_metric_families(scrape.upses));
+  walnut::log::debug(1, "{} UPS, {} bytes of metrics", scrape.upses.size(), text.size());
+
+  if (options.output == "-") {
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    return std::fflush(stdout) == 0 ? 0 : 1;
+  }
+  if (auto written = walnut::metrics::write_file_atomically(options.output, text); !written) {
+    walnut::log::error("{}", written.error());
+    return 1;
+  }
+  return 0;
+}
