@@ -87,6 +87,7 @@ std::string format(const UpsdMessage& message);
 // Applies a driver message to a store as upsd does. Returns true when the store changed.
 // SETFLAGS replaces RW/STRING/NUMBER. DATAOK/DATASTALE set data_ok(). DUMPDONE, PONG,
 // TRACKING, PID and Goodbye are link-level: no effect on the store (the caller handles them).
+// Call it qualified (driver_protocol::apply): unqualified, ADL also finds std::apply.
 bool apply(const DriverMessage& message, UpsState& state);
 
 // What a driver answers to DUMPALL (drivers/dstate.c): DATASTALE if stale; for every variable
