@@ -1,0 +1,26 @@
+// Access decisions for privileged commands from upsd.users (NUT's user_checkaction and
+// user_checkinstcmd): a pure function of the table and the connection's credentials.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "server/users.h"
+
+namespace walnut::server {
+
+struct Credentials {
+  std::optional<std::string> username;
+  std::optional<std::string> password;
+};
+
+// True when the user exists, the password matches (compared in constant time) and the user
+// holds `action` ("LOGIN", "MASTER", "PRIMARY", "FSD", "SET"; case-insensitive).
+bool may_perform(const UserTable& users, const Credentials& credentials, std::string_view action);
+
+// True when the user exists, the password matches and its instcmds list `command` or "all".
+bool may_run_instcmd(const UserTable& users, const Credentials& credentials,
+                     std::string_view command);
+
+}  // namespace walnut::server

@@ -1,0 +1,25 @@
+// Process plumbing for upsd, as stock does it: pid file, signalling a running instance
+// (-c reload|stop), going to the background (-B) and dropping root (-u user).
+#pragma once
+
+#include <string>
+
+#include "common/result.h"
+
+namespace walnut::server {
+
+// Writes the current pid to `path` (0644).
+Status write_pid_file(const std::string& path);
+void remove_pid_file(const std::string& path);
+
+// Sends SIGHUP ("reload") or SIGTERM ("stop") to `pid`, or to the pid read from `pid_file`
+// when pid <= 0.
+Status signal_running_instance(const std::string& command, const std::string& pid_file, long pid);
+
+// Forks; the parent exits 0, the child continues detached (new session, stdio on /dev/null).
+Status become_background();
+
+// Switches to `user`'s uid, gid and groups. A no-op when already running as that user.
+Status drop_privileges(const std::string& user);
+
+}  // namespace walnut::server

@@ -1,0 +1,147 @@
+// Driver socket link.
+#include "server/driver_link.h"
+
+#include "common/log.h"
+
+namespace walnut::server {
+namespace {
+
+// Stock logs a failed connect at most every 300 s (SS_CONNFAIL_INT).
+constexpr auto kComplaintInterval = std::chrono::seconds(300);
+
+long whole_seconds(DriverLink::Clock::duration d) {
+  return static_cast<long>(std::chrono::duration_cast<std::chrono::seconds>(d).count());
+}
+
+}  // namespace
+
+DriverLink::DriverLink(asio::io_context& io, Ups& ups, std::string socket_path,
+                       TrackingTable& tracking, Stats& stats)
+    : socket_(io), ups_(ups), socket_path_(std::move(socket_path)), tracking_(tracking),
+      stats_(stats) {}
+
+void DriverLink::stop() {
+  stopped_ = true;
+  asio::error_code ignored;
+  socket_.close(ignored);
+  ups_.send_to_driver = nullptr;
+}
+
+void DriverLink::tick(int maxage) {
+  if (stopped_) return;
+  if (!connected_) {
+    if (!connecting_) connect();
+    return;
+  }
+  const bool is_dead = dead(maxage, Clock::now());
+  if (is_dead && !ups_.stale) {
+    log::warning("Data for UPS [{}] is stale - check driver", ups_.name);
+  } else if (!is_dead && ups_.stale) {
+    log::notice("UPS [{}] data is no longer stale", ups_.name);
+  }
+  ups_.stale = is_dead;
+}
+
+// Stock 2.8.0's sstate_dead(): DATASTALE after the dump, or silence beyond MAXAGE; a PING
+// goes out once a third of MAXAGE passed without hearing from the driver.
+bool DriverLink::dead(int maxage, Clock::time_point now) {
+  if (dump_.dump_done && !dump_.data_ok) return true;
+  const long elapsed = whole_seconds(now - last_heard_);
+  if (elapsed > maxage / 3 && whole_seconds(now - last_ping_) > maxage / 3) {
+    last_ping_ = now;
+    if (!send("PING\n")) return true;
+  }
+  return elapsed > maxage;
+}
+
+void DriverLink::connect() {
+  connecting_ = true;
+  auto self = shared_from_this();
+  socket_ = asio::local::stream_protocol::socket(socket_.get_executor());
+  socket_.async_connect(asio::local::stream_protocol::endpoint(socket_path_),
+                        [this, self](const asio::error_code& error) {
+                          connecting_ = false;
+                          if (stopped_) return;
+                          if (!error) return on_connected();
+                          const auto now = Clock::now();
+                          if (last_complaint_ == Clock::time_point{} ||
+                              now - last_complaint_ >= kComplaintInterval) {
+                            last_complaint_ = now;
+                            log::error("Can't connect to UPS [{}] ({}): {}", ups_.name,
+                                       socket_path_, error.message());
+                          }
+                        });
+}
+
+void DriverLink::on_connected() {
+  asio::error_code ignored;
+  socket_.non_blocking(true, ignored);
+  connected_ = true;
+  if (ever_connected_) ++stats_.driver_reconnects;
+  ever_connected_ = true;
+  last_complaint_ = {};
+  tokenizer_.reset();
+  dump_ = DriverDumpState{};
+  last_heard_ = Clock::now();
+  last_ping_ = last_heard_;
+  ups_.variables.clear();
+  ups_.driver_connected = true;
+  ups_.stale = false;
+  ups_.send_to_driver = [this](std::string_view line) { return send(line); };
+  if (!send("DUMPALL\n")) return;
+  // Clients see WAIT until the dump arrives, as with stock upsd.
+  ups_.variables.set_info("ups.status", "WAIT");
+  log::info("Connected to UPS [{}]: {}", ups_.name, socket_path_);
+  read();
+}
+
+void DriverLink::read() {
+  auto self = shared_from_this();
+  socket_.async_read_some(asio::buffer(buffer_),
+                          [this, self](const asio::error_code& error, std::size_t count) {
+                            if (stopped_ || !connected_) return;
+                            if (error) return disconnect(error.message());
+                            on_bytes(count);
+                            if (connected_) read();
+                          });
+}
+
+void DriverLink::on_bytes(std::size_t count) {
+  for (std::size_t i = 0; i < count; ++i) {
+    const auto event = tokenizer_.feed(buffer_[i]);
+    if (event == LineTokenizer::Event::kError) {
+      log::notice("Parse error on sock: {}", tokenizer_.error());
+      continue;
+    }
+    if (event != LineTokenizer::Event::kLine) continue;
+    const auto outcome = apply_driver_message(tokenizer_.words(), ups_.variables, dump_);
+    if (outcome.recognized) last_heard_ = Clock::now();
+    if (outcome.tracking) tracking_.set(outcome.tracking->id, outcome.tracking->status);
+  }
+}
+
+// Writes the whole line now or fails, as stock's sstate_sendline(); a failure drops the link.
+bool DriverLink::send(std::string_view line) {
+  if (!connected_) return false;
+  asio::error_code error;
+  const std::size_t written = asio::write(socket_, asio::buffer(line), error);
+  if (error || written != line.size()) {
+    disconnect(error ? error.message() : "short write");
+    return false;
+  }
+  return true;
+}
+
+// Stock frees the UPS's data on loss: clients get DRIVER-NOT-CONNECTED until it is back.
+void DriverLink::disconnect(std::string_view why) {
+  if (!connected_) return;
+  log::warning("Lost connection to UPS [{}] ({}): {}", ups_.name, socket_path_, why);
+  connected_ = false;
+  asio::error_code ignored;
+  socket_.close(ignored);
+  ups_.variables.clear();
+  ups_.driver_connected = false;
+  ups_.send_to_driver = nullptr;
+}
+
+}  // namespace walnut::server

@@ -1,0 +1,61 @@
+// One driver's Unix socket as upsd sees it (NUT's server/sstate.c): connect, DUMPALL, apply
+// every line the driver pushes, PING when it is quiet, decide staleness, reconnect when lost.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <asio.hpp>
+
+#include "common/tokenizer.h"
+#include "server/driver_message.h"
+#include "server/stats.h"
+#include "server/tracking.h"
+#include "server/ups_registry.h"
+
+namespace walnut::server {
+
+class DriverLink : public std::enable_shared_from_this<DriverLink> {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  // `ups` must outlive the link (the server stops the link before removing the UPS).
+  DriverLink(asio::io_context& io, Ups& ups, std::string socket_path, TrackingTable& tracking,
+             Stats& stats);
+
+  // Called about once a second: connects when not connected, pings a quiet driver, and
+  // updates the UPS's stale flag (maxage in seconds, stock's rule).
+  void tick(int maxage);
+  void stop();
+
+  const std::string& socket_path() const { return socket_path_; }
+
+ private:
+  void connect();
+  void on_connected();
+  void read();
+  void on_bytes(std::size_t count);
+  bool send(std::string_view line);
+  void disconnect(std::string_view why);
+  bool dead(int maxage, Clock::time_point now);
+
+  asio::local::stream_protocol::socket socket_;
+  Ups& ups_;
+  std::string socket_path_;
+  TrackingTable& tracking_;
+  Stats& stats_;
+  LineTokenizer tokenizer_;
+  DriverDumpState dump_;
+  bool connecting_ = false;
+  bool connected_ = false;
+  bool stopped_ = false;
+  bool ever_connected_ = false;
+  Clock::time_point last_heard_{};
+  Clock::time_point last_ping_{};
+  Clock::time_point last_complaint_{};
+  std::array<char, 4096> buffer_{};
+};
+
+}  // namespace walnut::server

@@ -1,0 +1,149 @@
+// upsd: walnut's drop-in for NUT's network server. Arguments and wiring only.
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <optional>
+#include <string>
+
+#include <asio.hpp>
+#include <fmt/format.h>
+
+#include "common/log.h"
+#include "server/config_loader.h"
+#include "server/daemon.h"
+#include "server/net_commands.h"
+#include "server/server.h"
+
+namespace {
+
+using namespace walnut;
+using namespace walnut::server;
+
+struct Options {
+  bool foreground = false;
+  bool pid_file_in_foreground = false;  // -FF
+  bool background = false;              // -B
+  int debug = 0;
+  std::optional<std::string> user;
+  std::optional<std::string> command;  // -c reload|stop
+  long pid = 0;                        // -P
+  AddressFamilies families = AddressFamilies::kAny;
+  std::optional<std::string> yaml_file;  // -f
+};
+
+void print_help() {
+  std::printf(
+      "walnut upsd %s: the NUT network server (drop-in for NUT's upsd)\n\n"
+      "usage: upsd [OPTIONS]\n\n"
+      "  -c <command>  send <command> to the running upsd: reload, stop\n"
+      "  -P <pid>      the pid to signal with -c (default: from the pid file)\n"
+      "  -D            raise the debugging level (repeatable; stays in the foreground)\n"
+      "  -F            stay in the foreground (-FF: and write the pid file)\n"
+      "  -B            go to the background (the default unless -F or -D)\n"
+      "  -u <user>     switch to <user> after binding the sockets (default as root: nut)\n"
+      "  -f <file>     read the settings from one walnut YAML file instead of NUT_CONFPATH\n"
+      "  -4 / -6       IPv4 only / IPv6 only\n"
+      "  -V            print the version and exit\n"
+      "  -h            this help\n\n"
+      "Environment: NUT_CONFPATH, NUT_STATEPATH, NUT_ALTPIDPATH, NUT_DATAPATH.\n"
+      "NUT data server was built with SSL support (STARTTLS answers FEATURE-NOT-CONFIGURED "
+      "until TLS is configured)\n",
+      std::string(kServerVersion).c_str());
+}
+
+std::optional<Options> parse_options(int argc, char** argv) {
+  Options options;
+  int foreground_count = 0;
+  int opt;
+  while ((opt = ::getopt(argc, argv, "+46BDFhVc:P:u:f:qr:")) != -1) {
+    switch (opt) {
+      case '4': options.families = AddressFamilies::kIpv4Only; break;
+      case '6': options.families = AddressFamilies::kIpv6Only; break;
+      case 'B': options.background = true; break;
+      case 'D': ++options.debug; break;
+      case 'F': ++foreground_count; break;
+      case 'c': options.command = optarg; break;
+      case 'P': options.pid = std::atol(optarg); break;
+      case 'u': options.user = optarg; break;
+      case 'f': options.yaml_file = optarg; break;
+      case 'q': break;
+      case 'r':
+        std::fprintf(stderr, "upsd: -r (chroot) is not supported by walnut\n");
+        return std::nullopt;
+      case 'V':
+        std::printf("Network UPS Tools upsd %s\n", std::string(kServerVersion).c_str());
+        std::exit(0);
+      case 'h':
+        print_help();
+        std::exit(0);
+      default:
+        print_help();
+        return std::nullopt;
+    }
+  }
+  options.foreground = foreground_count > 0 || options.debug > 0;
+  options.pid_file_in_foreground = foreground_count > 1;
+  if (options.background) options.foreground = false;
+  return options;
+}
+
+Result<LoadedConfig> load(const Options& options, const NutPaths& paths) {
+  if (options.yaml_file) return load_yaml_config(*options.yaml_file, paths);
+  return load_nut_config(paths);
+}
+
+int run(const Options& options) {
+  const NutPaths paths = paths_from_environment();
+  const std::string pid_file = paths.altpidpath + "/upsd.pid";
+  if (options.command) {
+    Status status = signal_running_instance(*options.command, pid_file, options.pid);
+    if (!status) {
+      log::error("{}", status.error());
+      return 1;
+    }
+    return 0;
+  }
+  auto config = load(options, paths);
+  if (!config) {
+    log::error("Fatal error: {}", config.error());
+    return 1;
+  }
+  asio::io_context io(1);
+  Server server(io, std::move(*config), [&options, &paths] { return load(options, paths); });
+  if (Status status = server.bind(options.families); !status) {
+    log::error("Fatal error: {}", status.error());
+    return 1;
+  }
+  std::string run_as = options.user.value_or(::geteuid() == 0 ? "nut" : "");
+  if (!run_as.empty()) {
+    if (Status status = drop_privileges(run_as); !status) {
+      log::error("Fatal error: {}", status.error());
+      return 1;
+    }
+  }
+  if (!options.foreground) {
+    if (Status status = become_background(); !status) {
+      log::error("Fatal error: {}", status.error());
+      return 1;
+    }
+    log::use_syslog("upsd");
+  }
+  const bool with_pid_file = !options.foreground || options.pid_file_in_foreground;
+  if (with_pid_file) {
+    if (Status status = write_pid_file(pid_file); !status) log::warning("{}", status.error());
+  }
+  server.start();
+  io.run();
+  if (with_pid_file) remove_pid_file(pid_file);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto options = parse_options(argc, argv);
+  if (!options) return 1;
+  log::set_debug_level(options->debug);
+  return run(*options);
+}

@@ -1,0 +1,163 @@
+#include "server/metrics_endpoint.h"
+
+#include <array>
+
+#include <fmt/format.h>
+
+#include "common/log.h"
+#include "metrics/http_request.h"
+
+namespace walnut::server {
+
+// One scrape: read the request head, write the response, close. Owned by the endpoint's set
+// while open; handlers hold a shared_ptr so the object outlives its pending operations.
+class MetricsEndpoint::Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(MetricsEndpoint& endpoint, asio::ip::tcp::socket socket)
+      : endpoint_(endpoint),
+        socket_(std::move(socket)),
+        deadline_(socket_.get_executor()),
+        parser_(endpoint.limits_.max_request_head) {}
+
+  void start() {
+    deadline_.expires_after(endpoint_.limits_.request_timeout);
+    deadline_.async_wait([self = shared_from_this()](const asio::error_code& error) {
+      if (!error) self->close();
+    });
+    read();
+  }
+
+  void close() {
+    if (closed_) return;
+    closed_ = true;
+    asio::error_code ignored;
+    deadline_.cancel();
+    socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+    socket_.close(ignored);
+    endpoint_.connections_.erase(shared_from_this());
+  }
+
+ private:
+  void read() {
+    socket_.async_read_some(asio::buffer(buffer_), [self = shared_from_this()](
+                                                       const asio::error_code& error, std::size_t n) {
+      if (self->closed_) return;
+      if (error) return self->close();
+      self->parser_.feed(std::string_view(self->buffer_.data(), n));
+      if (self->parser_.state() == metrics::HttpRequestParser::State::kNeedMore) return self->read();
+      self->respond();
+    });
+  }
+
+  void respond() {
+    response_ = metrics::respond(parser_, endpoint_.render_);
+    asio::async_write(socket_, asio::buffer(response_),
+                      [self = shared_from_this()](const asio::error_code&, std::size_t) { self->close(); });
+  }
+
+  MetricsEndpoint& endpoint_;
+  asio::ip::tcp::socket socket_;
+  asio::steady_timer deadline_;
+  metrics::HttpRequestParser parser_;
+  std::array<char, 2048> buffer_{};
+  std::string response_;
+  bool closed_ = false;
+};
+
+MetricsEndpoint::MetricsEndpoint(asio::io_context& io, std::function<std::string()> render)
+    : MetricsEndpoint(io, std::move(render), Limits{}) {}
+
+MetricsEndpoint::MetricsEndpoint(asio::io_context& io, std::function<std::string()> render, Limits limits)
+    : io_(io), render_(std::move(render)), limits_(limits) {}
+
+MetricsEndpoint::~MetricsEndpoint() { stop(); }
+
+Status MetricsEndpoint::bind_endpoint(const asio::ip::tcp::endpoint& endpoint) {
+  auto acceptor = std::make_unique<Acceptor>(io_);
+  auto& socket = acceptor->socket;
+  asio::error_code error;
+  socket.open(endpoint.protocol(), error);
+  if (!error) socket.set_option(asio::socket_base::reuse_address(true), error);
+  // "::" must not also take the IPv4 port, so "*" can bind 0.0.0.0 beside it.
+  if (!error && endpoint.address().is_v6()) socket.set_option(asio::ip::v6_only(true), error);
+  if (!error) socket.bind(endpoint, error);
+  if (!error) socket.listen(asio::socket_base::max_listen_connections, error);
+  if (error) {
+    return Error{fmt::format("metrics: cannot listen on {} port {}: {}", endpoint.address().to_string(),
+                             endpoint.port(), error.message())};
+  }
+  const auto local = socket.local_endpoint(error);
+  log::info("metrics: serving GET /metrics on {} port {}", local.address().to_string(), local.port());
+  acceptors_.push_back(std::move(acceptor));
+  return Ok{};
+}
+
+Status MetricsEndpoint::bind(const std::string& host, const std::string& port) {
+  const std::vector<std::string> hosts =
+      host == "*" ? std::vector<std::string>{"::", "0.0.0.0"} : std::vector<std::string>{host};
+  asio::ip::tcp::resolver resolver(io_);
+  for (const auto& name : hosts) {
+    asio::error_code error;
+    const auto results = resolver.resolve(
+        name, port, asio::ip::tcp::resolver::passive | asio::ip::tcp::resolver::numeric_service, error);
+    if (error || results.empty()) {
+      return Error{fmt::format("metrics: cannot resolve {} port {}: {}", name, port,
+                               error ? error.message() : "no address")};
+    }
+    if (Status bound = bind_endpoint(results.begin()->endpoint()); !bound) return bound;
+  }
+  return Ok{};
+}
+
+void MetricsEndpoint::start() {
+  for (auto& acceptor : acceptors_) accept(*acceptor);
+}
+
+void MetricsEndpoint::accept(Acceptor& acceptor) {
+  acceptor.socket.async_accept([this, &acceptor](const asio::error_code& error, asio::ip::tcp::socket socket) {
+    // Checked before touching `this`: after stop() or destruction only this error arrives.
+    if (error == asio::error::operation_aborted || stopped_) return;
+    if (error) {
+      // Out of file descriptors and the like: upsd's own clients matter more. Try again
+      // shortly rather than spinning on the error.
+      log::warning("metrics: accept failed: {}", error.message());
+      acceptor.retry.expires_after(std::chrono::milliseconds(500));
+      acceptor.retry.async_wait([this, &acceptor](const asio::error_code& e) {
+        if (!e && !stopped_) accept(acceptor);
+      });
+      return;
+    }
+    if (connections_.size() >= limits_.max_connections) {
+      asio::error_code ignored;
+      socket.close(ignored);
+    } else {
+      auto connection = std::make_shared<Connection>(*this, std::move(socket));
+      connections_.insert(connection);
+      connection->start();
+    }
+    accept(acceptor);
+  });
+}
+
+void MetricsEndpoint::stop() {
+  stopped_ = true;
+  for (auto& acceptor : acceptors_) {
+    asio::error_code ignored;
+    acceptor->socket.close(ignored);
+    acceptor->retry.cancel();
+  }
+  auto open = connections_;  // close() erases from the set
+  for (const auto& connection : open) connection->close();
+}
+
+std::vector<asio::ip::tcp::endpoint> MetricsEndpoint::local_endpoints() const {
+  std::vector<asio::ip::tcp::endpoint> endpoints;
+  for (const auto& acceptor : acceptors_) {
+    asio::error_code error;
+    auto endpoint = acceptor->socket.local_endpoint(error);
+    if (!error) endpoints.push_back(endpoint);
+  }
+  return endpoints;
+}
+
+}  // namespace walnut::server

@@ -1,0 +1,64 @@
+// upsd's opt-in HTTP endpoint for Prometheus (METRICS_LISTEN): GET /metrics on the server's
+// io_context, answering with whatever `render` returns at that moment. One request per
+// connection, bounded request size, a deadline per connection, a cap on open connections.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <asio.hpp>
+
+#include "common/result.h"
+
+namespace walnut::server {
+
+class MetricsEndpoint {
+ public:
+  struct Limits {
+    std::chrono::milliseconds request_timeout{10000};  // whole connection, read to last write
+    std::size_t max_connections = 32;  // beyond this new connections are closed at once
+    std::size_t max_request_head = 8192;
+  };
+
+  // `render` runs on the io_context thread, so it may read state that thread owns.
+  MetricsEndpoint(asio::io_context& io, std::function<std::string()> render);
+  MetricsEndpoint(asio::io_context& io, std::function<std::string()> render, Limits limits);
+  ~MetricsEndpoint();
+  MetricsEndpoint(const MetricsEndpoint&) = delete;
+  MetricsEndpoint& operator=(const MetricsEndpoint&) = delete;
+
+  // Binds one METRICS_LISTEN address: an IPv4 or IPv6 literal, or a host name (its first
+  // address is used, as upsd does for LISTEN); "*" binds both "::" and "0.0.0.0". Port "0"
+  // picks a free port (see local_endpoints()). Accepting starts with start().
+  Status bind(const std::string& host, const std::string& port);
+  void start();
+  // Closes the listening sockets and every open connection; pending handlers end quietly.
+  void stop();
+
+  std::vector<asio::ip::tcp::endpoint> local_endpoints() const;
+  std::size_t open_connections() const { return connections_.size(); }
+
+ private:
+  class Connection;
+  struct Acceptor {
+    explicit Acceptor(asio::io_context& io) : socket(io), retry(io) {}
+    asio::ip::tcp::acceptor socket;
+    asio::steady_timer retry;  // re-arms accept after an error such as EMFILE
+  };
+  Status bind_endpoint(const asio::ip::tcp::endpoint& endpoint);
+  void accept(Acceptor& acceptor);
+
+  asio::io_context& io_;
+  std::function<std::string()> render_;
+  Limits limits_;
+  std::vector<std::unique_ptr<Acceptor>> acceptors_;
+  std::set<std::shared_ptr<Connection>> connections_;
+  bool stopped_ = false;
+};
+
+}  // namespace walnut::server

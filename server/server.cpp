@@ -1,0 +1,164 @@
+// Server wiring and reload.
+#include "server/server.h"
+
+#include <sys/resource.h>
+
+#include "common/log.h"
+#include "server/config_lines.h"
+
+namespace walnut::server {
+namespace {
+
+constexpr auto kTickInterval = std::chrono::seconds(1);
+constexpr auto kClientIdleLimit = std::chrono::seconds(60);  // stock's hard-coded minute
+// Stock's RESERVE_FD_COUNT_UPSD: descriptors kept for drivers, listeners and files.
+constexpr long kReservedDescriptors = 8;
+
+std::size_t default_max_connections() {
+  struct rlimit limit {};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return 0;
+  const long usable = static_cast<long>(limit.rlim_cur) - kReservedDescriptors;
+  return usable > 0 ? static_cast<std::size_t>(usable) : 1;
+}
+
+void log_warnings(const LoadedConfig& config) {
+  for (const auto* list : {&config.settings.warnings, &config.ups.warnings, &config.users.warnings}) {
+    for (const auto& warning : *list) log::warning("{}", warning);
+  }
+}
+
+}  // namespace
+
+Server::Server(asio::io_context& io, LoadedConfig config,
+               std::function<Result<LoadedConfig>()> reload_config)
+    : io_(io), config_(std::move(config)), reload_config_(std::move(reload_config)),
+      context_{registry_, config_.users, tracking_, descriptions_, stats_, {}, false, {}},
+      sessions_(context_, stats_), listener_(io, sessions_), tick_timer_(io),
+      signals_(io, SIGHUP, SIGTERM, SIGINT) {
+  signals_.add(SIGQUIT);
+  sessions_.on_session_closed = [this] { listener_.on_session_closed(); };
+}
+
+Status Server::bind(AddressFamilies families) {
+  log_warnings(config_);
+  return listener_.bind(config_.settings.listen, families);
+}
+
+void Server::start() {
+  load_descriptions();
+  listener_.set_max_connections(config_.settings.maxconn
+                                    ? static_cast<std::size_t>(*config_.settings.maxconn)
+                                    : default_max_connections());
+  apply_upses(config_.ups);
+  listener_.start();
+  wait_signals();
+  schedule_tick();
+}
+
+void Server::load_descriptions() {
+  auto text = read_config_file(config_.datapath + "/cmdvartab");
+  if (!text) {
+    log::info("{} - disabling descriptions", text.error());
+    descriptions_ = Descriptions{};
+    return;
+  }
+  descriptions_ = parse_descriptions(*text);
+}
+
+// New sections connect; removed ones drop their logged-in clients; a changed driver name
+// (another socket) reconnects.
+void Server::apply_upses(const UpsConf& conf) {
+  for (auto it = links_.begin(); it != links_.end();) {
+    const Ups* ups = registry_.find(it->first);
+    bool keep = false;
+    for (const auto& section : conf.upses) {
+      if (equals_ignoring_case(section.name, it->first) && ups && section.driver == ups->driver) {
+        keep = true;
+      }
+    }
+    if (keep) {
+      ++it;
+      continue;
+    }
+    it->second->stop();
+    sessions_.kick_logins(it->first);
+    registry_.remove(it->first);
+    it = links_.erase(it);
+  }
+  for (const auto& section : conf.upses) {
+    Ups* ups = registry_.find(section.name);
+    if (ups == nullptr) {
+      ups = &registry_.add(section.name);
+      ups->driver = section.driver;
+      const std::string path = config_.statepath + "/" + section.driver + "-" + section.name;
+      auto link = std::make_shared<DriverLink>(io_, *ups, path, tracking_, stats_);
+      links_.emplace(section.name, link);
+      link->tick(config_.settings.maxage);
+    }
+    ups->port = section.port;
+    ups->description = section.description;
+  }
+}
+
+void Server::schedule_tick() {
+  tick_timer_.expires_after(kTickInterval);
+  tick_timer_.async_wait([this](const asio::error_code& error) {
+    if (error || stopped_) return;
+    tick();
+    schedule_tick();
+  });
+}
+
+void Server::tick() {
+  tracking_.expire(std::chrono::steady_clock::now(),
+                   std::chrono::seconds(config_.settings.tracking_delay));
+  for (auto& [name, link] : links_) link->tick(config_.settings.maxage);
+  sessions_.close_idle(kClientIdleLimit);
+}
+
+void Server::wait_signals() {
+  signals_.async_wait([this](const asio::error_code& error, int signal) {
+    if (error || stopped_) return;
+    if (signal == SIGHUP) {
+      reload();
+      return wait_signals();
+    }
+    log::notice("Signal {}: exiting", signal);
+    stop();
+  });
+}
+
+// LISTEN lines need a restart, as with stock; everything else applies in place and
+// connected clients keep their sessions.
+void Server::reload() {
+  log::info("Reloading configuration");
+  auto fresh = reload_config_ ? reload_config_() : Result<LoadedConfig>(Error{"no reload"});
+  if (!fresh) {
+    log::error("Reload failed, keeping the running configuration: {}", fresh.error());
+    return;
+  }
+  fresh->settings.listen = config_.settings.listen;
+  config_.settings = std::move(fresh->settings);
+  config_.users = std::move(fresh->users);
+  config_.datapath = fresh->datapath;
+  config_.ups = fresh->ups;
+  log_warnings(config_);
+  load_descriptions();
+  if (config_.settings.maxconn) {
+    listener_.set_max_connections(static_cast<std::size_t>(*config_.settings.maxconn));
+  }
+  apply_upses(config_.ups);
+}
+
+void Server::stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  listener_.stop();
+  sessions_.stop_all();
+  for (auto& [name, link] : links_) link->stop();
+  tick_timer_.cancel();
+  asio::error_code ignored;
+  signals_.cancel(ignored);
+}
+
+}  // namespace walnut::server

@@ -1,0 +1,161 @@
+// Client session.
+#include "server/session.h"
+
+#include "common/log.h"
+#include "server/session_manager.h"
+
+namespace walnut::server {
+namespace {
+
+// Stock reads 512 bytes at a time and drops the rest of a read after a parse error; the
+// same slicing keeps our answers identical for the same bytes.
+constexpr std::size_t kStockReadSize = 512;
+// No NUT client sends a line anywhere near this (32 words of 512 bytes); past it the
+// client is answered ERR TOO-LONG and disconnected instead of being parsed forever.
+constexpr std::size_t kMaxLineBytes = 32 * 1024;
+// Replies a client has not read yet; past this it is dropped rather than buffered.
+constexpr std::size_t kMaxPendingOutput = 1024 * 1024;
+// Buffers larger than this are released once written, so idle sessions stay small.
+constexpr std::size_t kKeepCapacity = 2048;
+
+std::string peer_address(const asio::ip::tcp::socket& socket) {
+  asio::error_code error;
+  const auto endpoint = socket.remote_endpoint(error);
+  if (error) return "unknown";
+  auto address = endpoint.address();
+  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+    address = asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
+  }
+  return address.to_string();
+}
+
+void release_if_large(std::string& buffer) {
+  buffer.clear();
+  if (buffer.capacity() > kKeepCapacity) std::string().swap(buffer);
+}
+
+}  // namespace
+
+Session::Session(asio::ip::tcp::socket socket, SessionManager& manager, std::uint64_t serial)
+    : socket_(std::move(socket)), manager_(manager), serial_(serial),
+      last_heard_(Clock::now()) {
+  client_.address = peer_address(socket_);
+}
+
+void Session::start() {
+  asio::error_code ignored;
+  socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
+  socket_.non_blocking(true, ignored);
+  log::debug(2, "Connect from {}", client_.address);
+  wait_readable();
+}
+
+void Session::stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  asio::error_code ignored;
+  socket_.close(ignored);
+  if (client_.login_ups) {
+    if (Ups* ups = manager_.context().registry.find(*client_.login_ups)) --ups->numlogins;
+  }
+  log::debug(2, "Disconnect {}", client_.address);
+}
+
+void Session::wait_readable() {
+  socket_.async_wait(asio::ip::tcp::socket::wait_read,
+                     [self = shared_from_this()](const asio::error_code& error) {
+                       if (self->stopped_) return;
+                       if (error) return self->manager_.stop(self);
+                       self->on_readable();
+                     });
+}
+
+void Session::on_readable() {
+  auto& buffer = manager_.read_buffer();
+  asio::error_code error;
+  const std::size_t count = socket_.read_some(asio::buffer(buffer), error);
+  if (error == asio::error::would_block || error == asio::error::try_again) {
+    return wait_readable();
+  }
+  if (error) return manager_.stop(shared_from_this());
+  const bool keep_open = consume(buffer.data(), count);
+  if (stopped_) return;
+  flush();
+  if (stopped_) return;
+  if (!keep_open) {
+    closing_ = true;
+    if (!write_in_flight_) manager_.stop(shared_from_this());
+    return;
+  }
+  wait_readable();
+}
+
+bool Session::consume(const char* data, std::size_t size) {
+  for (std::size_t start = 0; start < size; start += kStockReadSize) {
+    const std::size_t end = std::min(size, start + kStockReadSize);
+    for (std::size_t i = start; i < end; ++i) {
+      const auto event = tokenizer_.feed(data[i]);
+      if (event == LineTokenizer::Event::kLine) {
+        line_bytes_ = 0;
+        handle_line();
+        continue;
+      }
+      if (event == LineTokenizer::Event::kError) {
+        line_bytes_ = 0;
+        log::notice("Parse error on sock: {}", tokenizer_.error());
+        break;  // stock drops the rest of this read
+      }
+      if (++line_bytes_ > kMaxLineBytes) {
+        log::notice("Client {} sent a line longer than {} bytes: disconnecting",
+                    client_.address, kMaxLineBytes);
+        pending_ += net_error_line(NetError::kTooLong);
+        return false;
+      }
+    }
+    // After LOGOUT stock answers the rest of the read it is in, then closes.
+    if (client_.close_after_reply) return false;
+  }
+  return true;
+}
+
+void Session::handle_line() {
+  last_heard_ = Clock::now();
+  manager_.touch(*this);
+  auto& context = manager_.context();
+  context.now = last_heard_;
+  dispatch_net_command(tokenizer_.words(), client_, context, pending_);
+}
+
+void Session::flush() {
+  if (pending_.size() + writing_.size() > kMaxPendingOutput) {
+    log::warning("Client {} does not read its replies: disconnecting", client_.address);
+    ++manager_.stats().clients_dropped_slow;
+    return manager_.stop(shared_from_this());
+  }
+  if (write_in_flight_ || pending_.empty()) return;
+  // Fast path: most replies fit the socket buffer and go out in one write() right away.
+  asio::error_code error;
+  const std::size_t written = socket_.write_some(asio::buffer(pending_), error);
+  if (error && error != asio::error::would_block && error != asio::error::try_again) {
+    return manager_.stop(shared_from_this());
+  }
+  if (written == pending_.size()) return release_if_large(pending_);
+  writing_.assign(pending_, written);
+  release_if_large(pending_);
+  write_in_flight_ = true;
+  asio::async_write(socket_, asio::buffer(writing_),
+                    [self = shared_from_this()](const asio::error_code& e, std::size_t) {
+                      self->on_written(e);
+                    });
+}
+
+void Session::on_written(const asio::error_code& error) {
+  write_in_flight_ = false;
+  release_if_large(writing_);
+  if (stopped_) return;
+  if (error) return manager_.stop(shared_from_this());
+  if (!pending_.empty()) return flush();
+  if (closing_) manager_.stop(shared_from_this());
+}
+
+}  // namespace walnut::server

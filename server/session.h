@@ -1,0 +1,62 @@
+// One client connection: read bytes -> NUT line tokenizer -> dispatch -> write the replies.
+// Idle sessions hold no buffers; a client whose unread output passes a bound is dropped.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <list>
+#include <memory>
+#include <string>
+
+#include <asio.hpp>
+
+#include "common/tokenizer.h"
+#include "server/net_commands.h"
+
+namespace walnut::server {
+
+class SessionManager;
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  Session(asio::ip::tcp::socket socket, SessionManager& manager, std::uint64_t serial);
+
+  void start();
+  // Closes the socket; the manager forgets the session.
+  void stop();
+
+  const ClientState& client() const { return client_; }
+  std::uint64_t serial() const { return serial_; }
+  Clock::time_point last_heard() const { return last_heard_; }
+
+  // Position in the manager's idle order (most recently heard last).
+  std::list<std::shared_ptr<Session>>::iterator idle_position;
+
+ private:
+  void wait_readable();
+  void on_readable();
+  // Processes bytes as stock does: 512-byte reads, the rest of a read dropped after a
+  // parse error. Returns false when the session must close after flushing.
+  bool consume(const char* data, std::size_t size);
+  void handle_line();
+  void flush();
+  void on_written(const asio::error_code& error);
+
+  asio::ip::tcp::socket socket_;
+  SessionManager& manager_;
+  std::uint64_t serial_;
+  ClientState client_;
+  LineTokenizer tokenizer_;
+  std::size_t line_bytes_ = 0;
+  std::string pending_;  // replies not yet handed to the socket
+  std::string writing_;  // replies being written
+  bool write_in_flight_ = false;
+  bool closing_ = false;
+  bool stopped_ = false;
+  Clock::time_point last_heard_;
+};
+
+}  // namespace walnut::server

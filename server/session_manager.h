@@ -1,0 +1,55 @@
+// Owns the set of client sessions (Asio's connection_manager): counts them for MAXCONN,
+// closes idle ones, lists logged-in clients, and hands sessions the shared NetContext.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <list>
+#include <memory>
+#include <unordered_set>
+#include <vector>
+
+#include <asio.hpp>
+
+#include "server/net_commands.h"
+
+namespace walnut::server {
+
+class Session;
+
+class SessionManager {
+ public:
+  SessionManager(NetContext& context, Stats& stats);
+
+  void start(asio::ip::tcp::socket socket);
+  void stop(const std::shared_ptr<Session>& session);
+  void stop_all();
+
+  // The session heard a complete line: move it to the back of the idle order.
+  void touch(Session& session);
+  // Closes sessions that have not completed a line within `idle_limit` (stock: 60 s).
+  void close_idle(std::chrono::seconds idle_limit);
+  // Closes sessions logged into `ups_name` (the UPS left ups.conf).
+  void kick_logins(std::string_view ups_name);
+
+  std::size_t size() const { return idle_order_.size(); }
+  NetContext& context() { return context_; }
+  Stats& stats() { return stats_; }
+  // Called whenever a session goes away (the listener resumes accepting under MAXCONN).
+  std::function<void()> on_session_closed;
+
+  // Scratch space for reads, shared by every session: they run on one thread.
+  std::vector<char>& read_buffer() { return read_buffer_; }
+
+  // Most recently connected first.
+  void for_each_client(const std::function<void(const ClientState&)>& visit) const;
+
+ private:
+  NetContext& context_;
+  Stats& stats_;
+  std::list<std::shared_ptr<Session>> idle_order_;
+  std::uint64_t next_serial_ = 0;
+  std::vector<char> read_buffer_;
+};
+
+}  // namespace walnut::server

@@ -1,0 +1,77 @@
+// TRACKING ids and results.
+#include "server/tracking.h"
+
+#include <array>
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+namespace walnut::server {
+namespace {
+
+constexpr int kPending = -1;
+
+}  // namespace
+
+TrackingTable::TrackingTable() : random_(std::random_device{}()) {}
+
+std::string TrackingTable::new_id() {
+  std::array<std::uint8_t, 16> bytes{};
+  for (std::size_t i = 0; i < bytes.size(); i += 8) {
+    std::uint64_t word = random_();
+    for (std::size_t j = 0; j < 8; ++j) bytes[i + j] = static_cast<std::uint8_t>(word >> (8 * j));
+  }
+  bytes[6] = static_cast<std::uint8_t>((bytes[6] & 0x0F) | 0x40);
+  bytes[8] = static_cast<std::uint8_t>((bytes[8] & 0x3F) | 0x80);
+  std::string id;
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) id.push_back('-');
+    id += fmt::format("{:02X}", bytes[i]);
+  }
+  return id;
+}
+
+std::string TrackingTable::key(std::string_view id) {
+  std::string out(id);
+  for (char& c : out) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  return out;
+}
+
+void TrackingTable::add(std::string_view id, Clock::time_point now) {
+  if (!enabled_) return;
+  entries_[key(id)] = Entry{kPending, now};
+}
+
+void TrackingTable::set(std::string_view id, std::string_view status) {
+  auto it = entries_.find(key(id));
+  if (it == entries_.end()) return;
+  it->second.status = std::atoi(std::string(status).c_str());
+}
+
+// Stock upsd has no answer for a status outside -1..3 and falls through to "not found".
+std::string_view TrackingTable::get(std::string_view id) const {
+  auto it = entries_.find(key(id));
+  if (it == entries_.end()) return "ERR UNKNOWN";
+  switch (it->second.status) {
+    case kPending:
+      return "PENDING";
+    case 0:
+      return "SUCCESS";
+    case 1:
+      return "ERR UNKNOWN";
+    case 2:
+      return "ERR INVALID-ARGUMENT";
+    case 3:
+      return "ERR FAILED";
+    default:
+      return "ERR UNKNOWN";
+  }
+}
+
+void TrackingTable::expire(Clock::time_point now, std::chrono::seconds delay) {
+  std::erase_if(entries_, [&](const auto& item) { return now - item.second.created > delay; });
+}
+
+}  // namespace walnut::server
