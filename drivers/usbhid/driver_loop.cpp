@@ -1,0 +1,189 @@
+// DriverLoop: scheduling, staleness and reattachment around UpsDevice.
+#include "drivers/usbhid/driver_loop.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "common/log.h"
+
+namespace walnut::usbhid {
+namespace {
+
+// The longest single interrupt read, so queued commands and stop() wait at most this long.
+constexpr std::chrono::milliseconds kMaxInterruptWait{500};
+// NUT's status for a command that could not reach the device (STAT_INSTCMD_FAILED), and for
+// a SET that could not (STAT_SET_UNKNOWN: setvar's answer to a failed write).
+constexpr int kInstCmdFailed = 3;
+constexpr int kSetUnknown = 1;
+
+}  // namespace
+
+std::chrono::milliseconds reconnect_delay(int attempt, std::chrono::seconds poll_interval) {
+  const std::chrono::milliseconds cap =
+      std::max<std::chrono::milliseconds>(poll_interval, std::chrono::seconds(8));
+  std::chrono::milliseconds delay{1000};
+  for (int i = 1; i < attempt && delay < cap; ++i) delay *= 2;
+  return std::min(delay, cap);
+}
+
+DriverLoop::DriverLoop(asio::io_context& io, UpsDevice& device, UpsState state,
+                       SnapshotHandler snapshot)
+    : io_(io), device_(device), state_(std::move(state)), snapshot_(std::move(snapshot)) {}
+
+DriverLoop::~DriverLoop() { stop(); }
+
+void DriverLoop::start() {
+  const auto now = Clock::now();
+  last_full_ = now;
+  next_poll_ = now + device_.options().poll_interval;
+  state_.set_data_ok(true);
+  publish();
+  thread_ = std::thread([this] { run(); });
+}
+
+void DriverLoop::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void DriverLoop::submit_instcmd(std::string name, std::optional<std::string> value, Done done) {
+  {
+    std::lock_guard lock(mutex_);
+    commands_.push_back(Command{false, std::move(name), std::move(value), std::move(done)});
+  }
+  wake_.notify_all();
+}
+
+void DriverLoop::submit_set(std::string name, std::string value, Done done) {
+  {
+    std::lock_guard lock(mutex_);
+    commands_.push_back(Command{true, std::move(name), std::move(value), std::move(done)});
+  }
+  wake_.notify_all();
+}
+
+void DriverLoop::publish() {
+  asio::post(io_, [this, snapshot = state_] { snapshot_(snapshot); });
+}
+
+bool DriverLoop::wait_until(Clock::time_point deadline) {
+  std::unique_lock lock(mutex_);
+  wake_.wait_until(lock, deadline, [this] { return stopping_ || !commands_.empty(); });
+  return !stopping_;
+}
+
+void DriverLoop::run_commands() {
+  std::deque<Command> pending;
+  {
+    std::lock_guard lock(mutex_);
+    pending.swap(commands_);
+  }
+  bool changed = false;
+  for (auto& command : pending) {
+    int status = command.is_set ? kSetUnknown : kInstCmdFailed;
+    if (connected_) {
+      bool lost = false;
+      const auto before = state_.generation();
+      if (command.is_set) {
+        status = device_.setvar(command.name, command.value.value_or(""), state_, lost);
+      } else {
+        std::optional<std::string_view> value;
+        if (command.value) value = *command.value;
+        status = device_.instcmd(command.name, value, state_, lost);
+      }
+      log::debug(1, "{} {}: status {}", command.is_set ? "SET" : "INSTCMD", command.name, status);
+      changed = changed || state_.generation() != before;
+      if (lost) lose_device("lost while sending a command");
+    }
+    asio::post(io_, [done = std::move(command.done), status] { done(status); });
+  }
+  // A successful write makes the model ask for a full walk: do it now, not a poll later.
+  if (connected_ && device_.full_walk_requested()) next_poll_ = Clock::now();
+  if (changed) publish();
+}
+
+void DriverLoop::lose_device(const char* why) {
+  if (!connected_) return;
+  log::warning("UPS device {}: going stale, will reattach", why);
+  device_.close();
+  connected_ = false;
+  reconnect_attempts_ = 0;
+  next_reconnect_ = Clock::now() + reconnect_delay(1, device_.options().poll_interval);
+  state_.set_data_ok(false);
+  publish();
+}
+
+void DriverLoop::try_reattach() {
+  ++reconnect_attempts_;
+  auto reopened = device_.reattach();
+  if (reopened) {
+    if (auto initialized = device_.init(state_); initialized) {
+      log::notice("Device has been reconnected; communications with UPS re-established");
+      connected_ = true;
+      const auto now = Clock::now();
+      next_poll_ = now;
+      last_full_ = now;
+      return;
+    }
+    device_.close();
+  } else {
+    log::debug(1, "Reattach attempt {} failed: {}", reconnect_attempts_, reopened.error());
+  }
+  next_reconnect_ =
+      Clock::now() + reconnect_delay(reconnect_attempts_ + 1, device_.options().poll_interval);
+}
+
+void DriverLoop::poll(Clock::time_point now) {
+  const auto& options = device_.options();
+  const bool full = now >= last_full_ + options.poll_freq || device_.full_walk_requested();
+  const auto mode = full ? mapping::WalkMode::kFull : mapping::WalkMode::kQuick;
+  if (device_.walk(mode, state_) == LinkStatus::kLost) {
+    lose_device("lost during a walk");
+    return;
+  }
+  if (full) last_full_ = now;
+  next_poll_ = now + options.poll_interval;
+  state_.set_data_ok(true);
+  publish();
+}
+
+void DriverLoop::run() {
+  while (true) {
+    run_commands();
+    const auto now = Clock::now();
+    if (!connected_) {
+      if (now >= next_reconnect_) try_reattach();
+      if (!connected_) {
+        if (!wait_until(next_reconnect_)) return;
+        continue;
+      }
+    }
+    if (now >= next_poll_) {
+      poll(now);
+      continue;
+    }
+    if (device_.interrupts_enabled()) {
+      const auto wait = std::min<std::chrono::milliseconds>(
+          kMaxInterruptWait,
+          std::chrono::duration_cast<std::chrono::milliseconds>(next_poll_ - now) +
+              std::chrono::milliseconds(1));
+      const auto before = state_.generation();
+      if (device_.read_interrupt(wait, state_) == LinkStatus::kLost) {
+        lose_device("lost on the interrupt pipe");
+      } else if (state_.generation() != before) {
+        // NUT walks right after the events it read, so ups.status follows at once.
+        next_poll_ = Clock::now();
+      }
+      std::lock_guard lock(mutex_);
+      if (stopping_) return;
+    } else if (!wait_until(next_poll_)) {
+      return;
+    }
+  }
+}
+
+}  // namespace walnut::usbhid

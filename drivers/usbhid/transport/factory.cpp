@@ -1,0 +1,72 @@
+// Transport factory.
+#include "drivers/usbhid/transport/factory.h"
+
+#include <cstdlib>
+
+#include "drivers/usbhid/transport/sim_capture.h"
+#include "drivers/usbhid/transport/sim_transport.h"
+#ifdef WALNUT_HAVE_LIBUSB_TRANSPORT
+#include "drivers/usbhid/transport/libusb_transport.h"
+#endif
+#ifdef WALNUT_HAVE_HIDAPI_TRANSPORT
+#include "drivers/usbhid/transport/hidapi_transport.h"
+#endif
+
+namespace walnut::usbhid {
+
+Result<PortSpec> parse_port(std::string_view port) {
+  constexpr std::string_view kSim = "sim:";
+  constexpr std::string_view kHidrawNode = "/dev/hidraw";
+  if (port.substr(0, kSim.size()) == kSim) {
+    if (port.size() == kSim.size()) return Error{"port sim: needs a capture file (sim:FILE)"};
+    return PortSpec{PortKind::kSim, std::string(port.substr(kSim.size()))};
+  }
+  if (port == "hidraw") return PortSpec{PortKind::kHidapi, ""};
+  if (port.substr(0, kHidrawNode.size()) == kHidrawNode) {
+    return PortSpec{PortKind::kHidapi, std::string(port)};
+  }
+  return PortSpec{PortKind::kLibusb, ""};
+}
+
+Result<std::unique_ptr<Transport>> make_transport(const PortSpec& spec) {
+  switch (spec.kind) {
+    case PortKind::kSim: {
+      auto image = load_sim_image(spec.path);
+      if (!image) return Error{image.error()};
+      auto device = std::make_shared<SimDevice>(std::move(*image));
+      if (const char* log = std::getenv("WALNUT_SIM_LOG")) device->set_report_log(log);
+      return std::unique_ptr<Transport>(std::make_unique<SimTransport>(std::move(device)));
+    }
+    case PortKind::kLibusb:
+#ifdef WALNUT_HAVE_LIBUSB_TRANSPORT
+      return std::unique_ptr<Transport>(std::make_unique<LibusbTransport>());
+#else
+      return Error{"this build has no libusb transport"};
+#endif
+    case PortKind::kHidapi:
+#ifdef WALNUT_HAVE_HIDAPI_TRANSPORT
+      return std::unique_ptr<Transport>(std::make_unique<HidapiTransport>(spec.path));
+#else
+      return Error{"this build has no hidapi transport"};
+#endif
+  }
+  return Error{"unknown port kind"};
+}
+
+std::string transport_version(const PortSpec& spec) {
+  switch (spec.kind) {
+    case PortKind::kSim:
+      return "walnut sim";
+    case PortKind::kLibusb:
+#ifdef WALNUT_HAVE_LIBUSB_TRANSPORT
+      return LibusbTransport::version_string();
+#else
+      return "none";
+#endif
+    case PortKind::kHidapi:
+      return "hidapi-hidraw";
+  }
+  return "none";
+}
+
+}  // namespace walnut::usbhid

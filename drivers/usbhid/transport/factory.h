@@ -1,0 +1,32 @@
+// The port string -> transport choice (ups.conf `port`): "auto" -> libusb-1.0, "hidraw" or
+// "/dev/hidrawN" -> hidapi, "sim:FILE" -> the simulated device replaying a capture.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "common/result.h"
+#include "drivers/usbhid/transport/transport.h"
+
+namespace walnut::usbhid {
+
+enum class PortKind { kLibusb, kHidapi, kSim };
+
+struct PortSpec {
+  PortKind kind = PortKind::kLibusb;
+  std::string path;  // hidraw node ("" = any) or capture file
+};
+
+// Pure. NUT's USB drivers ignore other port values (the device is found by matching), so
+// anything else means libusb too; an empty "sim:" is an error.
+Result<PortSpec> parse_port(std::string_view port);
+
+// Builds the transport (not yet open). A sim transport loads its capture now; its SET_REPORT
+// log goes to $WALNUT_SIM_LOG when that is set.
+Result<std::unique_ptr<Transport>> make_transport(const PortSpec& spec);
+
+// "libusb-1.0.26 (API: 0x1000109)" / "hidapi ..." / "sim": what driver.version.usb says.
+std::string transport_version(const PortSpec& spec);
+
+}  // namespace walnut::usbhid

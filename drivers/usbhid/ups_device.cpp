@@ -1,0 +1,222 @@
+// UpsDevice: opening and matching, subdriver choice, and the report I/O around the model.
+#include "drivers/usbhid/ups_device.h"
+
+#include <fstream>
+#include <sstream>
+#include <thread>
+#include <utility>
+
+#include "common/log.h"
+#include "drivers/usbhid/hid/descriptor_fixes.h"
+#include "drivers/usbhid/mapping/subdriver.h"
+#include "drivers/usbhid/transport/usb_match.h"
+
+namespace walnut::usbhid {
+namespace {
+
+// NUT reads at most this much per interrupt transfer (libhid.c's report buffer).
+constexpr std::size_t kInterruptBufferBytes = 512;
+
+std::optional<std::string> non_empty(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  return text;
+}
+
+Result<std::string> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error{"can't read " + path};
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+UpsDevice::UpsDevice(std::unique_ptr<Transport> transport, DriverOptions options)
+    : transport_(std::move(transport)), options_(std::move(options)) {}
+
+UpsDevice::~UpsDevice() = default;
+
+bool UpsDevice::is_open() const { return transport_->is_open(); }
+
+void UpsDevice::close() { transport_->close(); }
+
+bool UpsDevice::is_lost(IoStatus status) const {
+  return status == IoStatus::kDeviceGone || status == IoStatus::kIoError;
+}
+
+bool UpsDevice::interrupts_enabled() const {
+  return !options_.poll_only && !interrupt_pipe_disabled_;
+}
+
+Status UpsDevice::open(bool with_model) {
+  if (auto opened = transport_->open(options_.match); !opened) return opened;
+  const DeviceInfo& info = transport_->info();
+  log::debug(1, "Opened device {:04x}:{:04x} ({})", info.vendor_id, info.product_id, info.path);
+  auto bytes = transport_->report_descriptor();
+  if (!bytes) return Error{"Unable to get HID descriptor: " + bytes.error()};
+  descriptor_bytes_ = std::move(*bytes);
+  auto parsed = hid::parse_report_descriptor(descriptor_bytes_);
+  if (!parsed) return Error{"Unable to parse the report descriptor: " + parsed.error()};
+  descriptor_ = std::make_unique<hid::ReportDescriptor>(std::move(*parsed));
+  if (auto chosen = choose_subdriver(); !chosen) return chosen;
+  hid::apply_descriptor_fixes(*descriptor_, usage_table_->subdriver(), info.vendor_id,
+                              info.product_id);
+  exact_ = exact_criteria(info);
+  if (!with_model) return Ok{};
+  return build_model();
+}
+
+Status UpsDevice::choose_subdriver() {
+  const DeviceInfo& info = transport_->info();
+  mapping::SelectionRequest request;
+  request.vendor_id = info.vendor_id;
+  request.product_id = info.product_id;
+  request.product = non_empty(info.product);
+  request.subdriver = options_.subdriver;
+  request.productid_option = options_.match.product_id.has_value();
+  request.explore = options_.explore;
+  auto selection = mapping::select_subdriver(request);
+  if (!selection) return Error{selection.error()};
+  subdriver_key_ = selection->key;
+  interrupt_pipe_disabled_ = selection->quirks.disable_interrupt_pipe;
+  log::info("Using subdriver: {}", selection->version);
+  std::string table_name = subdriver_key_;
+  if (auto builtin = mapping::builtin_mapping(subdriver_key_)) table_name = builtin->usage_table;
+  usage_table_ = hid::UsageTable::find(table_name);
+  if (usage_table_ == nullptr) usage_table_ = hid::UsageTable::find("explore");
+  if (usage_table_ == nullptr) return Error{"no usage table for subdriver " + subdriver_key_};
+  return Ok{};
+}
+
+Status UpsDevice::build_model() {
+  Result<mapping::Mapping> loaded = Error{""};
+  if (options_.mapping_file) {
+    auto text = read_file(*options_.mapping_file);
+    if (!text) return Error{text.error()};
+    loaded = mapping::load_mapping(*text, *options_.mapping_file);
+  } else {
+    loaded = mapping::builtin_mapping(subdriver_key_);
+  }
+  if (!loaded) return Error{loaded.error()};
+  const DeviceInfo& info = transport_->info();
+  mapping::DeviceIdentity identity{info.vendor_id, info.product_id, non_empty(info.vendor),
+                                   non_empty(info.product), non_empty(info.serial)};
+  auto value = [this](const char* key) -> std::optional<std::string> {
+    auto found = options_.values.find(key);
+    if (found == options_.values.end()) return std::nullopt;
+    return found->second;
+  };
+  mapping::ModelOptions model_options;
+  model_options.lowbatt = value("lowbatt");
+  model_options.ondelay = value("ondelay");
+  model_options.offdelay = value("offdelay");
+  model_options.onlinedischarge = options_.values.count("onlinedischarge") != 0 ||
+                                  options_.values.count("onlinedischarge_onbattery") != 0;
+  model_options.interruptonly = options_.interrupt_only;
+  model_options.overrides = options_.overrides;
+  model_options.defaults = options_.defaults;
+  Transport* transport = transport_.get();
+  mapping::StringLookup strings = [transport](int index) -> std::optional<std::string> {
+    auto text = transport->string_descriptor(index);
+    if (!text) return std::nullopt;
+    return *text;
+  };
+  auto model = mapping::HidUps::create(*descriptor_, std::move(*loaded), identity,
+                                       std::move(model_options), std::move(strings));
+  if (!model) return Error{model.error()};
+  model_ = std::move(*model);
+  return Ok{};
+}
+
+Status UpsDevice::reattach() {
+  transport_->close();
+  if (!exact_) return open(true);
+  return transport_->open(*exact_);
+}
+
+Status UpsDevice::init(UpsState& state) {
+  model_->publish_identity(state);
+  if (walk(mapping::WalkMode::kInit, state) == LinkStatus::kLost) {
+    return Error{"Can't initialize data from HID UPS (device lost)"};
+  }
+  return Ok{};
+}
+
+std::optional<std::vector<std::uint8_t>> UpsDevice::get_report(std::uint8_t report_id,
+                                                               std::size_t length) {
+  if (length == 0) {
+    length = model_ ? model_->report_length(report_id) : descriptor_->buffer_size(report_id);
+  }
+  std::vector<std::uint8_t> buffer(std::max<std::size_t>(length, 1), 0);
+  const IoResult result = transport_->get_feature_report(report_id, buffer);
+  if (result.status != IoStatus::kOk) return std::nullopt;
+  buffer.resize(result.size);
+  return buffer;
+}
+
+LinkStatus UpsDevice::walk(mapping::WalkMode mode, UpsState& state) {
+  for (std::uint8_t id : model_->reports_for_walk(mode)) {
+    std::vector<std::uint8_t> buffer(std::max<std::size_t>(model_->report_length(id), 1), 0);
+    const IoResult result = transport_->get_feature_report(id, buffer);
+    if (is_lost(result.status)) return LinkStatus::kLost;
+    if (result.status == IoStatus::kOk) {
+      model_->on_report(id, std::span(buffer).first(result.size));
+    } else {
+      model_->on_report_failed(id);
+    }
+  }
+  if (mode == mapping::WalkMode::kInit) {
+    if (auto initialized = model_->init(state); !initialized) {
+      log::error("{}", initialized.error());
+      return LinkStatus::kLost;
+    }
+    return LinkStatus::kOk;
+  }
+  model_->walk(mode, state);
+  return LinkStatus::kOk;
+}
+
+LinkStatus UpsDevice::read_interrupt(std::chrono::milliseconds timeout, UpsState& state) {
+  std::vector<std::uint8_t> buffer(options_.interrupt_size.value_or(kInterruptBufferBytes), 0);
+  const IoResult result = transport_->read_interrupt(buffer, timeout);
+  if (is_lost(result.status)) return LinkStatus::kLost;
+  if (result.status == IoStatus::kOk && result.size > 0) {
+    log::debug(2, "Got interrupt report 0x{:02x} ({} bytes)", buffer[0], result.size);
+    model_->on_interrupt(std::span(buffer).first(result.size), state);
+  }
+  return LinkStatus::kOk;
+}
+
+bool UpsDevice::full_walk_requested() const { return model_->full_walk_requested(); }
+
+int UpsDevice::run_plan(const mapping::CommandPlan& plan, bool is_set, bool& lost) {
+  lost = false;
+  if (plan.status != mapping::CommandStatus::kHandled) return static_cast<int>(plan.status);
+  bool success = true;
+  for (const auto& write : plan.writes) {
+    if (write.delay_before.count() > 0) std::this_thread::sleep_for(write.delay_before);
+    const IoResult result = transport_->set_feature_report(write.report_id, write.bytes);
+    if (result.status != IoStatus::kOk) {
+      lost = is_lost(result.status);
+      success = false;
+      break;
+    }
+  }
+  model_->writes_done(success);
+  if (success) return static_cast<int>(mapping::CommandStatus::kHandled);
+  return static_cast<int>(is_set ? mapping::CommandStatus::kUnknown
+                                 : mapping::CommandStatus::kFailed);
+}
+
+int UpsDevice::instcmd(std::string_view name, std::optional<std::string_view> value,
+                       UpsState& state, bool& lost) {
+  return run_plan(model_->instcmd(name, value, state), false, lost);
+}
+
+int UpsDevice::setvar(std::string_view name, std::string_view value, UpsState& state,
+                      bool& lost) {
+  return run_plan(model_->setvar(name, value, state), true, lost);
+}
+
+}  // namespace walnut::usbhid

@@ -1,0 +1,89 @@
+// The device side of usbhid-ups: one transport, the parsed descriptor and the HID->NUT model,
+// and the I/O that feeds the model (walks, interrupt reads, command writes). It writes into the
+// working UpsState its caller owns; it never touches sockets. Used from one thread at a time.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/result.h"
+#include "common/ups_state.h"
+#include "drivers/usbhid/driver_options.h"
+#include "drivers/usbhid/hid/report_descriptor.h"
+#include "drivers/usbhid/hid/usage_table.h"
+#include "drivers/usbhid/mapping/hid_ups.h"
+#include "drivers/usbhid/mapping/mapping.h"
+#include "drivers/usbhid/transport/transport.h"
+
+namespace walnut::usbhid {
+
+// How an I/O step went, as the driver loop needs to know it.
+enum class LinkStatus { kOk, kLost };
+
+class UpsDevice {
+ public:
+  UpsDevice(std::unique_ptr<Transport> transport, DriverOptions options);
+  ~UpsDevice();
+  UpsDevice(const UpsDevice&) = delete;
+  UpsDevice& operator=(const UpsDevice&) = delete;
+
+  // First open (NUT's upsdrv_initups): the first device matching the options, its report
+  // descriptor parsed, the subdriver chosen (the `subdriver`/`explore` options first) and its
+  // mapping loaded (`mapping=FILE` replaces it). Remembers the device's identity so reattach()
+  // takes only the same UPS. Without `with_model`, stops after the descriptor (explore, capture).
+  Status open(bool with_model = true);
+  // Reopens after a loss with NUT's exact matcher (same ids and strings); the parsed descriptor
+  // and the model are kept, as NUT keeps them.
+  Status reattach();
+  void close();
+  bool is_open() const;
+
+  // What NUT publishes before the first walk, then the init walk (upsdrv_initinfo).
+  // REQUIRES: open(true) succeeded.
+  Status init(UpsState& state);
+  // One interrupt read; an arriving report goes to the model at once. kTimeout is no news.
+  LinkStatus read_interrupt(std::chrono::milliseconds timeout, UpsState& state);
+  // GETs the walk's reports, then lets the model walk (and compose ups.status).
+  LinkStatus walk(mapping::WalkMode mode, UpsState& state);
+  bool full_walk_requested() const;
+
+  // INSTCMD / SET: NUT's status codes (0 handled, 1 unknown, 2 invalid, 3 failed,
+  // 4 conversion failed); `lost` is set when the device went away during the writes.
+  int instcmd(std::string_view name, std::optional<std::string_view> value, UpsState& state,
+              bool& lost);
+  int setvar(std::string_view name, std::string_view value, UpsState& state, bool& lost);
+
+  Transport& transport() { return *transport_; }
+  const DriverOptions& options() const { return options_; }
+  // REQUIRES: open() succeeded.
+  const hid::ReportDescriptor& descriptor() const { return *descriptor_; }
+  const hid::UsageTable& usage_table() const { return *usage_table_; }
+  const std::string& subdriver_key() const { return subdriver_key_; }
+  const std::vector<std::uint8_t>& descriptor_bytes() const { return descriptor_bytes_; }
+  bool interrupts_enabled() const;
+
+  // GET_REPORT(Feature) through the transport, `length` bytes asked (0: the descriptor's).
+  std::optional<std::vector<std::uint8_t>> get_report(std::uint8_t report_id,
+                                                      std::size_t length = 0);
+
+ private:
+  Status choose_subdriver();
+  Status build_model();
+  int run_plan(const mapping::CommandPlan& plan, bool is_set, bool& lost);
+  bool is_lost(IoStatus status) const;
+
+  std::unique_ptr<Transport> transport_;
+  DriverOptions options_;
+  std::optional<MatchCriteria> exact_;
+  std::vector<std::uint8_t> descriptor_bytes_;
+  std::unique_ptr<hid::ReportDescriptor> descriptor_;
+  const hid::UsageTable* usage_table_ = nullptr;
+  std::string subdriver_key_;
+  bool interrupt_pipe_disabled_ = false;
+  std::unique_ptr<mapping::HidUps> model_;
+};
+
+}  // namespace walnut::usbhid
