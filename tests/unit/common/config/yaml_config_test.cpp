@@ -1,0 +1,105 @@
+// Tests for common/config/yaml_config: walnut.yaml into the same models as the NUT files.
+#include "common/config/yaml_config.h"
+
+#include <gtest/gtest.h>
+
+#include "common/config/conf_file.h"
+
+namespace walnut::config {
+namespace {
+
+bool starts_with(const std::string& text, std::string_view prefix) {
+  return text.rfind(prefix, 0) == 0;
+}
+
+Result<WalnutConfig> read_example() {
+  auto text = read_text_file(WALNUT_SOURCE_DIR "/config/examples/walnut.yaml");
+  if (!text.ok()) return Error{text.error()};
+  return parse_yaml_config(*text, "walnut.yaml");
+}
+
+TEST(YamlConfig, ExampleMatchesTheNutExampleFiles) {
+  auto yaml = read_example();
+  ASSERT_TRUE(yaml.ok()) << yaml.error();
+  auto upsd = parse_upsd_conf(*read_text_file(WALNUT_SOURCE_DIR "/config/examples/upsd.conf"), "u");
+  auto users =
+      parse_upsd_users(*read_text_file(WALNUT_SOURCE_DIR "/config/examples/upsd.users"), "u");
+  auto ups = parse_ups_conf(*read_text_file(WALNUT_SOURCE_DIR "/config/examples/ups.conf"), "u");
+  ASSERT_TRUE(upsd.ok() && users.ok() && ups.ok());
+
+  ASSERT_EQ(yaml->upsd.listen.size(), upsd->listen.size());
+  for (std::size_t i = 0; i < upsd->listen.size(); ++i) {
+    EXPECT_EQ(yaml->upsd.listen[i].address, upsd->listen[i].address);
+    EXPECT_EQ(yaml->upsd.listen[i].port, upsd->listen[i].port);
+  }
+  EXPECT_EQ(yaml->upsd.maxage, upsd->maxage);
+  EXPECT_EQ(yaml->upsd.metrics_listen.size(), upsd->metrics_listen.size());
+  EXPECT_TRUE(yaml->upsd.disable_weak_ssl);
+
+  ASSERT_EQ(yaml->users.users.size(), users->users.size());
+  for (const auto& user : users->users) {
+    const UpsdUser* other = yaml->users.find(user.name);
+    ASSERT_NE(other, nullptr) << user.name;
+    EXPECT_EQ(other->password, user.password);
+    EXPECT_EQ(other->password_file, user.password_file);
+    EXPECT_EQ(other->actions, user.actions);
+    EXPECT_EQ(other->instcmds, user.instcmds);
+  }
+
+  EXPECT_EQ(yaml->ups.global.get("maxretry"), ups->global.get("maxretry"));
+  ASSERT_EQ(yaml->ups.ups.size(), ups->ups.size());
+  for (std::size_t i = 0; i < ups->ups.size(); ++i) {
+    const auto& mine = yaml->ups.ups[i];
+    const auto& theirs = ups->ups[i];
+    EXPECT_EQ(mine.name, theirs.name);
+    for (const auto& setting : theirs.settings) {
+      if (setting.is_flag) {
+        EXPECT_TRUE(mine.has_flag(setting.key)) << setting.key;
+      } else {
+        EXPECT_EQ(mine.get(setting.key), theirs.get(setting.key)) << setting.key;
+      }
+    }
+    EXPECT_EQ(mine.settings.size(), theirs.settings.size());
+  }
+}
+
+TEST(YamlConfig, EmptyDocumentKeepsDefaults) {
+  auto config = parse_yaml_config("", "w.yaml");
+  ASSERT_TRUE(config.ok()) << config.error();
+  EXPECT_EQ(config->upsd.maxage, 15);
+  EXPECT_TRUE(config->ups.ups.empty());
+}
+
+TEST(YamlConfig, ErrorsNameFileAndLine) {
+  struct Case {
+    const char* text;
+    int line;
+  };
+  for (const Case& c : {
+           Case{"upsd:\n  maxage: 15\n  maxaeg: 3\n", 3},
+           Case{"upsd:\n  maxage: soon\n", 2},
+           Case{"upsd:\n  listen: 127.0.0.1\n", 2},
+           Case{"bogus: 1\n", 1},
+           Case{"users:\n  a:\n    pasword: x\n", 3},
+           Case{"users:\n  a:\n    upsmon: boss\n", 3},
+           Case{"ups:\n  a:\n    driver: x\n", 2},
+           Case{"ups:\n  a:\n    driver: x\n    port: [1, 2]\n", 4},
+           Case{"upsd:\n  maxage: 15\n bad indent: [\n", 3},
+           Case{"- a\n- b\n", 1},
+       }) {
+    auto config = parse_yaml_config(c.text, "/etc/walnut.yaml");
+    ASSERT_FALSE(config.ok()) << c.text;
+    const std::string where = "/etc/walnut.yaml:" + std::to_string(c.line) + ": ";
+    EXPECT_TRUE(starts_with(config.error(), where)) << c.text << " → " << config.error();
+  }
+}
+
+TEST(YamlConfig, CertidentNeedsNameAndPassword) {
+  auto ok = parse_yaml_config("upsd:\n  certident: {name: n, password: p}\n", "w");
+  ASSERT_TRUE(ok.ok()) << ok.error();
+  EXPECT_EQ(ok->upsd.certident_name, "n");
+  EXPECT_FALSE(parse_yaml_config("upsd:\n  certident: {name: n}\n", "w").ok());
+}
+
+}  // namespace
+}  // namespace walnut::config
