@@ -15,6 +15,7 @@
 
 #include "common/result.h"
 #include "common/ups_state.h"
+#include "drivers/usbhid/mapping/converter.h"
 #include "drivers/usbhid/mapping/mapping.h"
 
 namespace walnut::hid {
@@ -49,8 +50,7 @@ struct ModelOptions {
   std::vector<std::pair<std::string, std::string>> defaults;
 };
 
-// USB string descriptor by index (NUT's stringid_conversion); nullopt when unreadable.
-using StringLookup = std::function<std::optional<std::string>(int index)>;
+// StringLookup (USB string descriptor by index) is declared in converter.h.
 
 // One SET_REPORT (Feature) to send: the report ID and the whole report, byte 0 = report ID,
 // every other field carrying the bits last read from the device.
@@ -59,6 +59,9 @@ struct ReportWrite {
   std::vector<std::uint8_t> bytes;
   // Sleep this long before sending (NUT's 125 ms between the two writes of shutdown.return).
   std::chrono::milliseconds delay_before{0};
+  // NUT ignores this write's result (ups.start.auto before shutdown.return/stayoff): a failure
+  // does not stop the plan.
+  bool ignore_failure = false;
 };
 
 // NUT's STAT_INSTCMD_* / STAT_SET_* outcomes.
@@ -70,6 +73,8 @@ enum class CommandStatus { kHandled, kUnknown, kInvalid, kFailed, kConversionFai
 struct CommandPlan {
   CommandStatus status = CommandStatus::kUnknown;
   std::vector<ReportWrite> writes;
+  // The answer when a write fails: kFailed for instcmd, kUnknown for setvar (NUT's FIXME).
+  CommandStatus on_write_failure = CommandStatus::kFailed;
 };
 
 class HidUps {
@@ -112,7 +117,12 @@ class HidUps {
   Status init(UpsState& state);
   // A quick or full walk, then ups.status (and, on full walks, ups.alarm) committed to state.
   // REQUIRES: init() succeeded.
+  // The first walk after init() is a quick one in NUT (lastpoll is set at init), unless
+  // full_walk_requested(); later ones are full every pollfreq seconds, quick in between.
   void walk(WalkMode mode, UpsState& state);
+  // Recomposes ups.status (and input.transfer.reason) from the bits as they are now, without
+  // reading anything: for publishing an interrupt report at once, between walks.
+  void commit_status(UpsState& state);
   // NUT's data_has_changed: a setvar/instcmd succeeded, so the next walk must be a full one
   // that re-reads the semi-static rows.
   bool full_walk_requested() const;
@@ -130,8 +140,10 @@ class HidUps {
   // walk a full one (NUT's data_has_changed).
   void writes_done(bool success);
 
- private:
+  // The model's state, opaque (hid_ups_impl.h, private to this library).
   struct Impl;
+
+ private:
   explicit HidUps(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

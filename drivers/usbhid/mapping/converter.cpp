@@ -1,0 +1,190 @@
+// HID value <-> NUT text conversions, each one as NUT 2.8.0 computes it (usbhid-ups.c,
+// apc-hid.c, cps-hid.c), including the fixed buffer sizes that cut NUT's strings.
+#include "drivers/usbhid/mapping/converter.h"
+
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <limits>
+
+namespace walnut::mapping {
+namespace {
+
+// C's (long)value without its undefined behaviour outside long's range.
+long to_long(double value) {
+  if (std::isnan(value)) return 0;
+  if (value >= 9.2e18) return std::numeric_limits<long>::max();
+  if (value <= -9.2e18) return std::numeric_limits<long>::min();
+  return static_cast<long>(value);
+}
+
+// snprintf into a buffer of `size` bytes, as NUT's static buffers cut their strings.
+template <typename... Args>
+std::string bounded(std::size_t size, const char* format, Args... args) {
+  std::array<char, 64> buffer{};
+  std::snprintf(buffer.data(), std::min(size, buffer.size()), format, args...);
+  return std::string(buffer.data());
+}
+
+std::string date_to_nut(double value) {
+  long v = to_long(value);
+  if (v == 0) return "not set";
+  // Negative values are pre-1980 dates; >> on a negative long is arithmetic here, as in NUT.
+  long year = 1980 + (v >> 9);
+  long month = (v >> 5) & 0x0f;
+  long day = v & 0x1f;
+  return bounded(32, "%04ld/%02ld/%02ld", year, month, day);
+}
+
+// NUT's sscanf("%04ld/%02ld/%02ld"), reading at most `width` digits per field.
+bool scan_date(std::string_view text, long& year, long& month, long& day) {
+  std::string copy(text);
+  int n = std::sscanf(copy.c_str(), "%4ld/%2ld/%2ld", &year, &month, &day);
+  return n == 3;
+}
+
+double date_to_hid(std::string_view text) {
+  long year = 0, month = 0, day = 0;
+  // NUT reads uninitialised fields when the text does not parse; we write 0 ("not set").
+  if (!scan_date(text, year, month, day)) return 0;
+  if (year - 1980 > 127 || month > 12 || day > 31) return 0;
+  return static_cast<double>(((year - 1980) << 9) + (month << 5) + day);
+}
+
+// APC writes dates as hexadecimal digits read as decimal: 0x102202 is 2002/10/22.
+std::string apc_date_to_nut(double value) {
+  long v = to_long(value);
+  if (v == 0) return "not set";
+  int year = static_cast<int>((v & 0xf) + 10 * ((v >> 4) & 0xf));
+  int month = static_cast<int>(((v >> 16) & 0xf) + 10 * ((v >> 20) & 0xf));
+  int day = static_cast<int>(((v >> 8) & 0xf) + 10 * ((v >> 12) & 0xf));
+  year += year >= 70 ? 1900 : 2000;
+  return bounded(20, "%04d/%02d/%02d", year, month, day);
+}
+
+double apc_date_to_hid(std::string_view text) {
+  long year = 0, month = 0, day = 0;
+  if (!scan_date(text, year, month, day)) return 0;
+  if (year >= 2070 || month > 12 || day > 31) return 0;
+  year %= 100;
+  long date = ((year / 10 & 0x0F) << 4) + (year % 10);
+  date += ((month / 10 & 0x0F) << 20) + ((month % 10) << 16);
+  date += ((day / 10 & 0x0F) << 12) + ((day % 10) << 8);
+  return static_cast<double>(date);
+}
+
+// Some HP units report Celsius already: only 273..373 is taken as Kelvin.
+std::string kelvin_celsius_to_nut(double value) {
+  if (value >= 273 && value <= 373) return bounded(20, "%.1f", value - 273.15);
+  return bounded(20, "%.1f", value);
+}
+
+std::optional<std::string> stringid_to_nut(double value, const ConverterContext& context) {
+  int index = static_cast<int>(to_long(value));
+  // NUT refuses indexes outside the USB string index range (lookup fails, var left alone).
+  if (index < 0 || index > 255) return std::nullopt;
+  std::string text;
+  if (index != 0 && context.strings != nullptr && *context.strings) {
+    text = (*context.strings)(index).value_or("");
+  }
+  // NUT reads into a 20-byte buffer and trims trailing newlines.
+  if (text.size() > 19) text.resize(19);
+  while (!text.empty() && text.back() == '\n') text.pop_back();
+  return text;
+}
+
+std::string cps_battvolt_to_nut(double value, ConverterContext& context) {
+  BatteryScale* scale = context.battery_scale;
+  double factor = 1.0;
+  if (scale != nullptr) {
+    if (scale->might_need && !scale->checked && context.state != nullptr) {
+      const std::string* nominal = context.state->value("battery.voltage.nominal");
+      double nominal_value = nominal ? std::strtod(nominal->c_str(), nullptr) : 0.0;
+      if (nominal != nullptr && nominal_value != 0.0) {
+        if (value / nominal_value > 1.4) scale->factor = 2.0 / 3;
+        scale->checked = true;
+      }
+    }
+    factor = scale->factor;
+  }
+  return bounded(8, "%.1f", factor * value);
+}
+
+}  // namespace
+
+bool is_converter(std::string_view name) {
+  return name == "date" || name == "apc_date" || name == "hex" || name == "stringid" ||
+         name == "divide_by_10" || name == "kelvin_celsius" || name == "cps_battvolt" ||
+         name == "cps_battcharge";
+}
+
+std::optional<std::string> lookup_to_nut(const Lookup& lookup, double value,
+                                         ConverterContext& context) {
+  const std::string& c = lookup.converter;
+  if (c.empty()) {
+    long key = to_long(value);
+    for (const LookupEntry& entry : lookup.entries) {
+      if (entry.hid_value == key) return entry.nut_value;
+    }
+    return std::nullopt;
+  }
+  if (c == "date") return date_to_nut(value);
+  if (c == "apc_date") return apc_date_to_nut(value);
+  if (c == "hex") {
+    return bounded(20, "%08lx", static_cast<unsigned long>(to_long(value)));
+  }
+  if (c == "stringid") return stringid_to_nut(value, context);
+  if (c == "divide_by_10") return bounded(20, "%0.1f", value * 0.1);
+  if (c == "kelvin_celsius") return kelvin_celsius_to_nut(value);
+  if (c == "cps_battvolt") return cps_battvolt_to_nut(value, context);
+  if (c == "cps_battcharge") return bounded(8, "%.0f", value < 100.0 ? value : 100.0);
+  return std::nullopt;
+}
+
+double lookup_to_hid(const Lookup& lookup, std::string_view text) {
+  if (lookup.converter == "date") return date_to_hid(text);
+  if (lookup.converter == "apc_date") return apc_date_to_hid(text);
+  // A converter without a reverse: NUT's loop over the (empty) table finds nothing.
+  for (const LookupEntry& entry : lookup.entries) {
+    if (entry.nut_value == text) return static_cast<double>(entry.hid_value);
+  }
+  return -1;
+}
+
+bool is_numeric_format(std::string_view format) {
+  int conversions = 0;
+  for (std::size_t i = 0; i < format.size(); ++i) {
+    if (format[i] != '%') continue;
+    ++i;
+    if (i < format.size() && format[i] == '%') continue;
+    while (i < format.size() && std::string_view("-+ #0").find(format[i]) != std::string_view::npos) ++i;
+    std::size_t digits = 0;
+    while (i < format.size() && format[i] >= '0' && format[i] <= '9') ++i, ++digits;
+    if (digits > 2) return false;
+    if (i < format.size() && format[i] == '.') {
+      ++i;
+      digits = 0;
+      while (i < format.size() && format[i] >= '0' && format[i] <= '9') ++i, ++digits;
+      if (digits > 2) return false;
+    }
+    if (i >= format.size() || std::string_view("fFeEgG").find(format[i]) == std::string_view::npos) {
+      return false;
+    }
+    ++conversions;
+  }
+  return conversions == 1 && format.size() < 64;
+}
+
+std::string format_number(std::string_view format, double value) {
+  std::string f(format);
+  // Width and precision are at most 2 digits: 512 bytes hold any result but %f of huge values,
+  // which snprintf cuts; NUT's dstate buffer is 256 bytes anyway.
+  std::array<char, 512> buffer{};
+  std::snprintf(buffer.data(), buffer.size(), f.c_str(), value);
+  std::string text(buffer.data());
+  if (text.size() > 255) text.resize(255);
+  return text;
+}
+
+}  // namespace walnut::mapping

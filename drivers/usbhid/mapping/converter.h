@@ -1,0 +1,51 @@
+// HID value <-> NUT text: a mapping row's lookup table or named converter (NUT's info_lkp_t
+// with its fun/nuf functions), and the printf-style formats of numeric rows.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/ups_state.h"
+#include "drivers/usbhid/mapping/mapping.h"
+
+namespace walnut::mapping {
+
+// USB string descriptor by index (NUT's stringid_conversion); nullopt when unreadable.
+using StringLookup = std::function<std::optional<std::string>(int index)>;
+
+// CyberPower's battery voltage scale (NUT's cps_battvolt): some 0764:0501 units report 1.5x the
+// real voltage; decided once, from the first reading against battery.voltage.nominal.
+struct BatteryScale {
+  bool might_need = false;  // set by the claim hook cps_battery_scale
+  bool checked = false;
+  double factor = 1.0;
+};
+
+// What a converter may look at besides the value.
+struct ConverterContext {
+  const StringLookup* strings = nullptr;
+  const UpsState* state = nullptr;
+  BatteryScale* battery_scale = nullptr;
+};
+
+// True for the names converter_to_nut() knows: date, apc_date, hex, stringid, divide_by_10,
+// kelvin_celsius, cps_battvolt, cps_battcharge.
+bool is_converter(std::string_view name);
+
+// HID value -> NUT text through a lookup (NUT's hu_find_infoval): a table matches on the value
+// truncated to long; nullopt when nothing matches (NUT then leaves the variable alone).
+std::optional<std::string> lookup_to_nut(const Lookup& lookup, double value,
+                                         ConverterContext& context);
+// NUT text -> HID value (NUT's hu_find_valinfo): the reverse converter, or the first table
+// entry with exactly that text; -1 when neither exists (NUT writes -1 then).
+double lookup_to_hid(const Lookup& lookup, std::string_view text);
+
+// Whether `format` is safe and meaningful for one double: any text with exactly one
+// %[flags][width][.precision] conversion among f F e E g G, and "%%" escapes.
+bool is_numeric_format(std::string_view format);
+// printf(format, value). REQUIRES: is_numeric_format(format).
+std::string format_number(std::string_view format, double value);
+
+}  // namespace walnut::mapping

@@ -1,0 +1,181 @@
+// The walks of the device model (NUT 2.8.0 hid_ups_walk, upsdrv_initups's tail,
+// upsdrv_updateinfo's status and alarm commit).
+#include <strings.h>
+
+#include <cstdlib>
+#include <cstring>
+
+#include "common/log.h"
+#include "drivers/usbhid/mapping/hid_ups.h"
+#include "drivers/usbhid/mapping/hid_ups_impl.h"
+
+namespace walnut::mapping {
+namespace {
+
+std::optional<std::string> value_of(const UpsState& state, std::string_view name) {
+  const std::string* value = state.value(name);
+  return value ? std::optional<std::string>(*value) : std::nullopt;
+}
+
+// NUT's "%ld" of strtol(val, NULL, 10).
+std::string as_long_text(const std::string& text) {
+  return std::to_string(std::strtol(text.c_str(), nullptr, 10));
+}
+
+// The init walk's handling of one row before it is read: whether to read it at all.
+bool claim_row_at_init(HidUps::Impl& m, std::size_t i, UpsState& state) {
+  const Entry& entry = m.mapping.entries[i];
+  if (m.resolved[i] == nullptr) return false;
+  m.active[i] = m.resolved[i];
+  if (entry.hid_flags & kHidAbsent) {
+    // A driver-side variable: its default, unless already set (default.*/override.*).
+    if (state.find(entry.name) != nullptr) return false;
+    state.set_info(entry.name, entry.format);
+    state.set_flags(entry.name, entry.info_flags);
+    if (entry.info_flags & kFlagString) state.set_aux(entry.name, entry.info_length);
+    return false;
+  }
+  // Several rows may feed ups.alarm; for anything else the first row that set it wins.
+  if (strncmp(entry.name.c_str(), "ups.alarm", 9) == 0) return true;
+  if (state.find(entry.name) == nullptr) return true;
+  m.active[i] = nullptr;
+  return false;
+}
+
+void publish_flags(HidUps::Impl& m, std::size_t i, UpsState& state) {
+  const Entry& entry = m.mapping.entries[i];
+  state.set_flags(entry.name, entry.info_flags);
+  if (entry.info_flags & kFlagString) state.set_aux(entry.name, entry.info_length);
+  if (!(entry.hid_flags & kHidEnum) || !(entry.info_flags & kFlagRw)) return;
+  if (const Lookup* lookup = m.mapping.lookup_of(entry)) {
+    for (const LookupEntry& value : lookup->entries) state.add_enum(entry.name, value.nut_value);
+  }
+}
+
+void add_command(HidUps::Impl& m, std::string_view name, UpsState& state) {
+  state.add_cmd(name);
+  for (const std::string& known : m.commands) {
+    if (strcasecmp(known.c_str(), std::string(name).c_str()) == 0) return;
+  }
+  m.commands.emplace_back(name);
+}
+
+// Whether a walk in `mode` reads row i (the switch at the top of NUT's walk loop).
+bool walk_reads(const HidUps::Impl& m, std::size_t i, WalkMode mode) {
+  const unsigned flags = m.mapping.entries[i].hid_flags;
+  if (m.active[i] == nullptr) return false;
+  if (mode == WalkMode::kQuick) return (flags & kHidQuickPoll) != 0;
+  if (flags & (kHidAbsent | kHidCommand | kHidStatic)) return false;
+  return !(flags & kHidSemiStatic) || m.data_has_changed;
+}
+
+// One row read and published; false when it could not be read.
+bool read_row(HidUps::Impl& m, std::size_t i, WalkMode mode, UpsState& state) {
+  const hid::Field& field = *m.active[i];
+  if (m.skip_report_0x54 && field.report_id == 0x54) return false;
+  std::optional<double> value = m.read(field);
+  if (!value) return false;
+  const Entry& entry = m.mapping.entries[i];
+  if (entry.hid_flags & kHidCommand) {
+    add_command(m, entry.name, state);
+    return true;
+  }
+  if (m.set_value(i, *value, state) == 1 && mode == WalkMode::kInit) publish_flags(m, i, state);
+  return true;
+}
+
+}  // namespace
+
+Status HidUps::init(UpsState& state) {
+  Impl& m = *impl_;
+  if (m.initialized) {
+    // Reconnected: the rows chosen at the first init are read again, driver-side ones too
+    // (NUT keeps hiddata, and prints an absent row's default as its "format").
+    for (std::size_t i = 0; i < m.mapping.entries.size(); ++i) {
+      if (m.active[i] != nullptr) read_row(m, i, WalkMode::kInit, state);
+    }
+    return Ok{};
+  }
+  m.initialized = true;
+  for (std::size_t i = 0; i < m.mapping.entries.size(); ++i) {
+    if (claim_row_at_init(m, i, state)) read_row(m, i, WalkMode::kInit, state);
+  }
+  if (state.find("battery.charge.low") && m.options.lowbatt) {
+    state.set_info("battery.charge.low", as_long_text(*m.options.lowbatt));
+  }
+  if (state.find("ups.delay.start") && m.options.ondelay) {
+    state.set_info("ups.delay.start", as_long_text(*m.options.ondelay));
+  }
+  if (state.find("ups.delay.shutdown") && m.options.offdelay) {
+    state.set_info("ups.delay.shutdown", as_long_text(*m.options.offdelay));
+  }
+  const bool off_delay = m.find_row("load.off.delay") >= 0;
+  const bool on_delay = m.find_row("load.on.delay") >= 0;
+  if (off_delay) add_command(m, "load.off", state);
+  if (on_delay) add_command(m, "load.on", state);
+  if (off_delay && on_delay) {
+    add_command(m, "shutdown.return", state);
+    add_command(m, "shutdown.stayoff", state);
+  }
+  state.set_info("driver.version.data", m.mapping.version);
+  return Ok{};
+}
+
+void HidUps::walk(WalkMode mode, UpsState& state) {
+  Impl& m = *impl_;
+  if (mode == WalkMode::kInit) {
+    (void)init(state);
+    return;
+  }
+  const bool full = mode == WalkMode::kFull;
+  if (full) m.alarms.clear();
+  for (std::size_t i = 0; i < m.mapping.entries.size(); ++i) {
+    if (walk_reads(m, i, mode)) read_row(m, i, mode, state);
+  }
+  if (full) {
+    m.data_has_changed = false;
+    for (std::string& alarm : status_alarms(m.bits)) m.alarms.push_back(std::move(alarm));
+    std::string text;
+    for (const std::string& alarm : m.alarms) text += (text.empty() ? "" : " ") + alarm;
+    if (!text.empty()) {
+      state.set_info("ups.alarm", text);
+      m.alarm_active = true;
+    } else {
+      state.del_info("ups.alarm");
+      m.alarm_active = false;
+    }
+    m.alarms.clear();
+  }
+  commit_status(state);
+}
+
+void HidUps::commit_status(UpsState& state) {
+  Impl& m = *impl_;
+  if (std::optional<std::string> reason = transfer_reason(m.bits)) {
+    state.set_info("input.transfer.reason", *reason);
+  } else {
+    state.del_info("input.transfer.reason");
+  }
+  StatusOptions options;
+  options.onlinedischarge = m.options.onlinedischarge;
+  options.ignorelb = state.find("driver.flag.ignorelb") != nullptr;
+  BatteryLevels levels{value_of(state, "battery.charge"), value_of(state, "battery.charge.low"),
+                       value_of(state, "battery.runtime"), value_of(state, "battery.runtime.low")};
+  bool warn = false;
+  state.set_info("ups.status", compose_status(m.bits, options, levels, m.alarm_active, &warn));
+  if (warn) {
+    log::warning("ups_status_set: seems that UPS is in OL+DISCHRG state now. Is it calibrating or do you "
+                 "perhaps want to set 'onlinedischarge' option? Some UPS models (e.g. CyberPower UT series) "
+                 "emit OL+DISCHRG when offline.");
+  }
+}
+
+bool HidUps::full_walk_requested() const { return impl_->data_has_changed; }
+
+std::vector<std::string> HidUps::commands() const { return impl_->commands; }
+
+void HidUps::writes_done(bool success) {
+  if (success) impl_->data_has_changed = true;
+}
+
+}  // namespace walnut::mapping

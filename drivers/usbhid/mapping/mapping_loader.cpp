@@ -1,0 +1,324 @@
+// Reads a vendor mapping from YAML (format: docs/mappings.md) into a Mapping, checking every
+// name, flag, format and lookup so that a bad file fails at load time with its line number.
+#include <yaml-cpp/yaml.h>
+
+#include <fmt/format.h>
+
+#include <map>
+#include <set>
+
+#include "drivers/usbhid/mapping/converter.h"
+#include "drivers/usbhid/mapping/embedded_yaml.h"
+#include "drivers/usbhid/mapping/mapping.h"
+
+namespace walnut::mapping {
+namespace {
+
+// yaml-cpp reports problems by throwing; this loader turns every one into an Error at the
+// boundary, so nothing escapes load_mapping().
+struct LoadError {
+  int line;
+  std::string message;
+};
+
+int line_of(const YAML::Node& node) { return node.Mark().line + 1; }
+
+[[noreturn]] void fail(const YAML::Node& node, std::string message) {
+  throw LoadError{line_of(node), std::move(message)};
+}
+
+std::string scalar(const YAML::Node& node, std::string_view what) {
+  if (!node.IsScalar()) fail(node, fmt::format("{} must be a single value", what));
+  return node.as<std::string>();
+}
+
+long integer(const YAML::Node& node, std::string_view what) {
+  std::string text = scalar(node, what);
+  std::size_t used = 0;
+  long value = 0;
+  try {
+    value = std::stol(text, &used, 0);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != text.size()) fail(node, fmt::format("{} must be an integer, not \"{}\"", what, text));
+  return value;
+}
+
+Lookup read_lookup(const std::string& name, const YAML::Node& node) {
+  Lookup lookup;
+  lookup.name = name;
+  if (node.IsMap()) {
+    for (const auto& item : node) {
+      std::string key = scalar(item.first, "a key");
+      if (key != "converter") fail(item.first, fmt::format("lookup {}: unknown key \"{}\"", name, key));
+      lookup.converter = scalar(item.second, "converter");
+      if (!is_converter(lookup.converter)) {
+        fail(item.second, fmt::format("lookup {}: unknown converter \"{}\"", name, lookup.converter));
+      }
+    }
+    if (lookup.converter.empty()) fail(node, fmt::format("lookup {}: no converter", name));
+    return lookup;
+  }
+  if (!node.IsSequence() || node.size() == 0) {
+    fail(node, fmt::format("lookup {}: expected a list of [value, text] pairs or {{converter: name}}", name));
+  }
+  for (const auto& pair : node) {
+    if (!pair.IsSequence() || pair.size() != 2) fail(pair, fmt::format("lookup {}: expected [value, text]", name));
+    lookup.entries.push_back({integer(pair[0], "a lookup value"), scalar(pair[1], "a lookup text")});
+  }
+  return lookup;
+}
+
+std::map<std::string, Lookup> read_lookups(const YAML::Node& node) {
+  std::map<std::string, Lookup> lookups;
+  if (!node) return lookups;
+  if (!node.IsMap()) fail(node, "lookups must be a map of name: lookup");
+  for (const auto& item : node) {
+    std::string name = scalar(item.first, "a lookup name");
+    if (lookups.count(name) != 0) fail(item.first, fmt::format("lookup {} defined twice", name));
+    lookups.emplace(name, read_lookup(name, item.second));
+  }
+  return lookups;
+}
+
+// NUT's shared lookups (common.yaml), parsed once.
+const std::map<std::string, Lookup>& shared_lookups() {
+  static const std::map<std::string, Lookup> lookups = [] {
+    for (std::size_t i = 0; i < embedded::kFileCount; ++i) {
+      if (std::string_view(embedded::kFiles[i].name) == "common") {
+        return read_lookups(YAML::Load(embedded::kFiles[i].text)["lookups"]);
+      }
+    }
+    return std::map<std::string, Lookup>{};
+  }();
+  return lookups;
+}
+
+unsigned read_info_flags(const YAML::Node& node) {
+  unsigned flags = 0;
+  if (!node) return flags;
+  if (!node.IsSequence()) fail(node, "flags must be a list (rw, string, number)");
+  for (const auto& item : node) {
+    std::string word = scalar(item, "a flag");
+    if (word == "rw") flags |= kFlagRw;
+    else if (word == "string") flags |= kFlagString;
+    else if (word == "number") flags |= kFlagNumber;
+    else fail(item, fmt::format("unknown flag \"{}\" (rw, string, number)", word));
+  }
+  return flags;
+}
+
+unsigned read_hid_flags(const YAML::Node& node) {
+  static const std::map<std::string, unsigned> names = {
+      {"static", kHidStatic},         {"semi_static", kHidSemiStatic}, {"absent", kHidAbsent},
+      {"quick_poll", kHidQuickPoll},  {"stale", kHidStale},            {"enum", kHidEnum},
+      {"param_required", kHidParamRequired}};
+  unsigned flags = 0;
+  if (!node) return flags;
+  if (!node.IsSequence()) fail(node, "hid must be a list of flags");
+  for (const auto& item : node) {
+    std::string word = scalar(item, "a hid flag");
+    auto found = names.find(word);
+    if (found == names.end()) {
+      fail(item, fmt::format("unknown hid flag \"{}\" (static, semi_static, absent, quick_poll, stale, enum, param_required)", word));
+    }
+    flags |= found->second;
+  }
+  return flags;
+}
+
+class Reader {
+ public:
+  explicit Reader(Mapping& mapping, std::map<std::string, Lookup> own)
+      : mapping_(mapping), own_(std::move(own)) {}
+
+  int resolve_lookup(const YAML::Node& node) {
+    std::string name = scalar(node, "lookup");
+    auto known = index_.find(name);
+    if (known != index_.end()) return known->second;
+    const Lookup* lookup = nullptr;
+    if (auto own = own_.find(name); own != own_.end()) lookup = &own->second;
+    else if (auto shared = shared_lookups().find(name); shared != shared_lookups().end()) lookup = &shared->second;
+    if (lookup == nullptr) fail(node, fmt::format("unknown lookup \"{}\"", name));
+    mapping_.lookups.push_back(*lookup);
+    int index = static_cast<int>(mapping_.lookups.size() - 1);
+    index_.emplace(name, index);
+    return index;
+  }
+
+  Entry read_entry(const YAML::Node& node) {
+    if (!node.IsMap()) fail(node, "a table row must be a map");
+    static const std::set<std::string> keys = {"var", "status", "alarm", "cmd", "path", "format", "default",
+                                               "value", "flags", "length", "hid", "lookup"};
+    for (const auto& item : node) {
+      std::string key = scalar(item.first, "a key");
+      if (keys.count(key) == 0) fail(item.first, fmt::format("unknown key \"{}\" in a table row", key));
+    }
+    Entry entry;
+    entry.line = line_of(node);
+    int kinds = 0;
+    if (node["var"]) ++kinds, entry.kind = EntryKind::kVariable, entry.name = scalar(node["var"], "var");
+    if (node["status"]) ++kinds, entry.kind = EntryKind::kStatus, entry.name = "BOOL";
+    if (node["alarm"]) ++kinds, entry.kind = EntryKind::kAlarm, entry.name = "ups.alarm";
+    if (node["cmd"]) ++kinds, entry.kind = EntryKind::kCommand, entry.name = scalar(node["cmd"], "cmd");
+    if (kinds != 1) fail(node, "a table row needs exactly one of var, status, alarm, cmd");
+    if (!node["path"]) fail(node, "a table row needs a path");
+    entry.path = scalar(node["path"], "path");
+    entry.info_flags = read_info_flags(node["flags"]);
+    entry.hid_flags = read_hid_flags(node["hid"]);
+    if (node["length"]) entry.info_length = static_cast<int>(integer(node["length"], "length"));
+    switch (entry.kind) {
+      case EntryKind::kStatus:
+      case EntryKind::kAlarm:
+        entry.lookup = resolve_lookup(node[entry.kind == EntryKind::kStatus ? "status" : "alarm"]);
+        if (node["lookup"] || node["format"]) fail(node, "status and alarm rows take only the lookup they name");
+        break;
+      case EntryKind::kCommand:
+        entry.hid_flags |= kHidCommand;
+        if (!node["value"]) fail(node, "a cmd row needs the value it writes (value: \"1\")");
+        entry.format = scalar(node["value"], "value");
+        if (node["lookup"]) entry.lookup = resolve_lookup(node["lookup"]);
+        break;
+      case EntryKind::kVariable:
+        read_variable(node, entry);
+        break;
+    }
+    return entry;
+  }
+
+ private:
+  void read_variable(const YAML::Node& node, Entry& entry) {
+    if (entry.hid_flags & kHidAbsent) {
+      if (!node["default"]) fail(node, "an absent (driver-side) variable needs a default");
+      entry.format = scalar(node["default"], "default");
+      return;
+    }
+    if (node["lookup"]) {
+      entry.lookup = resolve_lookup(node["lookup"]);
+      entry.format = "%s";
+      if (node["format"]) fail(node, "a row with a lookup takes no format");
+      return;
+    }
+    if (!node["format"]) fail(node, "a variable row needs a format (\"%.0f\") or a lookup");
+    entry.format = scalar(node["format"], "format");
+    if (!is_numeric_format(entry.format)) {
+      fail(node["format"], fmt::format("format \"{}\" must hold exactly one of %f %e %g (with flags, width, precision)", entry.format));
+    }
+    if (entry.hid_flags & kHidEnum) fail(node, "enum needs a lookup");
+  }
+
+  Mapping& mapping_;
+  std::map<std::string, Lookup> own_;
+  std::map<std::string, int> index_;
+};
+
+void read_claims(const YAML::Node& node, Mapping& mapping) {
+  if (!node) return;
+  if (!node.IsSequence()) fail(node, "claims must be a list of {vendor, product[, hook]}");
+  static const std::set<std::string> hooks = {"disable_interrupt_pipe", "apc_max_report", "cps_battery_scale"};
+  for (const auto& item : node) {
+    if (!item.IsMap() || !item["vendor"] || !item["product"]) fail(item, "a claim needs vendor and product");
+    Claim claim;
+    long vendor = integer(item["vendor"], "vendor");
+    long product = integer(item["product"], "product");
+    if (vendor < 0 || vendor > 0xffff || product < 0 || product > 0xffff) fail(item, "USB ids are 16-bit");
+    claim.vendor_id = static_cast<std::uint16_t>(vendor);
+    claim.product_id = static_cast<std::uint16_t>(product);
+    if (item["hook"]) {
+      claim.hook = scalar(item["hook"], "hook");
+      if (hooks.count(claim.hook) == 0) fail(item["hook"], fmt::format("unknown hook \"{}\"", claim.hook));
+    }
+    mapping.claims.push_back(claim);
+  }
+}
+
+void read_identity(const YAML::Node& node, Mapping& mapping) {
+  if (!node) return;
+  if (!node.IsMap()) fail(node, "identity must be a map (mfr, model, serial)");
+  for (const auto& item : node) {
+    std::string key = scalar(item.first, "a key");
+    std::string value = scalar(item.second, key);
+    if (key == "mfr") {
+      if (value != "vendor" && value.rfind("vendor_or:", 0) != 0) fail(item.second, "mfr: vendor or vendor_or:<text>");
+      mapping.mfr_format = value;
+    } else if (key == "model") {
+      if (value != "product" && value != "apc_product") fail(item.second, "model: product or apc_product");
+      mapping.model_format = value;
+    } else if (key == "serial") {
+      if (value != "serial") fail(item.second, "serial: serial");
+      mapping.serial_format = value;
+    } else {
+      fail(item.first, fmt::format("unknown identity key \"{}\"", key));
+    }
+  }
+}
+
+Mapping read_mapping(const YAML::Node& root) {
+  if (!root.IsMap()) fail(root, "a mapping file is a map (subdriver, version, table, ...)");
+  static const std::set<std::string> keys = {"subdriver", "version", "usage_table", "claims", "possibly_supported",
+                                             "identity", "fix_report_descriptor", "lookups", "table"};
+  for (const auto& item : root) {
+    std::string key = scalar(item.first, "a key");
+    if (keys.count(key) == 0) fail(item.first, fmt::format("unknown key \"{}\"", key));
+  }
+  Mapping mapping;
+  if (!root["subdriver"] || !root["version"]) fail(root, "subdriver and version are required");
+  mapping.name = scalar(root["subdriver"], "subdriver");
+  mapping.version = scalar(root["version"], "version");
+  mapping.usage_table = root["usage_table"] ? scalar(root["usage_table"], "usage_table") : mapping.name;
+  if (root["possibly_supported"]) mapping.possibly_supported = scalar(root["possibly_supported"], "possibly_supported");
+  if (root["fix_report_descriptor"]) mapping.fix_report_descriptor = scalar(root["fix_report_descriptor"], "fix_report_descriptor");
+  read_claims(root["claims"], mapping);
+  read_identity(root["identity"], mapping);
+  Reader reader(mapping, read_lookups(root["lookups"]));
+  const YAML::Node table = root["table"];
+  if (table) {
+    if (!table.IsSequence()) fail(table, "table must be a list of rows");
+    for (const auto& row : table) mapping.entries.push_back(reader.read_entry(row));
+  }
+  return mapping;
+}
+
+}  // namespace
+
+Result<Mapping> load_mapping(std::string_view text, std::string_view file_name) {
+  try {
+    return read_mapping(YAML::Load(std::string(text)));
+  } catch (const LoadError& error) {
+    return Error{fmt::format("{}:{}: {}", file_name, error.line, error.message)};
+  } catch (const YAML::Exception& error) {
+    return Error{fmt::format("{}:{}: {}", file_name, error.mark.line + 1, error.msg)};
+  } catch (const std::exception& error) {
+    return Error{fmt::format("{}: {}", file_name, error.what())};
+  }
+}
+
+std::string_view builtin_mapping_text(std::string_view name) {
+  if (name == "common") return {};
+  for (std::size_t i = 0; i < embedded::kFileCount; ++i) {
+    if (embedded::kFiles[i].name == name) return embedded::kFiles[i].text;
+  }
+  return {};
+}
+
+Result<Mapping> builtin_mapping(std::string_view name) {
+  std::string_view text = builtin_mapping_text(name);
+  if (text.empty()) return Error{fmt::format("no compiled-in mapping \"{}\"", name)};
+  return load_mapping(text, fmt::format("{}.yaml", name));
+}
+
+const std::vector<std::string>& builtin_mapping_names() {
+  // NUT's claim order (usbhid-ups.c subdriver_list), restricted to the mappings we carry.
+  static const std::vector<std::string> order = [] {
+    std::vector<std::string> names;
+    for (const char* key : {"explore", "mge", "apc", "arduino", "belkin", "cps", "delta_ups", "ever", "idowell",
+                            "legrand", "liebert", "openups", "powercom", "powervar", "salicru", "tripplite"}) {
+      if (!builtin_mapping_text(key).empty()) names.emplace_back(key);
+    }
+    return names;
+  }();
+  return order;
+}
+
+}  // namespace walnut::mapping

@@ -1,0 +1,100 @@
+// Test support: a corpus capture (tests/data/hid-corpus/) brought up through the device model
+// the way usbhid-ups does it, reports answered as NUT's oracle (fakeusb.c) answers them.
+#pragma once
+
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+
+#include "common/ups_state.h"
+#include "drivers/usbhid/hid/capture.h"
+#include "drivers/usbhid/hid/report_descriptor.h"
+#include "drivers/usbhid/mapping/hid_ups.h"
+#include "drivers/usbhid/mapping/subdriver.h"
+
+namespace walnut::mapping::testing {
+
+inline std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+inline std::string corpus_path(const std::string& name) {
+  return std::string(WALNUT_TEST_DATA_DIR) + "/hid-corpus/" + name;
+}
+
+struct CorpusDevice {
+  hid::Capture capture;
+  hid::ReportDescriptor descriptor;
+  std::string subdriver;
+  std::unique_ptr<HidUps> model;
+  UpsState state;
+  std::string error;  // why the device could not be brought up
+
+  // GETs every report `mode` needs from the capture (missing ones as zeros, unknown ones stall).
+  void feed(WalkMode mode) {
+    for (std::uint8_t id : model->reports_for_walk(mode)) {
+      auto bytes = hid::captured_report(capture, descriptor, hid::ReportType::kFeature, id);
+      if (bytes) model->on_report(id, *bytes);
+      else model->on_report_failed(id);
+    }
+  }
+  void walk(WalkMode mode) {
+    feed(mode);
+    model->walk(mode, state);
+  }
+};
+
+// Loads `file` (a name in tests/data/hid-corpus/), selects the subdriver as NUT would (explore
+// for devices nobody claims, as the oracle does), and runs NUT's start: identity, init walk and
+// the first (quick) update.
+inline std::unique_ptr<CorpusDevice> bring_up(const std::string& file, ModelOptions options = {}) {
+  auto device = std::make_unique<CorpusDevice>();
+  auto capture = hid::read_capture(read_file(corpus_path(file)));
+  if (!capture.ok()) {
+    device->error = capture.error();
+    return device;
+  }
+  device->capture = std::move(capture.value());
+  auto descriptor = hid::parse_report_descriptor(device->capture.descriptor);
+  if (!descriptor.ok()) {
+    device->error = descriptor.error();
+    return device;
+  }
+  device->descriptor = std::move(descriptor.value());
+  SelectionRequest request;
+  request.vendor_id = device->capture.vendor_id;
+  request.product_id = device->capture.product_id;
+  request.product = device->capture.product;
+  auto selection = select_subdriver(request);
+  if (!selection.ok()) {
+    request.explore = true;
+    selection = select_subdriver(request);
+  }
+  device->subdriver = selection->key;
+  auto mapping = builtin_mapping(selection->key);
+  if (!mapping.ok()) {
+    device->error = mapping.error();
+    return device;
+  }
+  DeviceIdentity identity{device->capture.vendor_id, device->capture.product_id, device->capture.manufacturer,
+                          device->capture.product, device->capture.serial};
+  const hid::Capture* capture_ptr = &device->capture;
+  auto model = HidUps::create(device->descriptor, std::move(mapping.value()), identity, std::move(options),
+                              [capture_ptr](int index) { return capture_ptr->string_descriptor(index); });
+  if (!model.ok()) {
+    device->error = model.error();
+    return device;
+  }
+  device->model = std::move(model.value());
+  device->model->publish_identity(device->state);
+  device->feed(WalkMode::kInit);
+  if (auto status = device->model->init(device->state); !status.ok()) device->error = status.error();
+  device->walk(WalkMode::kQuick);
+  return device;
+}
+
+}  // namespace walnut::mapping::testing

@@ -1,0 +1,100 @@
+// Parity with NUT 2.8.0: every corpus capture brought up through the device model publishes
+// exactly the variables (names and values) stock usbhid-ups published for it (`upsc:`).
+#include <dirent.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "tests/unit/drivers/usbhid/mapping/corpus_device.h"
+
+namespace walnut::mapping {
+namespace {
+
+using testing::bring_up;
+
+// Variables main.c publishes (driver.*, device.*), not the subdriver's model.
+bool driver_side(const std::string& name) {
+  return name.rfind("driver.", 0) == 0 || name.rfind("device.", 0) == 0;
+}
+
+std::vector<std::string> corpus_files(const std::string& prefix) {
+  std::vector<std::string> files;
+  std::string dir = std::string(WALNUT_TEST_DATA_DIR) + "/hid-corpus";
+  if (DIR* d = opendir(dir.c_str())) {
+    while (dirent* entry = readdir(d)) {
+      std::string name = entry->d_name;
+      if (name.rfind(prefix, 0) == 0 && name.size() > 4 && name.substr(name.size() - 4) == ".txt") {
+        files.push_back(name);
+      }
+    }
+    closedir(d);
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+// The `upsc:` section read here rather than through read_capture(): a variable with an empty
+// value ("battery.type: ") must not be mistaken for a section name.
+std::map<std::string, std::string> nut_variables(const std::string& file) {
+  std::map<std::string, std::string> variables;
+  std::istringstream text(testing::read_file(testing::corpus_path(file)));
+  std::string line;
+  bool in_upsc = false;
+  while (std::getline(text, line)) {
+    if (line == "upsc:") {
+      in_upsc = true;
+      continue;
+    }
+    if (!in_upsc) continue;
+    std::size_t colon = line.find(':');
+    if (colon == std::string::npos) continue;
+    std::string name = line.substr(0, colon);
+    std::string value = colon + 2 <= line.size() ? line.substr(colon + 2) : "";
+    if (!driver_side(name)) variables[name] = value;
+  }
+  return variables;
+}
+
+void expect_parity(const std::string& file) {
+  auto device = bring_up(file);
+  ASSERT_TRUE(device->error.empty()) << device->error;
+  std::map<std::string, std::string> expected = nut_variables(file);
+  ASSERT_FALSE(expected.empty()) << file << " has no upsc: section";
+  std::map<std::string, std::string> actual;
+  for (const auto& [name, variable] : device->state.variables()) {
+    if (!driver_side(name)) actual[name] = variable.value;
+  }
+  for (const auto& [name, value] : expected) {
+    auto found = actual.find(name);
+    if (found == actual.end()) {
+      ADD_FAILURE() << file << ": missing " << name << " (NUT: \"" << value << "\")";
+    } else {
+      EXPECT_EQ(found->second, value) << file << ": " << name;
+    }
+  }
+  for (const auto& [name, value] : actual) {
+    if (expected.count(name) == 0) ADD_FAILURE() << file << ": extra " << name << " = \"" << value << "\"";
+  }
+}
+
+class ApcParity : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ApcParity, PublishesWhatNutPublished) { expect_parity(GetParam()); }
+
+INSTANTIATE_TEST_SUITE_P(Corpus, ApcParity, ::testing::ValuesIn(corpus_files("apc-")),
+                         [](const ::testing::TestParamInfo<std::string>& info) {
+                           std::string name = info.param.substr(0, info.param.size() - 4);
+                           for (char& c : name) {
+                             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+                           }
+                           return name;
+                         });
+
+TEST(ApcParity, CorpusHasApcFiles) { EXPECT_GE(corpus_files("apc-").size(), 5u); }
+
+}  // namespace
+}  // namespace walnut::mapping
