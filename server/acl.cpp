@@ -1,10 +1,7 @@
-// ACL decisions. Like stock, the first account of that name decides; a wrong password
-// fails even if a later duplicate would match.
+// ACL decisions.
 #include "server/acl.h"
 
 #include <openssl/crypto.h>
-
-#include "server/variable_store.h"
 
 namespace walnut::server {
 namespace {
@@ -14,7 +11,8 @@ bool same_secret(const std::string& expected, const std::string& given) {
   return CRYPTO_memcmp(expected.data(), given.data(), expected.size()) == 0;
 }
 
-const User* authenticate(const UserTable& users, const Credentials& credentials) {
+const config::UpsdUser* authenticate(const config::UpsdUsers& users,
+                                     const Credentials& credentials) {
   if (!credentials.username || !credentials.password) return nullptr;
   for (const auto& user : users.users) {
     if (!user.password || user.name != *credentials.username) continue;
@@ -25,23 +23,16 @@ const User* authenticate(const UserTable& users, const Credentials& credentials)
 
 }  // namespace
 
-bool may_perform(const UserTable& users, const Credentials& credentials, std::string_view action) {
-  const User* user = authenticate(users, credentials);
-  if (user == nullptr) return false;
-  for (const auto& granted : user->actions) {
-    if (equals_ignoring_case(granted, action)) return true;
-  }
-  return false;
+bool may_perform(const config::UpsdUsers& users, const Credentials& credentials,
+                 std::string_view action) {
+  const config::UpsdUser* user = authenticate(users, credentials);
+  return user != nullptr && user->has_action(action);
 }
 
-bool may_run_instcmd(const UserTable& users, const Credentials& credentials,
+bool may_run_instcmd(const config::UpsdUsers& users, const Credentials& credentials,
                      std::string_view command) {
-  const User* user = authenticate(users, credentials);
-  if (user == nullptr) return false;
-  for (const auto& granted : user->instcmds) {
-    if (equals_ignoring_case(granted, command) || equals_ignoring_case(granted, "all")) return true;
-  }
-  return false;
+  const config::UpsdUser* user = authenticate(users, credentials);
+  return user != nullptr && user->may_run_instcmd(command);
 }
 
 }  // namespace walnut::server

@@ -1,12 +1,12 @@
 // Access decisions for privileged commands from upsd.users (NUT's user_checkaction and
-// user_checkinstcmd): a pure function of the table and the connection's credentials.
+// user_checkinstcmd): a pure function of the users and the connection's credentials.
 #pragma once
 
 #include <optional>
 #include <string>
 #include <string_view>
 
-#include "server/users.h"
+#include "common/config/upsd_users.h"
 
 namespace walnut::server {
 
@@ -16,11 +16,13 @@ struct Credentials {
 };
 
 // True when the user exists, the password matches (compared in constant time) and the user
-// holds `action` ("LOGIN", "MASTER", "PRIMARY", "FSD", "SET"; case-insensitive).
-bool may_perform(const UserTable& users, const Credentials& credentials, std::string_view action);
+// holds `action` ("LOGIN", "MASTER", "PRIMARY", "FSD", "SET"; case-insensitive). As stock,
+// the first account of that name decides.
+bool may_perform(const config::UpsdUsers& users, const Credentials& credentials,
+                 std::string_view action);
 
 // True when the user exists, the password matches and its instcmds list `command` or "all".
-bool may_run_instcmd(const UserTable& users, const Credentials& credentials,
+bool may_run_instcmd(const config::UpsdUsers& users, const Credentials& credentials,
                      std::string_view command);
 
 }  // namespace walnut::server

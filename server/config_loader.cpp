@@ -7,76 +7,88 @@
 
 #include <fmt/format.h>
 
-#include "server/config_lines.h"
+#include "common/config/conf_file.h"
+#include "common/config/yaml_config.h"
+#include "common/paths.h"
 
 namespace walnut::server {
 namespace {
 
-void resolve_paths(LoadedConfig& config, const NutPaths& paths) {
-  config.statepath = paths.statepath;
-  if (!paths.statepath_from_environment) {
-    if (config.ups.statepath) config.statepath = *config.ups.statepath;
-    else if (config.settings.statepath) config.statepath = *config.settings.statepath;
-  }
-  config.datapath = paths.datapath;
-  if (!paths.datapath_from_environment && config.settings.datapath) {
-    config.datapath = *config.settings.datapath;
-  }
+constexpr const char* kDefaultDataPath = "/usr/share/nut";
+
+std::optional<std::string> environment(const char* name) {
+  const char* value = std::getenv(name);
+  if (value == nullptr || *value == '\0') return std::nullopt;
+  return std::string(value);
 }
 
-void check_users_file_permissions(const std::string& path, UserTable& users) {
+Status finish(LoadedConfig& config, std::string_view source) {
+  if (Status status = config::load_password_files(config.users); !status) return status;
+  if (config.ups.ups.empty() && !config.upsd.allow_no_device) {
+    return Error{fmt::format("{}: no UPS defined (ALLOW_NO_DEVICE allows starting without one)",
+                             source)};
+  }
+  config.statepath = paths::choose_state_path(environment("NUT_STATEPATH"),
+                                              config.ups.statepath(), config.upsd.statepath);
+  config.datapath = environment("NUT_DATAPATH").value_or(
+      config.upsd.datapath.value_or(kDefaultDataPath));
+  for (const auto* list : {&config.upsd.warnings, &config.ups.warnings, &config.users.warnings}) {
+    config.warnings.insert(config.warnings.end(), list->begin(), list->end());
+  }
+  return Ok{};
+}
+
+void check_users_file_permissions(const std::string& path, LoadedConfig& config) {
   struct stat info {};
   if (::stat(path.c_str(), &info) != 0) return;
   if (info.st_mode & S_IROTH) {
-    users.warnings.push_back(fmt::format(
-        "{} is world readable: it holds passwords (chmod 0640 recommended)", path));
+    config.warnings.push_back(
+        fmt::format("{} is world readable: it holds passwords (chmod 0640)", path));
   }
 }
 
 }  // namespace
 
-NutPaths paths_from_environment() {
-  NutPaths paths;
-  if (const char* value = std::getenv("NUT_CONFPATH"); value && *value) paths.confpath = value;
-  if (const char* value = std::getenv("NUT_STATEPATH"); value && *value) {
-    paths.statepath = value;
-    paths.statepath_from_environment = true;
-  }
-  if (const char* value = std::getenv("NUT_ALTPIDPATH"); value && *value) paths.altpidpath = value;
-  if (const char* value = std::getenv("NUT_DATAPATH"); value && *value) {
-    paths.datapath = value;
-    paths.datapath_from_environment = true;
-  }
-  return paths;
-}
-
-Result<LoadedConfig> load_nut_config(const NutPaths& paths) {
+Result<LoadedConfig> load_nut_config() {
   LoadedConfig config;
-  const std::string upsd_conf = paths.confpath + "/upsd.conf";
-  auto upsd_text = read_config_file(upsd_conf);
+  const std::string confpath = paths::conf_path();
+  const std::string upsd_conf = paths::join(confpath, "upsd.conf");
+  auto upsd_text = config::read_text_file(upsd_conf);
   if (!upsd_text) return Error{upsd_text.error()};
-  auto settings = parse_upsd_conf(*upsd_text, upsd_conf);
-  if (!settings) return Error{settings.error()};
-  config.settings = std::move(*settings);
+  auto upsd = config::parse_upsd_conf(*upsd_text, upsd_conf);
+  if (!upsd) return Error{upsd.error()};
+  config.upsd = std::move(*upsd);
 
-  const std::string ups_conf = paths.confpath + "/ups.conf";
-  auto ups_text = read_config_file(ups_conf);
+  const std::string ups_conf = paths::join(confpath, "ups.conf");
+  auto ups_text = config::read_text_file(ups_conf);
   if (!ups_text) return Error{ups_text.error()};
-  auto ups = parse_ups_conf(*ups_text, ups_conf);
+  auto ups = config::parse_ups_conf(*ups_text, ups_conf);
   if (!ups) return Error{ups.error()};
   config.ups = std::move(*ups);
 
-  const std::string users_file = paths.confpath + "/upsd.users";
-  auto users = load_users(users_file);
-  if (!users) return Error{users.error()};
-  config.users = std::move(*users);
-  check_users_file_permissions(users_file, config.users);
-
-  if (config.ups.upses.empty() && !config.settings.allow_no_device) {
-    return Error{fmt::format("{}: no UPS defined (set ALLOW_NO_DEVICE true in {} to start "
-                             "without one)", ups_conf, upsd_conf)};
+  const std::string users_file = paths::join(confpath, "upsd.users");
+  if (auto users_text = config::read_text_file(users_file)) {
+    auto users = config::parse_upsd_users(*users_text, users_file);
+    if (!users) return Error{users.error()};
+    config.users = std::move(*users);
+    check_users_file_permissions(users_file, config);
+  } else {
+    config.warnings.push_back(users_text.error() + " (no users: every privileged command denied)");
   }
-  resolve_paths(config, paths);
+  if (Status status = finish(config, ups_conf); !status) return Error{status.error()};
+  return config;
+}
+
+Result<LoadedConfig> load_yaml_config(const std::string& file) {
+  auto text = config::read_text_file(file);
+  if (!text) return Error{text.error()};
+  auto parsed = config::parse_yaml_config(*text, file);
+  if (!parsed) return Error{parsed.error()};
+  LoadedConfig config;
+  config.upsd = std::move(parsed->upsd);
+  config.ups = std::move(parsed->ups);
+  config.users = std::move(parsed->users);
+  if (Status status = finish(config, file); !status) return Error{status.error()};
   return config;
 }
 

@@ -1,39 +1,31 @@
 // Turns NUT's config files (NUT_CONFPATH: upsd.conf, ups.conf, upsd.users) or one walnut
-// YAML file into the models upsd runs from, and knows NUT's path environment variables.
+// YAML file into the models upsd runs from (readers in common/config), with NUT's paths.
 #pragma once
 
 #include <string>
 
+#include "common/config/ups_conf.h"
+#include "common/config/upsd_conf.h"
+#include "common/config/upsd_users.h"
 #include "common/result.h"
-#include "server/upsd_config.h"
-#include "server/users.h"
 
 namespace walnut::server {
 
-struct NutPaths {
-  std::string confpath = "/etc/nut";     // NUT_CONFPATH
-  std::string statepath = "/run/nut";    // NUT_STATEPATH, else ups.conf/upsd.conf STATEPATH
-  bool statepath_from_environment = false;
-  std::string altpidpath = "/run/nut";   // NUT_ALTPIDPATH
-  std::string datapath = "/usr/share/nut";  // NUT_DATAPATH, else upsd.conf DATAPATH
-  bool datapath_from_environment = false;
-};
-
-NutPaths paths_from_environment();
-
 struct LoadedConfig {
-  UpsdSettings settings;
-  UpsConf ups;
-  UserTable users;
-  std::string statepath;  // resolved with NUT's precedence
-  std::string datapath;
+  config::UpsdConf upsd;
+  config::UpsConf ups;
+  config::UpsdUsers users;
+  std::string statepath;  // NUT's precedence: NUT_STATEPATH, ups.conf, upsd.conf, default
+  std::string datapath;   // NUT_DATAPATH, upsd.conf DATAPATH, /usr/share/nut
+  std::vector<std::string> warnings;  // every reader's warnings, "file:line: ..."
 };
 
-// NUT's three files from paths.confpath. Missing upsd.conf or ups.conf is an error;
-// upsd.users missing, unreadable or readable by everyone is a warning (as stock).
-Result<LoadedConfig> load_nut_config(const NutPaths& paths);
+// NUT's three files from NUT_CONFPATH. Missing upsd.conf or ups.conf, any parse error, or no
+// UPS without ALLOW_NO_DEVICE is an error naming file and line. upsd.users missing or
+// readable by everyone is a warning (as stock).
+Result<LoadedConfig> load_nut_config();
 
-// One YAML file with the same settings (see README "Running upsd").
-Result<LoadedConfig> load_yaml_config(const std::string& file, const NutPaths& paths);
+// One walnut YAML file with the same settings (upsd -f).
+Result<LoadedConfig> load_yaml_config(const std::string& file);
 
 }  // namespace walnut::server

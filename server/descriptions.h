@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "server/variable_store.h"
+#include "common/ups_state.h"
 
 namespace walnut::server {
 

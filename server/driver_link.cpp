@@ -1,6 +1,7 @@
 // Driver socket link.
 #include "server/driver_link.h"
 
+#include "common/driver_protocol.h"
 #include "common/log.h"
 
 namespace walnut::server {
@@ -45,7 +46,7 @@ void DriverLink::tick(int maxage) {
 // Stock 2.8.0's sstate_dead(): DATASTALE after the dump, or silence beyond MAXAGE; a PING
 // goes out once a third of MAXAGE passed without hearing from the driver.
 bool DriverLink::dead(int maxage, Clock::time_point now) {
-  if (dump_.dump_done && !dump_.data_ok) return true;
+  if (dump_done_ && !ups_.variables.data_ok()) return true;
   const long elapsed = whole_seconds(now - last_heard_);
   if (elapsed > maxage / 3 && whole_seconds(now - last_ping_) > maxage / 3) {
     last_ping_ = now;
@@ -81,7 +82,7 @@ void DriverLink::on_connected() {
   ever_connected_ = true;
   last_complaint_ = {};
   tokenizer_.reset();
-  dump_ = DriverDumpState{};
+  dump_done_ = false;
   last_heard_ = Clock::now();
   last_ping_ = last_heard_;
   ups_.variables.clear();
@@ -114,10 +115,24 @@ void DriverLink::on_bytes(std::size_t count) {
       continue;
     }
     if (event != LineTokenizer::Event::kLine) continue;
-    const auto outcome = apply_driver_message(tokenizer_.words(), ups_.variables, dump_);
-    if (outcome.recognized) last_heard_ = Clock::now();
-    if (outcome.tracking) tracking_.set(outcome.tracking->id, outcome.tracking->status);
+    apply_line(tokenizer_.words());
   }
+}
+
+// Unrecognized lines (and PID / OK Goodbye) do not count as hearing from the driver, as stock.
+void DriverLink::apply_line(const std::vector<std::string>& words) {
+  auto message = driver_protocol::parse_driver_message(words);
+  if (!message) return;
+  if (std::holds_alternative<driver_protocol::Pid>(*message) ||
+      std::holds_alternative<driver_protocol::Goodbye>(*message)) {
+    return;
+  }
+  last_heard_ = Clock::now();
+  if (std::holds_alternative<driver_protocol::DumpDone>(*message)) dump_done_ = true;
+  if (const auto* result = std::get_if<driver_protocol::TrackingResult>(&*message)) {
+    tracking_.set(result->id, result->status);
+  }
+  driver_protocol::apply(*message, ups_.variables);
 }
 
 // Writes the whole line now or fails, as stock's sstate_sendline(); a failure drops the link.

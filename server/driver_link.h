@@ -10,7 +10,6 @@
 #include <asio.hpp>
 
 #include "common/tokenizer.h"
-#include "server/driver_message.h"
 #include "server/stats.h"
 #include "server/tracking.h"
 #include "server/ups_registry.h"
@@ -37,6 +36,7 @@ class DriverLink : public std::enable_shared_from_this<DriverLink> {
   void on_connected();
   void read();
   void on_bytes(std::size_t count);
+  void apply_line(const std::vector<std::string>& words);
   bool send(std::string_view line);
   void disconnect(std::string_view why);
   bool dead(int maxage, Clock::time_point now);
@@ -47,7 +47,7 @@ class DriverLink : public std::enable_shared_from_this<DriverLink> {
   TrackingTable& tracking_;
   Stats& stats_;
   LineTokenizer tokenizer_;
-  DriverDumpState dump_;
+  bool dump_done_ = false;  // DUMPDONE seen since connecting: DATASTALE counts from then
   bool connecting_ = false;
   bool connected_ = false;
   bool stopped_ = false;

@@ -46,17 +46,13 @@ Status Listener::bind_one(const asio::ip::tcp::endpoint& endpoint) {
   return Ok{};
 }
 
-Status Listener::bind(const std::vector<ListenAddress>& configured, AddressFamilies families) {
-  std::vector<ListenAddress> addresses = configured;
-  if (addresses.empty()) {
-    if (families != AddressFamilies::kIpv4Only) addresses.push_back({"::1", "3493"});
-    if (families != AddressFamilies::kIpv6Only) addresses.push_back({"127.0.0.1", "3493"});
-  }
+Status Listener::bind(const std::vector<config::ListenAddress>& addresses,
+                      AddressFamilies families) {
   asio::ip::tcp::resolver resolver(io_);
   std::string fatal;
   for (const auto& address : addresses) {
-    std::vector<std::string> hosts{address.host};
-    if (address.host == "*") hosts = {"::", "0.0.0.0"};
+    std::vector<std::string> hosts{address.address};
+    if (address.address == "*") hosts = {"::", "0.0.0.0"};
     bool bound = false;
     std::string why;
     for (const auto& host : hosts) {
@@ -80,8 +76,8 @@ Status Listener::bind(const std::vector<ListenAddress>& configured, AddressFamil
       if (bound) break;
     }
     if (bound) continue;
-    if (why.empty()) why = fmt::format("no usable address for {}", address.host);
-    if (is_localhost_name(address.host)) {
+    if (why.empty()) why = fmt::format("no usable address for {}", address.address);
+    if (is_localhost_name(address.address)) {
       log::warning("{} (ignored: a localhost alias)", why);
     } else if (fatal.empty()) {
       fatal = why;

@@ -11,7 +11,7 @@
 
 #include "common/result.h"
 #include "server/session_manager.h"
-#include "server/upsd_config.h"
+#include "common/config/upsd_conf.h"
 
 namespace walnut::server {
 
@@ -23,7 +23,7 @@ class Listener {
 
   // Binds every address. Fails when none could be bound, or when one that is not a
   // localhost alias failed (stock's rule, so NIT-style duplicate LISTENs still work).
-  Status bind(const std::vector<ListenAddress>& addresses, AddressFamilies families);
+  Status bind(const std::vector<config::ListenAddress>& addresses, AddressFamilies families);
   void start();
   void stop();
   void set_max_connections(std::size_t max) { max_connections_ = max; }

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "common/log.h"
+#include "common/paths.h"
 #include "server/config_loader.h"
 #include "server/daemon.h"
 #include "server/net_commands.h"
@@ -88,14 +89,13 @@ std::optional<Options> parse_options(int argc, char** argv) {
   return options;
 }
 
-Result<LoadedConfig> load(const Options& options, const NutPaths& paths) {
-  if (options.yaml_file) return load_yaml_config(*options.yaml_file, paths);
-  return load_nut_config(paths);
+Result<LoadedConfig> load(const Options& options) {
+  if (options.yaml_file) return load_yaml_config(*options.yaml_file);
+  return load_nut_config();
 }
 
 int run(const Options& options) {
-  const NutPaths paths = paths_from_environment();
-  const std::string pid_file = paths.altpidpath + "/upsd.pid";
+  const std::string pid_file = paths::join(paths::alt_pid_path(), "upsd.pid");
   if (options.command) {
     Status status = signal_running_instance(*options.command, pid_file, options.pid);
     if (!status) {
@@ -104,18 +104,20 @@ int run(const Options& options) {
     }
     return 0;
   }
-  auto config = load(options, paths);
+  auto config = load(options);
   if (!config) {
     log::error("Fatal error: {}", config.error());
     return 1;
   }
   asio::io_context io(1);
-  Server server(io, std::move(*config), [&options, &paths] { return load(options, paths); });
+  std::optional<std::string> configured_user = config->upsd.run_as_user;
+  Server server(io, std::move(*config), [&options] { return load(options); });
   if (Status status = server.bind(options.families); !status) {
     log::error("Fatal error: {}", status.error());
     return 1;
   }
-  std::string run_as = options.user.value_or(::geteuid() == 0 ? "nut" : "");
+  std::string run_as =
+      options.user.value_or(configured_user.value_or(::geteuid() == 0 ? "nut" : ""));
   if (!run_as.empty()) {
     if (Status status = drop_privileges(run_as); !status) {
       log::error("Fatal error: {}", status.error());

@@ -15,7 +15,7 @@
 #include "server/stats.h"
 #include "server/tracking.h"
 #include "server/ups_registry.h"
-#include "server/users.h"
+#include "common/config/upsd_users.h"
 
 namespace walnut::server {
 
@@ -36,7 +36,7 @@ struct ClientState {
 // The server-wide data a command may read or change.
 struct NetContext {
   UpsRegistry& registry;
-  const UserTable& users;
+  const config::UpsdUsers& users;
   TrackingTable& tracking;
   const Descriptions& descriptions;
   Stats& stats;

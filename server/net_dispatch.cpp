@@ -38,6 +38,21 @@ constexpr std::array<NetCommand, 16> kCommands = {{
 
 }  // namespace
 
+std::string encode_truncated(std::string_view raw, std::size_t buffer_size) {
+  std::string out;
+  if (buffer_size < 1) return out;
+  const std::size_t max_length = buffer_size - 1;
+  for (char c : raw) {
+    if (c == '#' || c == '\\' || c == '"') {
+      if (out.size() + 1 >= max_length) return out;
+      out.push_back('\\');
+    }
+    if (out.size() >= max_length) return out;
+    out.push_back(c);
+  }
+  return out;
+}
+
 void Reply::line(std::string_view line) {
   out_.append(line.substr(0, kMaxReplyLine));
 }

@@ -38,10 +38,10 @@ void get_type(NetContext& context, const Args& args, Reply& reply) {
   const Variable* variable = ups->variables.find(args[2]);
   if (variable == nullptr) return reply.error(NetError::kVarNotSupported);
   std::string line = fmt::format("TYPE {} {}", args[1], args[2]);
-  if (variable->flags & kFlagRw) line += " RW";
+  if (variable->is_rw()) line += " RW";
   if (!variable->enums.empty()) line += " ENUM";
   if (!variable->ranges.empty()) line += " RANGE";
-  if (variable->flags & kFlagString) {
+  if (variable->is_string()) {
     line += fmt::format(" STRING:{}\n", variable->aux);
   } else {
     line += " NUMBER\n";
@@ -74,7 +74,7 @@ void get_var(NetContext& context, const Args& args, Reply& reply) {
   if (variable == nullptr) return reply.error(NetError::kVarNotSupported);
   const bool fsd_prefix = ups->fsd && equals_ignoring_case(args[2], "ups.status");
   reply.format("VAR {} {} \"{}{}\"\n", args[1], args[2], fsd_prefix ? "FSD " : "",
-               variable->value);
+               encode_word(variable->value));
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 // BEGIN; a list, once begun, always ends.
 #include "server/net_reply.h"
 
+#include "common/tokenizer.h"
+
 namespace walnut::server {
 namespace {
 
@@ -29,10 +31,10 @@ void list_vars(NetContext& context, const std::string& name, bool rw_only, Reply
   const std::string_view kind = rw_only ? "RW" : "VAR";
   reply.format("BEGIN LIST {} {}\n", kind, name);
   for (const auto& [key, variable] : ups->variables.variables()) {
-    if (rw_only && !(variable.flags & kFlagRw)) continue;
+    if (rw_only && !variable.is_rw()) continue;
     const bool fsd_prefix = !rw_only && ups->fsd && equals_ignoring_case(key, "ups.status");
     reply.format("{} {} {} \"{}{}\"\n", kind, name, variable.name, fsd_prefix ? "FSD " : "",
-                 variable.value);
+                 encode_word(variable.value));
   }
   reply.format("END LIST {} {}\n", kind, name);
 }
@@ -58,7 +60,7 @@ void list_enums_or_ranges(NetContext& context, const Args& args, bool ranges, Re
     }
   } else {
     for (const auto& value : variable->enums) {
-      reply.format("ENUM {} {} \"{}\"\n", args[1], args[2], value);
+      reply.format("ENUM {} {} \"{}\"\n", args[1], args[2], encode_word(value));
     }
   }
   reply.format("END LIST {} {} {}\n", kind, args[1], args[2]);

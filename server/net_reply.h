@@ -33,6 +33,10 @@ class Reply {
   Stats& stats_;
 };
 
+// NUT's pconf_encode into a buffer of `buffer_size` bytes: escapes # \ " and truncates
+// (never splitting an escape) to at most buffer_size-1 bytes.
+std::string encode_truncated(std::string_view raw, std::size_t buffer_size);
+
 // NUT's ups_available(): ERR DRIVER-NOT-CONNECTED / DATA-STALE, or true.
 bool ups_available(const Ups& ups, Reply& reply);
 

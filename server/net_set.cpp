@@ -9,8 +9,8 @@ namespace {
 
 // The value checks after ACCESS-DENIED and VAR-NOT-SUPPORTED, in stock's order.
 std::optional<NetError> check_new_value(const Variable& variable, const std::string& value) {
-  if (!(variable.flags & kFlagRw)) return NetError::kReadonly;
-  if (variable.flags & kFlagString) {
+  if (!variable.is_rw()) return NetError::kReadonly;
+  if (variable.is_string()) {
     if (variable.aux < 1) return NetError::kSetFailed;
     if (variable.aux < static_cast<long>(value.size())) return NetError::kTooLong;
   }
@@ -88,7 +88,7 @@ void net_instcmd(const Args& args, ClientState& client, NetContext& context, Rep
   const std::string tracking_id = client.tracking ? context.tracking.new_id() : std::string();
   Ups* ups = find_ups_or_reply(context, args[0], reply);
   if (ups == nullptr || !ups_available(*ups, reply)) return;
-  if (!ups->variables.has_command(args[1])) return reply.error(NetError::kCmdNotSupported);
+  if (!ups->variables.has_cmd(args[1])) return reply.error(NetError::kCmdNotSupported);
   if (!may_run_instcmd(context.users, client.credentials, args[1])) {
     return reply.error(NetError::kAccessDenied);
   }

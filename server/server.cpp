@@ -4,7 +4,8 @@
 #include <sys/resource.h>
 
 #include "common/log.h"
-#include "server/config_lines.h"
+#include "common/config/conf_file.h"
+#include "common/paths.h"
 
 namespace walnut::server {
 namespace {
@@ -22,9 +23,7 @@ std::size_t default_max_connections() {
 }
 
 void log_warnings(const LoadedConfig& config) {
-  for (const auto* list : {&config.settings.warnings, &config.ups.warnings, &config.users.warnings}) {
-    for (const auto& warning : *list) log::warning("{}", warning);
-  }
+  for (const auto& warning : config.warnings) log::warning("{}", warning);
 }
 
 }  // namespace
@@ -41,13 +40,13 @@ Server::Server(asio::io_context& io, LoadedConfig config,
 
 Status Server::bind(AddressFamilies families) {
   log_warnings(config_);
-  return listener_.bind(config_.settings.listen, families);
+  return listener_.bind(config_.upsd.effective_listen(), families);
 }
 
 void Server::start() {
   load_descriptions();
-  listener_.set_max_connections(config_.settings.maxconn
-                                    ? static_cast<std::size_t>(*config_.settings.maxconn)
+  listener_.set_max_connections(config_.upsd.maxconn
+                                    ? static_cast<std::size_t>(*config_.upsd.maxconn)
                                     : default_max_connections());
   apply_upses(config_.ups);
   listener_.start();
@@ -56,7 +55,7 @@ void Server::start() {
 }
 
 void Server::load_descriptions() {
-  auto text = read_config_file(config_.datapath + "/cmdvartab");
+  auto text = config::read_text_file(paths::join(config_.datapath, "cmdvartab"));
   if (!text) {
     log::info("{} - disabling descriptions", text.error());
     descriptions_ = Descriptions{};
@@ -67,12 +66,12 @@ void Server::load_descriptions() {
 
 // New sections connect; removed ones drop their logged-in clients; a changed driver name
 // (another socket) reconnects.
-void Server::apply_upses(const UpsConf& conf) {
+void Server::apply_upses(const config::UpsConf& conf) {
   for (auto it = links_.begin(); it != links_.end();) {
     const Ups* ups = registry_.find(it->first);
     bool keep = false;
-    for (const auto& section : conf.upses) {
-      if (equals_ignoring_case(section.name, it->first) && ups && section.driver == ups->driver) {
+    for (const auto& section : conf.ups) {
+      if (equals_ignoring_case(section.name, it->first) && ups && section.driver() == ups->driver) {
         keep = true;
       }
     }
@@ -85,18 +84,19 @@ void Server::apply_upses(const UpsConf& conf) {
     registry_.remove(it->first);
     it = links_.erase(it);
   }
-  for (const auto& section : conf.upses) {
+  for (const auto& section : conf.ups) {
     Ups* ups = registry_.find(section.name);
     if (ups == nullptr) {
       ups = &registry_.add(section.name);
-      ups->driver = section.driver;
-      const std::string path = config_.statepath + "/" + section.driver + "-" + section.name;
+      ups->driver = section.driver();
+      const std::string path =
+          paths::driver_socket_path(config_.statepath, section.driver(), section.name);
       auto link = std::make_shared<DriverLink>(io_, *ups, path, tracking_, stats_);
       links_.emplace(section.name, link);
-      link->tick(config_.settings.maxage);
+      link->tick(config_.upsd.maxage);
     }
-    ups->port = section.port;
-    ups->description = section.description;
+    ups->port = section.port();
+    ups->description = section.desc();
   }
 }
 
@@ -111,8 +111,8 @@ void Server::schedule_tick() {
 
 void Server::tick() {
   tracking_.expire(std::chrono::steady_clock::now(),
-                   std::chrono::seconds(config_.settings.tracking_delay));
-  for (auto& [name, link] : links_) link->tick(config_.settings.maxage);
+                   std::chrono::seconds(config_.upsd.tracking_delay));
+  for (auto& [name, link] : links_) link->tick(config_.upsd.maxage);
   sessions_.close_idle(kClientIdleLimit);
 }
 
@@ -137,15 +137,16 @@ void Server::reload() {
     log::error("Reload failed, keeping the running configuration: {}", fresh.error());
     return;
   }
-  fresh->settings.listen = config_.settings.listen;
-  config_.settings = std::move(fresh->settings);
+  fresh->upsd.listen = config_.upsd.listen;
+  config_.upsd = std::move(fresh->upsd);
   config_.users = std::move(fresh->users);
   config_.datapath = fresh->datapath;
   config_.ups = fresh->ups;
+  config_.warnings = std::move(fresh->warnings);
   log_warnings(config_);
   load_descriptions();
-  if (config_.settings.maxconn) {
-    listener_.set_max_connections(static_cast<std::size_t>(*config_.settings.maxconn));
+  if (config_.upsd.maxconn) {
+    listener_.set_max_connections(static_cast<std::size_t>(*config_.upsd.maxconn));
   }
   apply_upses(config_.ups);
 }

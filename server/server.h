@@ -40,7 +40,7 @@ class Server {
   const Listener& listener() const { return listener_; }
 
  private:
-  void apply_upses(const UpsConf& conf);
+  void apply_upses(const config::UpsConf& conf);
   void load_descriptions();
   void schedule_tick();
   void tick();

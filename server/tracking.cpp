@@ -44,10 +44,10 @@ void TrackingTable::add(std::string_view id, Clock::time_point now) {
   entries_[key(id)] = Entry{kPending, now};
 }
 
-void TrackingTable::set(std::string_view id, std::string_view status) {
+void TrackingTable::set(std::string_view id, int status) {
   auto it = entries_.find(key(id));
   if (it == entries_.end()) return;
-  it->second.status = std::atoi(std::string(status).c_str());
+  it->second.status = status;
 }
 
 // Stock upsd has no answer for a status outside -1..3 and falls through to "not found".

@@ -27,7 +27,7 @@ class TrackingTable {
   // Records `id` as PENDING. Does nothing while tracking was never enabled.
   void add(std::string_view id, Clock::time_point now);
   // The driver's "TRACKING <id> <status>" (status as the driver wrote it, atoi'd).
-  void set(std::string_view id, std::string_view status);
+  void set(std::string_view id, int status);
   // The reply to GET TRACKING <id>: PENDING, SUCCESS or an ERR line (no LF).
   std::string_view get(std::string_view id) const;
   // Drops entries older than `delay`.

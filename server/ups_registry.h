@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "server/variable_store.h"
+#include "common/ups_state.h"
 
 namespace walnut::server {
 
@@ -18,7 +18,7 @@ struct Ups {
   std::optional<std::string> description;
   std::string driver;
   std::string port;
-  VariableStore variables;
+  UpsState variables;
   bool driver_connected = false;
   bool stale = false;
   bool fsd = false;  // latched by a client's FSD until restart or removal
