@@ -1,0 +1,103 @@
+// The device lab's USB HID UPS: what the device is (ids, strings, report descriptor, reports) and
+// how it answers control requests, feature reports and the interrupt pipe. Thread-safe, no I/O.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace walnut::devicelab {
+
+using Bytes = std::vector<std::uint8_t>;
+
+// Everything the device says, as plain data (built from a capture by capture_device.h).
+struct UpsImage {
+  std::uint16_t vendor_id = 0;
+  std::uint16_t product_id = 0;
+  std::uint16_t bcd_device = 0x0100;
+  // String descriptors by index; 1, 2, 3 are manufacturer, product, serial when present.
+  std::map<int, std::string> strings;
+  Bytes report_descriptor;
+  // Feature reports by report ID, ID byte first: what GET_REPORT(Feature) answers. An ID not
+  // here is stalled, like a device that does not know the report.
+  std::map<std::uint8_t, Bytes> feature_reports;
+  // Interrupt-IN reports queued when the device is first plugged in, ID byte first.
+  std::vector<Bytes> interrupts;
+};
+
+// One USB setup packet (USB 2.0 section 9.3).
+struct SetupPacket {
+  std::uint8_t request_type = 0;
+  std::uint8_t request = 0;
+  std::uint16_t value = 0;
+  std::uint16_t index = 0;
+  std::uint16_t length = 0;
+
+  static SetupPacket parse(std::span<const std::uint8_t, 8> bytes);
+};
+
+// How the device answered a control transfer: data for an IN transfer (at most wLength bytes),
+// or a STALL (the request is not supported).
+struct ControlReply {
+  bool stall = false;
+  Bytes data;
+};
+
+class EmulatedUps {
+ public:
+  explicit EmulatedUps(UpsImage image);
+
+  EmulatedUps(const EmulatedUps&) = delete;
+  EmulatedUps& operator=(const EmulatedUps&) = delete;
+
+  const UpsImage& image() const { return image_; }
+
+  // The descriptors a host reads from sysfs and from the device: an 18-byte device descriptor
+  // and one configuration with a single HID interface (HID class descriptor carrying the report
+  // descriptor length) and one interrupt IN endpoint, 0x81.
+  Bytes device_descriptor() const;
+  Bytes config_descriptor() const;
+  static constexpr std::uint8_t kInterruptEndpoint = 0x81;
+
+  // --- The host side (the umockdev handlers call these). ---
+  ControlReply control(const SetupPacket& setup, std::span<const std::uint8_t> out_data);
+  // Feature GET/SET as hidraw does them: `report` starts with the report ID.
+  std::optional<Bytes> get_feature(std::uint8_t report_id);
+  void set_feature(std::span<const std::uint8_t> report);
+  // The next interrupt-IN report, if the device has one to send.
+  std::optional<Bytes> take_interrupt();
+  bool has_interrupt() const;
+
+  // --- The test side. ---
+  void queue_interrupt(Bytes report);
+  // Replaces feature report `report[0]`.
+  void put_feature(Bytes report);
+  std::optional<Bytes> feature(std::uint8_t report_id) const;
+  // Every SET_REPORT (Feature) the host sent, report ID byte first, in order.
+  std::vector<Bytes> set_reports() const;
+  // Every setup packet the host sent, in order.
+  std::vector<SetupPacket> control_log() const;
+  // How many GET_REPORT requests asked for this report ID.
+  int get_report_count(std::uint8_t report_id) const;
+
+ private:
+  ControlReply standard_request(const SetupPacket& setup) const;  // REQUIRES: mutex_ held
+  ControlReply class_request(const SetupPacket& setup, std::span<const std::uint8_t> out_data);
+  Bytes string_descriptor(std::uint8_t index) const;
+  Bytes hid_descriptor() const;
+
+  const UpsImage image_;
+  mutable std::mutex mutex_;
+  std::map<std::uint8_t, Bytes> features_;
+  std::deque<Bytes> interrupt_queue_;
+  std::vector<Bytes> set_reports_;
+  std::vector<SetupPacket> control_log_;
+  std::map<std::uint8_t, int> get_report_counts_;
+};
+
+}  // namespace walnut::devicelab

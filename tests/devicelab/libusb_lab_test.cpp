@@ -1,0 +1,208 @@
+// The libusb-1.0 transport (drivers/usbhid/transport/libusb_transport.cpp) against the emulated
+// UPS, through the unmodified libusb-1.0 library: enumeration, matching, detach and claim,
+// descriptors, feature reports, interrupt IN, SET_REPORT, unplug and replug.
+
+#include <future>
+
+#include "drivers/usbhid/transport/libusb_transport.h"
+#include "drivers/usbhid/transport/usb_match.h"
+#include "tests/devicelab/lab_fixture.h"
+
+namespace walnut::devicelab {
+namespace {
+
+using usbhid::IoStatus;
+using usbhid::LibusbTransport;
+using usbhid::MatchCriteria;
+
+using LibusbLab = LabTest;
+
+MatchCriteria apc_with_serial(const std::string& serial) {
+  MatchCriteria criteria;
+  criteria.vendor_id = "051d";
+  criteria.product_id = "0002";
+  criteria.serial = serial;
+  return criteria;
+}
+
+TEST_F(LibusbLab, OpensTheUpsMatchedByVendorProductAndSerial) {
+  LibusbTransport transport;
+  auto opened = transport.open(apc_with_serial(kLabSerial));
+  ASSERT_TRUE(opened.ok()) << opened.error();
+  const usbhid::DeviceInfo& info = transport.info();
+  EXPECT_EQ(info.vendor_id, 0x051d);
+  EXPECT_EQ(info.product_id, 0x0002);
+  EXPECT_EQ(info.product, "Back-UPS ES 850G2 FW:938.a2 .I USB FW:a2");
+  EXPECT_EQ(info.vendor, "");  // the capture records no manufacturer string
+  EXPECT_EQ(info.serial, kLabSerial);
+  EXPECT_EQ(info.bus, "001");
+  EXPECT_EQ(info.device, "002");
+  EXPECT_EQ(info.path, "/dev/bus/usb/001/002");
+}
+
+TEST_F(LibusbLab, DetachesTheKernelDriverAndClaimsTheInterface) {
+  EXPECT_TRUE(lab_->usbfs().kernel_driver_bound());
+  LibusbTransport transport;
+  ASSERT_TRUE(transport.open(MatchCriteria{}).ok());
+  EXPECT_FALSE(lab_->usbfs().kernel_driver_bound());
+  EXPECT_TRUE(lab_->usbfs().interface_claimed());
+}
+
+TEST_F(LibusbLab, SerialThatDoesNotMatchFindsNoUps) {
+  LibusbTransport transport;
+  auto opened = transport.open(apc_with_serial("3B1925X1234"));  // a prefix is not a match
+  ASSERT_FALSE(opened.ok());
+  EXPECT_NE(opened.error().find("No matching HID UPS found"), std::string::npos) << opened.error();
+  EXPECT_FALSE(transport.is_open());
+  EXPECT_TRUE(lab_->usbfs().kernel_driver_bound());  // an unmatched device is left alone
+
+  ASSERT_TRUE(transport.open(apc_with_serial("3b1925x.*")).ok());
+}
+
+TEST_F(LibusbLab, FetchesTheWholeReportDescriptor) {
+  LibusbTransport transport;
+  ASSERT_TRUE(transport.open(MatchCriteria{}).ok());
+  auto descriptor = transport.report_descriptor();
+  ASSERT_TRUE(descriptor.ok()) << descriptor.error();
+  EXPECT_EQ(descriptor->size(), 1049u);
+  EXPECT_EQ(*descriptor, lab_->ups().image().report_descriptor);
+  // It was asked for with the length from the HID class descriptor, in one request.
+  int report_descriptor_requests = 0;
+  for (const SetupPacket& setup : lab_->ups().control_log()) {
+    if (setup.request_type == 0x81 && setup.request == 0x06 && setup.value == 0x2200) {
+      ++report_descriptor_requests;
+      EXPECT_EQ(setup.length, 1049);
+    }
+  }
+  EXPECT_EQ(report_descriptor_requests, 1);
+}
+
+TEST_F(LibusbLab, ReadsStringDescriptors) {
+  LibusbTransport transport;
+  ASSERT_TRUE(transport.open(MatchCriteria{}).ok());
+  auto product = transport.string_descriptor(2);
+  ASSERT_TRUE(product.ok()) << product.error();
+  EXPECT_EQ(*product, "Back-UPS ES 850G2 FW:938.a2 .I USB FW:a2");
+  EXPECT_EQ(*transport.string_descriptor(0), "");
+  EXPECT_FALSE(transport.string_descriptor(4).ok());  // the device stalls an unknown string
+}
+
+TEST_F(LibusbLab, PollsFeatureReportsWithGetReport) {
+  LibusbTransport transport;
+  ASSERT_TRUE(transport.open(MatchCriteria{}).ok());
+  std::uint8_t buffer[4] = {};
+  const auto result = transport.get_feature_report(0x0c, buffer);
+  ASSERT_EQ(result.status, IoStatus::kOk);
+  EXPECT_EQ(Bytes(buffer, buffer + result.size), (Bytes{0x0c, 0x64, 0x64, 0x03}));
+  EXPECT_EQ(lab_->ups().get_report_count(0x0c), 1);
+
+  lab_->ups().put_feature({0x0c, 0x32, 0x10, 0x02});  // the UPS's state changes
+  ASSERT_EQ(transport.get_feature_report(0x0c, buffer).status, IoStatus::kOk);
+  EXPECT_EQ(Bytes(buffer, buffer + 4), (Bytes{0x0c, 0x32, 0x10, 0x02}));
+}
+
+TEST_F(LibusbLab, UnknownReportIsAStall) {
+  LibusbTransport transport;
+  ASSERT_TRUE(transport.open(MatchCriteria{}).ok());
+  std::uint8_t buffer[8] = {};
+  EXPECT_EQ(transport.get_feature_report(0xee, buffer).status, IoStatus::kStall);
+  // The pipe works again afterwards.
+  EXPECT_EQ(transport.get_feature_report(0x0c, buffer).status, IoStatus::kOk);
+}
+
+TEST_F(LibusbLab, SetReportReachesTheDeviceAsTheRightControlTransfer) {
+  LibusbTransport transport;
+  ASSERT_TRUE(transport.open(MatchCriteria{}).ok());
+  const Bytes command = {0x15, 0x0a, 0x00};  // e.g. a delay written to report 0x15
+  const auto result = transport.set_feature_report(0x15, command);
+  ASSERT_EQ(result.status, IoStatus::kOk);
+  EXPECT_EQ(result.size, 3u);
+  ASSERT_EQ(lab_->ups().set_reports().size(), 1u);
+  EXPECT_EQ(lab_->ups().set_reports()[0], command);
+  const SetupPacket setup = lab_->ups().control_log().back();
+  EXPECT_EQ(setup.request_type, 0x21);  // class, interface, host to device
+  EXPECT_EQ(setup.request, 0x09);       // SET_REPORT
+  EXPECT_EQ(setup.value, 0x0315);       // Feature, report 0x15
+  EXPECT_EQ(setup.index, 0);            // interface 0
+  EXPECT_EQ(setup.length, 3);
+}
+
+TEST_F(LibusbLab, ReadsInterruptReportsInOrder) {
+  LibusbTransport transport;
+  ASSERT_TRUE(transport.open(MatchCriteria{}).ok());
+  lab_->send_interrupt({0x16, 0x0a, 0x00, 0x00, 0x00});
+  lab_->send_interrupt({0x0c, 0x32, 0x64, 0x03});
+  std::uint8_t buffer[64] = {};
+  auto first = transport.read_interrupt(buffer, std::chrono::milliseconds(5000));
+  ASSERT_EQ(first.status, IoStatus::kOk);
+  EXPECT_EQ(Bytes(buffer, buffer + first.size), (Bytes{0x16, 0x0a, 0x00, 0x00, 0x00}));
+  auto second = transport.read_interrupt(buffer, std::chrono::milliseconds(5000));
+  ASSERT_EQ(second.status, IoStatus::kOk);
+  EXPECT_EQ(Bytes(buffer, buffer + second.size), (Bytes{0x0c, 0x32, 0x64, 0x03}));
+}
+
+TEST_F(LibusbLab, InterruptReportArrivingWhileWaitingIsDelivered) {
+  LibusbTransport transport;
+  ASSERT_TRUE(transport.open(MatchCriteria{}).ok());
+  std::uint8_t buffer[64] = {};
+  auto waiting = std::async(std::launch::async, [&] {
+    return transport.read_interrupt(buffer, std::chrono::milliseconds(20000));
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  lab_->send_interrupt({0x0c, 0x19, 0x64, 0x03});
+  const auto result = waiting.get();
+  ASSERT_EQ(result.status, IoStatus::kOk);
+  EXPECT_EQ(Bytes(buffer, buffer + result.size), (Bytes{0x0c, 0x19, 0x64, 0x03}));
+}
+
+TEST_F(LibusbLab, QuietInterruptPipeIsATimeout) {
+  LibusbTransport transport;
+  ASSERT_TRUE(transport.open(MatchCriteria{}).ok());
+  std::uint8_t buffer[64] = {};
+  EXPECT_EQ(transport.read_interrupt(buffer, std::chrono::milliseconds(50)).status,
+            IoStatus::kTimeout);
+  // The cancelled transfer left the pipe usable.
+  lab_->send_interrupt({0x0c, 0x19, 0x64, 0x03});
+  EXPECT_EQ(transport.read_interrupt(buffer, std::chrono::milliseconds(5000)).status,
+            IoStatus::kOk);
+}
+
+TEST_F(LibusbLab, UnplugIsDeviceGoneAndReplugIsFoundAgainWithFreshData) {
+  LibusbTransport transport;
+  ASSERT_TRUE(transport.open(apc_with_serial(kLabSerial)).ok());
+  const MatchCriteria same_ups = usbhid::exact_criteria(transport.info());
+
+  lab_->unplug();
+  std::uint8_t buffer[64] = {};
+  EXPECT_EQ(transport.get_feature_report(0x0c, buffer).status, IoStatus::kDeviceGone);
+  EXPECT_EQ(transport.read_interrupt(buffer, std::chrono::milliseconds(5000)).status,
+            IoStatus::kDeviceGone);
+  transport.close();
+  EXPECT_FALSE(transport.open(same_ups).ok());
+
+  lab_->ups().put_feature({0x0c, 0x4b, 0x64, 0x03});  // charge changed while away
+  lab_->replug();
+  auto reopened = transport.open(same_ups);
+  ASSERT_TRUE(reopened.ok()) << reopened.error();
+  EXPECT_EQ(transport.info().device, "003");  // enumerated afresh
+  EXPECT_FALSE(lab_->usbfs().kernel_driver_bound());
+  const auto result = transport.get_feature_report(0x0c, buffer);
+  ASSERT_EQ(result.status, IoStatus::kOk);
+  EXPECT_EQ(Bytes(buffer, buffer + result.size), (Bytes{0x0c, 0x4b, 0x64, 0x03}));
+}
+
+TEST_F(LibusbLab, UnplugEndsAnInterruptReadInProgress) {
+  LibusbTransport transport;
+  ASSERT_TRUE(transport.open(MatchCriteria{}).ok());
+  std::uint8_t buffer[64] = {};
+  auto waiting = std::async(std::launch::async, [&] {
+    // Far longer than the test: only the unplug can end it with kDeviceGone.
+    return transport.read_interrupt(buffer, std::chrono::milliseconds(60000));
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  lab_->unplug();
+  EXPECT_EQ(waiting.get().status, IoStatus::kDeviceGone);
+}
+
+}  // namespace
+}  // namespace walnut::devicelab

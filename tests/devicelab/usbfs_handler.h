@@ -1,0 +1,70 @@
+// The emulated UPS's usbfs node (/dev/bus/usb/BBB/DDD) as umockdev serves it: answers the ioctls
+// libusb-1.0 issues (URBs, claim, detach, capabilities) from an EmulatedUps, like the kernel would.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+
+#include "tests/devicelab/emulated_ups.h"
+
+typedef struct _UMockdevIoctlBase UMockdevIoctlBase;
+typedef struct _UMockdevIoctlClient UMockdevIoctlClient;
+
+namespace walnut::devicelab {
+
+class UsbfsHandler {
+ public:
+  explicit UsbfsHandler(std::shared_ptr<EmulatedUps> ups);
+  ~UsbfsHandler();
+  UsbfsHandler(const UsbfsHandler&) = delete;
+  UsbfsHandler& operator=(const UsbfsHandler&) = delete;
+
+  // The umockdev object to attach to the device node (owned by this handler).
+  UMockdevIoctlBase* ioctl_base() const { return base_; }
+
+  // Unplug: in-flight URBs end with -ESHUTDOWN and every later ioctl fails with ENODEV, as
+  // usbfs does for a disconnected device. Irreversible: a replug is a new node and handler.
+  void disconnect();
+
+  // What the host did to the interface: whether "usbhid" is still bound, whether it is claimed.
+  bool kernel_driver_bound() const;
+  bool interface_claimed() const;
+  int ioctl_count() const;
+
+ private:
+  struct Completion {  // a finished URB waiting to be reaped
+    std::uint64_t urb = 0;
+    int status = 0;
+    int actual_length = 0;
+    std::size_t data_offset = 0;  // where the data goes in the URB buffer (8 for control)
+    Bytes data;
+  };
+  struct Client {
+    std::deque<Completion> done;
+    std::optional<std::uint64_t> pending_interrupt;  // URB address
+    int pending_length = 0;
+  };
+
+  static int on_ioctl(UMockdevIoctlBase* base, UMockdevIoctlClient* client, void* self);
+  static void on_vanished(UMockdevIoctlBase* base, UMockdevIoctlClient* client, void* self);
+  void handle(UMockdevIoctlClient* client);
+  void submit(UMockdevIoctlClient* client, Client& state);
+  void reap(UMockdevIoctlClient* client, Client& state);
+  void discard(UMockdevIoctlClient* client, Client& state);
+  void usbfs_ioctl(UMockdevIoctlClient* client);
+
+  std::shared_ptr<EmulatedUps> ups_;
+  UMockdevIoctlBase* base_ = nullptr;
+  mutable std::mutex mutex_;
+  std::map<UMockdevIoctlClient*, Client> clients_;
+  bool disconnected_ = false;
+  bool driver_bound_ = true;
+  bool claimed_ = false;
+  int ioctl_count_ = 0;
+};
+
+}  // namespace walnut::devicelab
