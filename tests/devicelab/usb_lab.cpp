@@ -72,7 +72,7 @@ std::string UsbLab::description() const {
       "E: DEVTYPE=usb_device\nE: DRIVER=usb\nE: PRODUCT={vid:x}/{pid:x}/{bcd:x}\nE: TYPE=0/0/0\n"
       "E: BUSNUM=001\nE: DEVNUM={dev:03d}\nE: MAJOR=189\nE: MINOR={minor}\nE: SUBSYSTEM=usb\n"
       "E: ID_VENDOR_ID={vid:04x}\nE: ID_MODEL_ID={pid:04x}\n"
-      "A: busnum=1\\n\nA: devnum={dev}\\n\nA: idVendor={vid:04x}\\n\nA: idProduct={pid:04x}\\n\n"
+      "A: busnum=1\\n\nA: devnum={dev}\\n\nA: devpath=1\\n\nA: idVendor={vid:04x}\\n\nA: idProduct={pid:04x}\\n\n"
       "A: bcdDevice={bcd:04x}\\n\nA: bConfigurationValue=1\\n\nA: bNumConfigurations=1\\n\n"
       "A: bNumInterfaces= 1\\n\nA: bDeviceClass=00\\n\nA: bMaxPacketSize0=8\\n\nA: speed=12\\n\n"
       "{mfr}{prod}{ser}A: dev=189:{minor}\\n\nH: descriptors={descriptors}\n\n",
