@@ -27,7 +27,9 @@ std::vector<std::string> corpus_files(const std::string& prefix) {
   if (DIR* d = opendir(dir.c_str())) {
     while (dirent* entry = readdir(d)) {
       std::string name = entry->d_name;
-      if (name.rfind(prefix, 0) == 0 && name.size() > 4 && name.substr(name.size() - 4) == ".txt") {
+      // Captures only: *.commands.txt are the command recordings of hid_ups_commands_test.
+      if (name.rfind(prefix, 0) == 0 && name.size() > 4 && name.substr(name.size() - 4) == ".txt" &&
+          name.find(".commands.") == std::string::npos) {
         files.push_back(name);
       }
     }
