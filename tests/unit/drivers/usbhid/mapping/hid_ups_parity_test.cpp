@@ -98,5 +98,22 @@ INSTANTIATE_TEST_SUITE_P(Corpus, ApcParity, ::testing::ValuesIn(corpus_files("ap
 
 TEST(ApcParity, CorpusHasApcFiles) { EXPECT_GE(corpus_files("apc-").size(), 5u); }
 
+std::string test_name(const ::testing::TestParamInfo<std::string>& info) {
+  std::string name = info.param.substr(0, info.param.size() - 4);
+  for (char& c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  }
+  return name;
+}
+
+class CyberPowerParity : public ::testing::TestWithParam<std::string> {};
+TEST_P(CyberPowerParity, PublishesWhatNutPublished) { expect_parity(GetParam()); }
+INSTANTIATE_TEST_SUITE_P(Corpus, CyberPowerParity, ::testing::ValuesIn(corpus_files("cyberpower-")), test_name);
+
+// A device no subdriver claims, read with explore (as the oracle reads it): identity only.
+class ExploreParity : public ::testing::TestWithParam<std::string> {};
+TEST_P(ExploreParity, PublishesWhatNutPublished) { expect_parity(GetParam()); }
+INSTANTIATE_TEST_SUITE_P(Corpus, ExploreParity, ::testing::ValuesIn(corpus_files("unknown-")), test_name);
+
 }  // namespace
 }  // namespace walnut::mapping
