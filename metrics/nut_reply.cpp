@@ -53,7 +53,7 @@ ListReplyParser::State ListReplyParser::feed_line(std::string_view line) {
     state_ = State::kDone;
     return state_;
   }
-  if (words.empty() || !starts_with_query(words, 0)) {
+  if (words.size() <= query_.size() || !starts_with_query(words, 0)) {
     return fail("unexpected line in LIST reply: " + std::string(line.substr(0, 200)));
   }
   items_.emplace_back(words.begin() + static_cast<std::ptrdiff_t>(query_.size()), words.end());

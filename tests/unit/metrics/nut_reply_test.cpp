@@ -47,6 +47,12 @@ TEST(ListReplyParser, RejectsItemsOfAnotherKindInsideTheList) {
   EXPECT_EQ(parser.feed_line(R"(RW a x "1")"), State::kError);
 }
 
+TEST(ListReplyParser, RejectsItemsWithNothingAfterTheQueryWords) {
+  ListReplyParser parser({"VAR", "a"});
+  parser.feed_line("BEGIN LIST VAR a");
+  EXPECT_EQ(parser.feed_line("VAR a #comment"), State::kError);
+}
+
 TEST(ListReplyParser, RejectsAnUnterminatedQuote) {
   ListReplyParser parser({"UPS"});
   parser.feed_line("BEGIN LIST UPS");
