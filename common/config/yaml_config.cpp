@@ -77,14 +77,16 @@ void read_upsd(const YAML::Node& node, UpsdConf& conf, std::string_view filename
     const YAML::Node& value = entry.second;
     const int line = line_of(entry.first);
     if (directive == "LISTEN" || directive == "METRICS_LISTEN") {
-      const YAML::Node list = value.IsSequence() ? value : YAML::Node();
       if (!value.IsSequence()) throw YamlError{line_of(value), key + " must be a list"};
-      for (const auto& item : list) {
+      for (const auto& item : value) {
         check(apply_upsd_directive(conf, address_words(item, directive), line_of(item), filename),
               line_of(item));
       }
     } else if (directive == "CERTIDENT") {
       expect_map(value, key);
+      if (!value["name"] || !value["password"]) {
+        throw YamlError{line_of(value), "certident needs name and password"};
+      }
       Words words{directive, scalar(value["name"], "certident name"),
                   scalar(value["password"], "certident password")};
       check(apply_upsd_directive(conf, words, line, filename), line);

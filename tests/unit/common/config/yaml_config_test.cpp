@@ -98,7 +98,9 @@ TEST(YamlConfig, CertidentNeedsNameAndPassword) {
   auto ok = parse_yaml_config("upsd:\n  certident: {name: n, password: p}\n", "w");
   ASSERT_TRUE(ok.ok()) << ok.error();
   EXPECT_EQ(ok->upsd.certident_name, "n");
-  EXPECT_FALSE(parse_yaml_config("upsd:\n  certident: {name: n}\n", "w").ok());
+  auto missing = parse_yaml_config("upsd:\n  certident: {name: n}\n", "w");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_TRUE(starts_with(missing.error(), "w:2: ")) << missing.error();
 }
 
 }  // namespace
