@@ -88,6 +88,7 @@ void ClientPool::on_event(std::size_t index, std::uint32_t events) {
 }
 
 void ClientPool::on_connected(Connection& connection) {
+  stats_.connected.record(now_ns() - connection.started_at);
   epoll_event event{};
   event.events = EPOLLIN;
   event.data.u64 = static_cast<std::size_t>(&connection - connections_.data());

@@ -18,6 +18,7 @@ struct PoolStats {
   std::uint64_t replies = 0;
   std::uint64_t errors = 0;  // ERR replies
   LatencyHistogram latency;  // request sent -> whole reply received
+  LatencyHistogram connected;  // connect() started -> handshake complete (writable)
   LatencyHistogram first_reply;  // connect() started -> first whole reply (connection served)
 };
 

@@ -80,8 +80,10 @@ def targets(figures):
     for mode in ("upsc", "persistent"):
         row(f"LIST VAR ({mode} client): median ms", f"listvar-{mode}", "median_ms", "< 1 ms",
             lambda s, w: w < 1.0, 2)
-    row("Burst of 300 connects: p99 ms", "burst-300", "connect_p99_ms", "< 20 ms",
+    row("Burst of 300 connects: connect p99 ms", "burst-300", "connect_p99_ms", "< 20 ms",
         lambda s, w: w < 20.0)
+    row("Burst of 300 connects: first reply p99 ms", "burst-300", "served_p99_ms", "(no target)",
+        lambda s, w: True)
     row("Burst of 300 connects: served", "burst-300", "served", "all 300", lambda s, w: w >= 300)
     row("10,000 idle: served", "idle-10000", "served", "all 10,000", lambda s, w: w >= 10000)
     row("10,000 idle: fresh client ms", "idle-10000", "fresh_ms", "< 100 ms", lambda s, w: w < 100, 2)
@@ -95,10 +97,12 @@ def targets(figures):
         lambda s, w: w < 5)
     row("EMFILE: existing client req/s", "emfile", "existing_req_per_s", "> 0 (served)",
         lambda s, w: w > 0)
-    row("Driver idle CPU % (default poll interval)", "driver-idle-cpu", "cpu_pct", "< 0.1%",
-        lambda s, w: w < 0.1, 3)
-    row("Driver status change → GET VAR: median ms", "status-latency", "median_ms", "< 10 ms",
-        lambda s, w: w < 10, 2)
+    row("Driver idle CPU % (stock: dummy-ups; walnut: usbhid-ups on the sim)", "driver-idle-cpu",
+        "cpu_pct", "< 0.1%", lambda s, w: w < 0.1, 3)
+    row("Sim unplugged → GET VAR sees it: median ms (walnut driver, each upsd)", "status-unplug",
+        "median_ms", "(proxy; < 10 ms is the status-change goal)", lambda s, w: w < 10, 2)
+    row("Sim replugged → GET VAR has data again: median ms", "status-unplug", "back_median_ms",
+        "(no target)", lambda s, w: True, 2)
     return rows
 
 
@@ -123,7 +127,8 @@ def write_chart(figures, out):
     throughput = ["getvar-8", "getvar-64", "getvar-256", "getvar-8-idle1000", "getvar-8-idle5000"]
     latency = [("listvar-upsc", "median_ms", "LIST VAR upsc"),
                ("listvar-persistent", "median_ms", "LIST VAR persistent"),
-               ("burst-300", "connect_p99_ms", "burst 300 p99"),
+               ("burst-300", "connect_p99_ms", "burst 300: connect p99"),
+               ("burst-300", "served_p99_ms", "burst 300: answered p99"),
                ("idle-10000", "fresh_ms", "fresh client, 10k idle")]
     data = os.path.join(out, "chart.dat")
     with open(data, "w") as chart:
@@ -135,6 +140,15 @@ def write_chart(figures, out):
         for scenario, key, label in latency:
             values = [median(figures, s, scenario, key) for s in ("stock", "walnut")]
             chart.write(f'"{label}" {" ".join("NaN" if v is None else str(max(v, 0.001)) for v in values)}\n')
+    have_walnut = any(server == "walnut" for server, _ in figures)
+
+    def plot(index):
+        # gnuplot refuses a series without a single valid point: leave walnut out if absent.
+        command = f'plot "{data}" index {index} using 2:xtic(1) title "stock upsd 2.8.0" lc rgb "#9e9e9e"'
+        if have_walnut:
+            command += f', "" index {index} using 3 title "walnut upsd" lc rgb "#2e7d32"'
+        return command
+
     script = f"""
 set terminal pngcairo size 1200,520 font ",10" noenhanced
 set output "{os.path.join(out, 'benchmarks.png')}"
@@ -147,13 +161,11 @@ set grid ytics
 set xtics rotate by -25
 set title "GET VAR lock-step (req/s, higher is better)"
 set yrange [0:*]
-plot "{data}" index 0 using 2:xtic(1) title "stock upsd 2.8.0" lc rgb "#9e9e9e", \\
-     "" index 0 using 3 title "walnut upsd" lc rgb "#2e7d32"
+{plot(0)}
 set title "Latency (ms, log scale, lower is better)"
 set logscale y
 set yrange [0.01:*]
-plot "{data}" index 1 using 2:xtic(1) title "stock upsd 2.8.0" lc rgb "#9e9e9e", \\
-     "" index 1 using 3 title "walnut upsd" lc rgb "#2e7d32"
+{plot(1)}
 unset multiplot
 """
     try:

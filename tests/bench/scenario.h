@@ -34,7 +34,7 @@ Status run_idle(Options& options, const Target& target, ResultLine& result);
 Status run_slow_reader(Options& options, const Target& target, ResultLine& result);
 // The server at its open-file limit: CPU while connections wait, existing clients served.
 Status run_emfile(Options& options, const Target& target, ResultLine& result);
-// A status change made by --trigger-on/--trigger-off commands: time until GET VAR shows it.
+// A change made by commands or signals (--trigger-on/off, --signal-*): until GET VAR shows it.
 Status run_status_latency(Options& options, const Target& target, ResultLine& result);
 // CPU use of --pid (default: the server) over --seconds, nothing else happening.
 Status run_cpu(Options& options, const Target& target, ResultLine& result);

@@ -56,13 +56,19 @@ Status run_burst(Options& options, const Target& target, ResultLine& result) {
   Nanos started = now_ns();
   if (Status ran = pool.run(Deadline(*timeout)); !ran) return ran;
   double seconds = static_cast<double>(now_ns() - started) / 1e9;
-  LatencyHistogram& wait = pool.stats().first_reply;
+  // Handshakes are what a dropped SYN delays (1 s retransmit); answers also wait for the
+  // server to accept, and for a request retransmitted into a connection it had not accepted.
+  LatencyHistogram& handshake = pool.stats().connected;
+  LatencyHistogram& answered = pool.stats().first_reply;
   result.add("connections", *connections);
   result.add("served", pool.served());
   result.add("failed", pool.failed());
-  result.add("connect_p50_ms", static_cast<double>(wait.percentile(50)) / 1e6);
-  result.add("connect_p99_ms", static_cast<double>(wait.percentile(99)) / 1e6);
-  result.add("connect_max_ms", static_cast<double>(wait.percentile(100)) / 1e6);
+  result.add("connected", static_cast<double>(handshake.count()));
+  result.add("connect_p50_ms", static_cast<double>(handshake.percentile(50)) / 1e6);
+  result.add("connect_p99_ms", static_cast<double>(handshake.percentile(99)) / 1e6);
+  result.add("served_p50_ms", static_cast<double>(answered.percentile(50)) / 1e6);
+  result.add("served_p99_ms", static_cast<double>(answered.percentile(99)) / 1e6);
+  result.add("served_max_ms", static_cast<double>(answered.percentile(100)) / 1e6);
   result.add("seconds", seconds);
   return Ok{};
 }
@@ -70,6 +76,8 @@ Status run_burst(Options& options, const Target& target, ResultLine& result) {
 Status run_idle(Options& options, const Target& target, ResultLine& result) {
   Result<int> connections = integer_option(options, "connections", 10000, 1);
   Result<int> fresh_samples = integer_option(options, "fresh-samples", 5, 1);
+  Result<double> cpu_window = options.number("cpu-window", 1.0);
+  if (!cpu_window) return Error{cpu_window.error()};
   if (!connections) return Error{connections.error()};
   if (!fresh_samples) return Error{fresh_samples.error()};
   if (Status raised = raise_open_file_limit(static_cast<std::size_t>(*connections + 64)); !raised) return raised;
@@ -83,7 +91,7 @@ Status run_idle(Options& options, const Target& target, ResultLine& result) {
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   long rss_after = server_rss_kb(target);
   CpuMeter server_cpu(target.server_pid);
-  std::this_thread::sleep_for(std::chrono::seconds(1));
+  std::this_thread::sleep_for(std::chrono::duration<double>(*cpu_window));
   double idle_cpu = server_cpu.percent();
   LatencyHistogram fresh;
   for (int sample = 0; sample < *fresh_samples; ++sample) {

@@ -1,5 +1,6 @@
 // Driver figures: how long a status change made on the (simulated) UPS takes to reach a
 // GET VAR client, and how much CPU a process uses while nothing happens.
+#include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -51,20 +52,37 @@ Result<std::string> get_value(int fd, const std::string& request) {
     if (received <= 0) return Error{"GET VAR: no reply"};
     scanner.feed(std::string_view(buffer.data(), static_cast<std::size_t>(received)));
   }
+  // An ERR reply (DATA-STALE while the device is unplugged) is a value too: the one a
+  // client sees.
   const std::string& line = scanner.last_line();
   std::size_t quote = line.find('"');
+  if (line.starts_with("ERR ")) return line;
   if (!line.starts_with("VAR ") || quote == std::string::npos) return Error{fmt::format("GET VAR: {}", line)};
   return line.substr(quote);
 }
 
-// Runs the trigger, then polls until the value differs from `before`; returns the wait.
-Result<Nanos> wait_for_change(int fd, const std::string& request, const std::string& trigger,
-                              const std::string& before, int poll_us) {
+// How a change is made: a command (its start-up time counts in the figure), or a signal to
+// a process (walnut's sim driver unplugs on SIGUSR1 and replugs on SIGUSR2).
+struct Trigger {
+  std::string command;
+  pid_t pid = 0;
+  int signal = 0;
+};
+
+// Pulls the trigger, then polls until the value differs from `before`; returns the wait.
+Result<Nanos> wait_for_change(int fd, const std::string& request, const Trigger& trigger,
+                              const std::string& before, int poll_us, double timeout) {
   Nanos started = now_ns();
-  Result<pid_t> child = spawn(trigger);
-  if (!child) return Error{child.error()};
-  Deadline deadline(5.0);
-  Result<Nanos> outcome = Error{"status did not change within 5 s"};
+  pid_t child = 0;
+  if (trigger.pid != 0) {
+    if (kill(trigger.pid, trigger.signal) != 0) return Error{fmt::format("kill: {}", std::strerror(errno))};
+  } else {
+    Result<pid_t> spawned = spawn(trigger.command);
+    if (!spawned) return Error{spawned.error()};
+    child = *spawned;
+  }
+  Deadline deadline(timeout);
+  Result<Nanos> outcome = Error{fmt::format("{} did not change within {} s", request.substr(0, request.size() - 1), timeout)};
   while (!deadline.passed()) {
     Result<std::string> value = get_value(fd, request);
     if (!value) { outcome = Error{value.error()}; break; }
@@ -72,9 +90,24 @@ Result<Nanos> wait_for_change(int fd, const std::string& request, const std::str
     std::this_thread::sleep_for(std::chrono::microseconds(poll_us));
   }
   int status = 0;
-  waitpid(*child, &status, 0);
-  if (outcome && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) return Error{"trigger command failed"};
+  if (child != 0 && (waitpid(child, &status, 0) != child || !WIFEXITED(status) || WEXITSTATUS(status) != 0)) {
+    if (outcome) return Error{"trigger command failed"};
+  }
   return outcome;
+}
+
+Result<Trigger> trigger_from(Options& options, const std::string& which) {
+  Trigger trigger;
+  trigger.command = options.text("trigger-" + which, "");
+  Result<double> pid = options.number("signal-pid", 0);
+  Result<double> signal = options.number("signal-" + which, 0);
+  if (!pid || !signal) return Error{pid ? signal.error() : pid.error()};
+  trigger.pid = static_cast<pid_t>(*pid);
+  trigger.signal = static_cast<int>(*signal);
+  if (trigger.pid == 0 && trigger.command.empty()) {
+    return Error{fmt::format("status-latency needs --trigger-{0} CMD or --signal-pid PID --signal-{0} N", which)};
+  }
+  return trigger;
 }
 
 }  // namespace
@@ -82,30 +115,37 @@ Result<Nanos> wait_for_change(int fd, const std::string& request, const std::str
 Status run_status_latency(Options& options, const Target& target, ResultLine& result) {
   Result<int> samples = integer_option(options, "samples", 20, 1);
   Result<int> poll_us = integer_option(options, "poll-us", 500, 0);
-  std::string on = options.text("trigger-on", "");
-  std::string off = options.text("trigger-off", "");
+  Result<double> timeout = options.number("timeout", 5.0);
+  Result<Trigger> on = trigger_from(options, "on");
+  Result<Trigger> off = trigger_from(options, "off");
   std::string variable = options.text("var", "ups.status");
   if (!samples) return Error{samples.error()};
   if (!poll_us) return Error{poll_us.error()};
-  if (on.empty() || off.empty()) return Error{"status-latency needs --trigger-on and --trigger-off"};
+  if (!timeout) return Error{timeout.error()};
+  if (!on || !off) return Error{on ? off.error() : on.error()};
   Result<int> fd = connect_blocking(target.endpoint);
   if (!fd) return Error{fd.error()};
   std::string request = get_var_request(target, variable);
-  LatencyHistogram latency;
+  // Changes and changes back are timed apart: going back may take a different path (a
+  // replugged device is found again by the driver's reconnect with back-off).
+  LatencyHistogram there, back;
   Status status = Ok{};
-  for (int sample = 0; sample < *samples && status; ++sample) {
+  for (int sample = 0; sample < 2 * *samples && status; ++sample) {
     Result<std::string> before = get_value(*fd, request);
     if (!before) { status = Error{before.error()}; break; }
-    Result<Nanos> waited = wait_for_change(*fd, request, sample % 2 == 0 ? on : off, *before, *poll_us);
+    bool going = sample % 2 == 0;
+    Result<Nanos> waited = wait_for_change(*fd, request, going ? *on : *off, *before, *poll_us, *timeout);
     if (!waited) { status = Error{waited.error()}; break; }
-    latency.record(*waited);
+    (going ? there : back).record(*waited);
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   close_with_reset(*fd);
-  result.add("samples", static_cast<double>(latency.count()));
-  result.add("median_ms", static_cast<double>(latency.percentile(50)) / 1e6);
-  result.add("p90_ms", static_cast<double>(latency.percentile(90)) / 1e6);
-  result.add("max_ms", static_cast<double>(latency.percentile(100)) / 1e6);
+  result.add("samples", static_cast<double>(there.count()));
+  result.add("median_ms", static_cast<double>(there.percentile(50)) / 1e6);
+  result.add("p90_ms", static_cast<double>(there.percentile(90)) / 1e6);
+  result.add("max_ms", static_cast<double>(there.percentile(100)) / 1e6);
+  result.add("back_median_ms", static_cast<double>(back.percentile(50)) / 1e6);
+  result.add("back_max_ms", static_cast<double>(back.percentile(100)) / 1e6);
   return status;
 }
 
