@@ -1,0 +1,99 @@
+// Lookups and converters: NUT's texts for HID values and back.
+#include "drivers/usbhid/mapping/converter.h"
+
+#include <gtest/gtest.h>
+
+namespace walnut::mapping {
+namespace {
+
+Lookup converter(const char* name) { return Lookup{name, {}, name}; }
+
+std::optional<std::string> to_nut(const char* name, double value, ConverterContext context = {}) {
+  return lookup_to_nut(converter(name), value, context);
+}
+
+TEST(Converter, DateIsPackedPowerDeviceDate) {
+  EXPECT_EQ(to_nut("date", 21090), "2021/03/02");
+  EXPECT_EQ(to_nut("date", 0), "not set");
+  EXPECT_EQ(lookup_to_hid(converter("date"), "2021/03/02"), 21090);
+  EXPECT_EQ(lookup_to_hid(converter("date"), "2200/01/01"), 0);  // year beyond 7 bits
+  EXPECT_EQ(lookup_to_hid(converter("date"), "garbage"), 0);
+}
+
+TEST(Converter, ApcDateIsHexDigitsReadAsDecimal) {
+  EXPECT_EQ(to_nut("apc_date", 0x092501), "2001/09/25");
+  EXPECT_EQ(to_nut("apc_date", 0x102299), "1999/10/22");
+  EXPECT_EQ(lookup_to_hid(converter("apc_date"), "2002/10/22"), 0x102202);
+}
+
+TEST(Converter, KelvinOnlyBetween273And373) {
+  EXPECT_EQ(to_nut("kelvin_celsius", 298.15), "25.0");
+  EXPECT_EQ(to_nut("kelvin_celsius", 25), "25.0");
+  EXPECT_EQ(to_nut("kelvin_celsius", 400), "400.0");
+}
+
+TEST(Converter, HexAndDivideBy10) {
+  EXPECT_EQ(to_nut("hex", 255), "000000ff");
+  EXPECT_EQ(to_nut("divide_by_10", 123), "12.3");
+}
+
+TEST(Converter, StringIdReadsStringDescriptorsCutAt19Bytes) {
+  StringLookup strings = [](int index) -> std::optional<std::string> {
+    if (index == 4) return "PbAc";
+    if (index == 5) return "a string longer than nineteen bytes";
+    return std::nullopt;
+  };
+  ConverterContext context;
+  context.strings = &strings;
+  EXPECT_EQ(to_nut("stringid", 4, context), "PbAc");
+  EXPECT_EQ(to_nut("stringid", 5, context), "a string longer tha");
+  EXPECT_EQ(to_nut("stringid", 6, context), "");
+  EXPECT_EQ(to_nut("stringid", 0, context), "");
+  EXPECT_EQ(to_nut("stringid", 300, context), std::nullopt);
+}
+
+TEST(Converter, CyberPowerBatteryScaleDecidedOnceAgainstNominal) {
+  UpsState state;
+  state.set_info("battery.voltage.nominal", "12");
+  BatteryScale scale;
+  scale.might_need = true;
+  ConverterContext context;
+  context.state = &state;
+  context.battery_scale = &scale;
+  EXPECT_EQ(to_nut("cps_battvolt", 20.1, context), "13.4");
+  EXPECT_TRUE(scale.checked);
+  EXPECT_EQ(to_nut("cps_battvolt", 12, context), "8.0");  // the factor stays
+  BatteryScale other;  // devices without the hook are never scaled
+  context.battery_scale = &other;
+  EXPECT_EQ(to_nut("cps_battvolt", 20.1, context), "20.1");
+}
+
+TEST(Converter, CyberPowerChargeClampedTo100) {
+  EXPECT_EQ(to_nut("cps_battcharge", 140), "100");
+  EXPECT_EQ(to_nut("cps_battcharge", 42), "42");
+}
+
+TEST(Converter, TableLookupsTruncateAndMissesAreNull) {
+  Lookup beeper{"beeper", {{1, "disabled"}, {2, "enabled"}, {3, "muted"}}, ""};
+  ConverterContext context;
+  EXPECT_EQ(lookup_to_nut(beeper, 2.9, context), "enabled");
+  EXPECT_EQ(lookup_to_nut(beeper, 7, context), std::nullopt);
+  EXPECT_EQ(lookup_to_hid(beeper, "muted"), 3);
+  EXPECT_EQ(lookup_to_hid(beeper, "MUTED"), -1);  // NUT compares case-sensitively
+  EXPECT_EQ(lookup_to_hid(converter("kelvin_celsius"), "20"), -1);  // no reverse
+}
+
+TEST(Converter, NumericFormatsAreChecked) {
+  EXPECT_TRUE(is_numeric_format("%.0f"));
+  EXPECT_TRUE(is_numeric_format("%5.2f %%"));
+  EXPECT_FALSE(is_numeric_format("%s"));
+  EXPECT_FALSE(is_numeric_format("%d"));
+  EXPECT_FALSE(is_numeric_format("%.1f %.1f"));
+  EXPECT_FALSE(is_numeric_format("%n"));
+  EXPECT_FALSE(is_numeric_format("%999f"));
+  EXPECT_EQ(format_number("%.1f", 13.43), "13.4");
+  EXPECT_EQ(format_number("%.0f", 2.5), "2");
+}
+
+}  // namespace
+}  // namespace walnut::mapping

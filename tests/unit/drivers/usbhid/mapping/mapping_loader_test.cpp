@@ -1,0 +1,94 @@
+// The YAML loader: the compiled-in mappings load, and bad files fail with file:line messages.
+#include "drivers/usbhid/mapping/mapping.h"
+
+#include <gtest/gtest.h>
+
+namespace walnut::mapping {
+namespace {
+
+std::string error_of(const std::string& yaml) {
+  auto mapping = load_mapping(yaml, "test.yaml");
+  return mapping.ok() ? "" : mapping.error();
+}
+
+const char* kHeader = "subdriver: t\nversion: T 1\nusage_table: apc\n";
+
+TEST(MappingLoader, EveryBuiltinMappingLoads) {
+  ASSERT_FALSE(builtin_mapping_names().empty());
+  for (const std::string& name : builtin_mapping_names()) {
+    auto mapping = builtin_mapping(name);
+    EXPECT_TRUE(mapping.ok()) << (mapping.ok() ? "" : mapping.error());
+  }
+}
+
+TEST(MappingLoader, BuiltinOrderIsNutsClaimOrder) {
+  const auto& names = builtin_mapping_names();
+  ASSERT_GE(names.size(), 3u);
+  EXPECT_EQ(names.front(), "explore");
+  EXPECT_LT(std::find(names.begin(), names.end(), "apc"), std::find(names.begin(), names.end(), "cps"));
+}
+
+TEST(MappingLoader, ApcTableKeepsNutsRowsInOrder) {
+  auto apc = builtin_mapping("apc");
+  ASSERT_TRUE(apc.ok());
+  EXPECT_EQ(apc->version, "APC HID 0.98");
+  ASSERT_GT(apc->entries.size(), 90u);
+  EXPECT_EQ(apc->entries[0].name, "battery.charge");
+  EXPECT_EQ(apc->entries[0].format, "%.0f");
+  const Entry& low = apc->entries[1];
+  EXPECT_EQ(low.name, "battery.charge.low");
+  EXPECT_EQ(low.info_flags, 3u);  // RW | STRING
+  EXPECT_EQ(low.info_length, 10);
+  EXPECT_EQ(low.hid_flags, unsigned{kHidSemiStatic});
+  EXPECT_EQ(apc->entries.back().name, "beeper.mute");
+  EXPECT_EQ(apc->entries.back().kind, EntryKind::kCommand);
+  EXPECT_EQ(apc->entries.back().format, "3");
+}
+
+TEST(MappingLoader, StatusRowsNameTheirLookup) {
+  auto mapping = load_mapping(std::string(kHeader) + "table:\n  - {status: online, path: UPS.PowerSummary.ACPresent}\n", "t");
+  ASSERT_TRUE(mapping.ok()) << mapping.error();
+  const Entry& entry = mapping->entries.at(0);
+  EXPECT_EQ(entry.kind, EntryKind::kStatus);
+  EXPECT_EQ(entry.name, "BOOL");
+  ASSERT_NE(mapping->lookup_of(entry), nullptr);
+  EXPECT_EQ(mapping->lookup_of(entry)->entries.at(0).nut_value, "online");
+}
+
+TEST(MappingLoader, ErrorsNameFileAndLine) {
+  EXPECT_EQ(error_of(std::string(kHeader) + "table:\n  - {var: x, path: UPS.X, format: \"%.0f\", hid: [semistatic]}\n"),
+            "test.yaml:5: unknown hid flag \"semistatic\" (static, semi_static, absent, quick_poll, stale, enum, param_required)");
+  EXPECT_EQ(error_of(std::string(kHeader) + "table:\n  - {var: x, path: UPS.X, lookup: nope}\n"),
+            "test.yaml:5: unknown lookup \"nope\"");
+}
+
+TEST(MappingLoader, RejectsUnsafeOrMissingFormats) {
+  EXPECT_NE(error_of(std::string(kHeader) + "table:\n  - {var: x, path: UPS.X, format: \"%s\"}\n"), "");
+  EXPECT_NE(error_of(std::string(kHeader) + "table:\n  - {var: x, path: UPS.X}\n"), "");
+  EXPECT_NE(error_of(std::string(kHeader) + "table:\n  - {var: x, path: UPS.X, hid: [absent]}\n"), "");
+}
+
+TEST(MappingLoader, RejectsStructuralMistakes) {
+  EXPECT_NE(error_of("just text"), "");
+  EXPECT_NE(error_of("subdriver: t\n"), "");                                // no version
+  EXPECT_NE(error_of(std::string(kHeader) + "colour: blue\n"), "");          // unknown key
+  EXPECT_NE(error_of(std::string(kHeader) + "table:\n  - {path: UPS.X}\n"), "");  // no kind
+  EXPECT_NE(error_of(std::string(kHeader) + "table:\n  - {var: x, cmd: y, path: UPS.X, value: \"1\"}\n"), "");
+  EXPECT_NE(error_of(std::string(kHeader) + "table:\n  - {cmd: y, path: UPS.X}\n"), "");  // no value
+  EXPECT_NE(error_of(std::string(kHeader) + "claims:\n  - {vendor: 0x10000, product: 1}\n"), "");
+  EXPECT_NE(error_of(std::string(kHeader) + "lookups:\n  l: [[x, y]]\n"), "");
+  EXPECT_NE(error_of(std::string(kHeader) + "lookups:\n  l: {converter: teleport}\n"), "");
+  EXPECT_NE(error_of("{unbalanced: [\n"), "");
+}
+
+TEST(MappingLoader, FileLookupsShadowSharedOnes) {
+  auto mapping = load_mapping(std::string(kHeader) +
+                                  "lookups:\n  beeper: [[9, \"loud\"]]\n"
+                                  "table:\n  - {var: ups.beeper.status, path: UPS.X, lookup: beeper}\n",
+                              "t");
+  ASSERT_TRUE(mapping.ok()) << mapping.error();
+  EXPECT_EQ(mapping->lookup_of(mapping->entries[0])->entries.at(0).nut_value, "loud");
+}
+
+}  // namespace
+}  // namespace walnut::mapping

@@ -1,0 +1,93 @@
+// Subdriver selection in NUT's order, and the claimed-id table the udev rules come from.
+#include "drivers/usbhid/mapping/subdriver.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "drivers/usbhid/mapping/mapping.h"
+
+namespace walnut::mapping {
+namespace {
+
+SelectionRequest device(std::uint16_t vendor, std::uint16_t product) {
+  SelectionRequest request;
+  request.vendor_id = vendor;
+  request.product_id = product;
+  return request;
+}
+
+TEST(Subdriver, ApcClaimsItsProducts) {
+  auto selection = select_subdriver(device(0x051d, 0x0002));
+  ASSERT_TRUE(selection.ok()) << selection.error();
+  EXPECT_EQ(selection->key, "apc");
+  EXPECT_EQ(selection->version, "APC HID 0.98");
+  EXPECT_FALSE(selection->quirks.disable_interrupt_pipe);
+}
+
+TEST(Subdriver, Apc5gModelsDisableTheInterruptPipe) {
+  auto selection = select_subdriver(device(0x051d, 0x0003));
+  ASSERT_TRUE(selection.ok());
+  EXPECT_TRUE(selection->quirks.disable_interrupt_pipe);
+}
+
+TEST(Subdriver, BackUpsCsGetsTheMaxReportTweak) {
+  SelectionRequest request = device(0x051d, 0x0002);
+  request.product = "Back-UPS CS 650 FW:817.v4.I USB FW:v4";
+  EXPECT_TRUE(select_subdriver(request)->quirks.max_report_size);
+  request.product = "Back-UPS ES 850G2 FW:938.a2 .I USB FW:a2";
+  EXPECT_FALSE(select_subdriver(request)->quirks.max_report_size);
+}
+
+TEST(Subdriver, UnknownProductOfKnownVendorNeedsProductidOption) {
+  auto refused = select_subdriver(device(0x051d, 0x0009));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().find("This APC device (051d:0009) is not (or perhaps not yet) supported"),
+            std::string::npos);
+  SelectionRequest request = device(0x051d, 0x0009);
+  request.productid_option = true;
+  EXPECT_EQ(select_subdriver(request)->key, "apc");
+}
+
+TEST(Subdriver, UnknownVendorIsRefusedUnlessExploring) {
+  EXPECT_FALSE(select_subdriver(device(0x5131, 0x2007)).ok());
+  SelectionRequest request = device(0x5131, 0x2007);
+  request.explore = true;
+  EXPECT_EQ(select_subdriver(request)->key, "explore");
+  request = device(0x051d, 0x0002);  // explore comes first in NUT's list
+  request.explore = true;
+  EXPECT_EQ(select_subdriver(request)->key, "explore");
+}
+
+TEST(Subdriver, SubdriverOptionPicksByKeyOrName) {
+  SelectionRequest request = device(0x1234, 0x5678);
+  request.subdriver = "cps";
+  EXPECT_EQ(select_subdriver(request)->key, "cps");
+  request.subdriver = "apc hid";
+  EXPECT_EQ(select_subdriver(request)->key, "apc");
+  request.subdriver = "nonesuch";
+  EXPECT_FALSE(select_subdriver(request).ok());
+}
+
+TEST(Subdriver, CyberPowerClaims) { EXPECT_EQ(select_subdriver(device(0x0764, 0x0501))->key, "cps"); }
+
+TEST(Subdriver, ClaimedDevicesListEveryIdOnceInClaimOrder) {
+  auto devices = claimed_devices();
+  ASSERT_FALSE(devices.empty());
+  // Grouped by subdriver, subdrivers in NUT's claim order.
+  const auto& order = builtin_mapping_names();
+  auto rank = [&](const std::string& key) { return std::find(order.begin(), order.end(), key) - order.begin(); };
+  for (std::size_t i = 1; i < devices.size(); ++i) {
+    EXPECT_LE(rank(devices[i - 1].subdriver), rank(devices[i].subdriver));
+  }
+  bool apc0002 = false;
+  for (const auto& d : devices) apc0002 |= d.vendor_id == 0x051d && d.product_id == 0x0002 && d.subdriver == "apc";
+  EXPECT_TRUE(apc0002);
+  std::string rules = udev_rules();
+  EXPECT_NE(rules.find("ATTR{idVendor}==\"051d\", ATTR{idProduct}==\"0002\", MODE=\"664\", GROUP=\"nut\""),
+            std::string::npos);
+  EXPECT_NE(rules.find("LABEL=\"nut-usbups_rules_end\""), std::string::npos);
+}
+
+}  // namespace
+}  // namespace walnut::mapping
