@@ -96,7 +96,7 @@ std::vector<Candidate> candidates(const std::string& port) {
   hid_device_info* list = hid_enumerate(0, 0);
   for (const hid_device_info* device = list; device != nullptr; device = device->next) {
     if (device->bus_type != HID_API_BUS_USB || device->path == nullptr) continue;
-    if (port != "hidraw" && port != device->path) continue;
+    if (!port.empty() && port != "hidraw" && port != device->path) continue;
     const bool power = device->usage_page == 0x84 || device->usage_page == 0x85;
     // hidapi lists a node once per top-level collection; keep one entry per node.
     auto same = std::find_if(found.begin(), found.end(),
@@ -188,7 +188,7 @@ Status HidapiTransport::open(const MatchCriteria& criteria) {
     log::debug(2, "Report descriptor retrieved (Reportlen = {})", report_descriptor_.size());
     return Ok{};
   }
-  if (port_ != "hidraw" && found.empty()) {
+  if (!port_.empty() && port_ != "hidraw" && found.empty()) {
     return Error{fmt::format("No matching HID UPS found ({} is not a USB hidraw device)", port_)};
   }
   return Error{fmt::format("No matching HID UPS found ({} hidraw devices checked)", found.size())};

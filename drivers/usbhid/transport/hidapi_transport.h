@@ -18,7 +18,7 @@ namespace walnut::usbhid {
 
 class HidapiTransport final : public Transport {
  public:
-  // `port` is "hidraw" (every hidraw node is a candidate, Power Device and Battery System
+  // `port` is "hidraw" or "" (every hidraw node is a candidate, Power Device and Battery System
   // usage pages first) or one node's path ("/dev/hidraw3", the only candidate).
   explicit HidapiTransport(std::string port);
   ~HidapiTransport() override;

@@ -1,0 +1,181 @@
+// walnut's real usbhid-ups binary (build/bin/usbhid-ups, port = auto) against the emulated UPS,
+// in a separate process served by this one's testbed: it must find the UPS by
+// vendor/product/serial, publish its data on the driver socket, read interrupt reports, turn an
+// instant command into the SET_REPORT bytes stock NUT sends, and survive an unplug/replug.
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "tests/devicelab/capture_device.h"
+#include "tests/devicelab/child_process.h"
+#include "tests/devicelab/driver_socket_client.h"
+#include "tests/devicelab/usb_lab.h"
+
+namespace walnut::devicelab {
+namespace {
+
+constexpr const char* kCapture = WALNUT_TEST_DATA_DIR "/hid-corpus/apc-back-ups-es-850g2.txt";
+// Stock NUT 2.8.0 usbhid-ups's SET_REPORTs for each command on the same capture.
+constexpr const char* kStockCommands =
+    WALNUT_TEST_DATA_DIR "/hid-corpus/apc-back-ups-es-850g2.commands.txt";
+constexpr const char* kSerial = "3B1925X12345";
+constexpr auto kPatience = std::chrono::seconds(30);
+
+// The bytes of the first SET_REPORT stock NUT sent for `request` ("instcmd beeper.disable").
+std::optional<Bytes> stock_set_report(const std::string& request) {
+  std::ifstream file(kStockCommands);
+  std::string line;
+  bool found = false;
+  while (std::getline(file, line)) {
+    if (!found) {
+      found = line.rfind(request + " => ", 0) == 0;
+      continue;
+    }
+    if (line.rfind("SET_REPORT ", 0) != 0) return std::nullopt;
+    std::istringstream bytes(line.substr(line.find(':') + 1));
+    Bytes out;
+    for (std::string hex; bytes >> hex;) out.push_back(static_cast<std::uint8_t>(std::stoul(hex, nullptr, 16)));
+    return out;
+  }
+  return std::nullopt;
+}
+
+class DriverLab : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto image = ups_image_from_capture(kCapture, kSerial);
+    ASSERT_TRUE(image.ok()) << image.error();
+    lab_ = std::make_unique<UsbLab>(std::make_shared<EmulatedUps>(std::move(*image)));
+    char directory[] = "/tmp/walnut-devicelab.XXXXXX";
+    ASSERT_NE(::mkdtemp(directory), nullptr);
+    state_dir_ = directory;
+    std::vector<std::string> environment;
+    for (const std::string& variable : lab_->child_environment()) {
+      if (variable.rfind("NUT_STATEPATH=", 0) == 0 || variable.rfind("NUT_ALTPIDPATH=", 0) == 0) continue;
+      environment.push_back(variable);
+    }
+    environment.push_back("NUT_STATEPATH=" + state_dir_);
+    environment.push_back("NUT_ALTPIDPATH=" + state_dir_);
+    // -u as ourselves: the testbed directory is private to its owner.
+    const std::string user = ::geteuid() == 0 ? "root" : std::to_string(::geteuid());
+    driver_ = std::make_unique<ChildProcess>(
+        std::vector<std::string>{WALNUT_USBHID_UPS, "-s", "lab", "-x", "port=auto", "-x",
+                                 "vendorid=051d", "-x", "productid=0002", "-x",
+                                 std::string("serial=") + kSerial, "-x", "pollinterval=1", "-u",
+                                 user, "-F", "-DD"},
+        environment, log_path());
+    ASSERT_GT(driver_->pid(), 0);
+    auto socket = DriverSocketClient::connect(state_dir_ + "/usbhid-ups-lab", kPatience);
+    ASSERT_TRUE(socket.has_value()) << "driver socket never appeared; driver log:\n" << log();
+    socket_ = std::make_unique<DriverSocketClient>(std::move(*socket));
+  }
+
+  void TearDown() override {
+    socket_.reset();
+    if (driver_) driver_->stop();
+    if (HasFailure()) std::cerr << "driver log:\n" << log();
+    driver_.reset();
+    lab_.reset();
+    if (!state_dir_.empty()) std::filesystem::remove_all(state_dir_);
+  }
+
+  std::string log_path() const { return state_dir_ + "/driver.log"; }
+  std::string log() const {
+    std::ifstream file(log_path());
+    std::stringstream text;
+    text << file.rdbuf();
+    return text.str();
+  }
+
+  // Polls DUMPALL until `variable` has `value` (the driver publishes on its own schedule).
+  bool eventually_published(const std::string& variable, const std::string& value) {
+    const auto deadline = std::chrono::steady_clock::now() + kPatience;
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto variables = socket_->dump_all(kPatience);
+      if (!variables) return false;
+      const auto found = variables->find(variable);
+      if (found != variables->end() && found->second == value) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    return false;
+  }
+
+  std::unique_ptr<UsbLab> lab_;
+  std::string state_dir_;
+  std::unique_ptr<ChildProcess> driver_;
+  std::unique_ptr<DriverSocketClient> socket_;
+};
+
+TEST_F(DriverLab, PublishesTheUpsFoundThroughLibusb) {
+  auto variables = socket_->dump_all(kPatience);
+  ASSERT_TRUE(variables.has_value());
+  EXPECT_EQ((*variables)["ups.status"], "OL");
+  EXPECT_EQ((*variables)["battery.charge"], "100");
+  EXPECT_EQ((*variables)["battery.runtime"], "868");
+  EXPECT_EQ((*variables)["input.voltage"], "228.0");
+  EXPECT_EQ((*variables)["ups.serial"], kSerial);
+  EXPECT_EQ((*variables)["ups.vendorid"], "051d");
+  EXPECT_EQ((*variables)["driver.version.usb"].rfind("libusb-1.0", 0), 0u);
+  // What the driver did to the device to get there.
+  EXPECT_FALSE(lab_->usbfs().kernel_driver_bound());
+  EXPECT_TRUE(lab_->usbfs().interface_claimed());
+  EXPECT_GE(lab_->ups().get_report_count(0x0c), 1);  // RemainingCapacity, polled
+}
+
+TEST_F(DriverLab, ReadsInterruptReports) {
+  ASSERT_TRUE(eventually_published("battery.charge", "100"));
+  // The UPS reports its new charge on the interrupt pipe (and in its feature report, which
+  // the driver also polls: a real UPS's state is the same on both).
+  lab_->ups().put_feature({0x0c, 0x32, 0x64, 0x03});
+  lab_->send_interrupt({0x0c, 0x32, 0x64, 0x03});
+  EXPECT_TRUE(eventually_published("battery.charge", "50"));
+  EXPECT_FALSE(lab_->ups().has_interrupt()) << "the driver never read the interrupt pipe";
+}
+
+TEST_F(DriverLab, InstantCommandsReachTheDeviceAsStockNutsSetReports) {
+  int tracking = 0;
+  for (const std::string command : {"beeper.disable", "test.battery.start.quick", "beeper.enable"}) {
+    const auto expected = stock_set_report("instcmd " + command);
+    ASSERT_TRUE(expected.has_value()) << command << " not in " << kStockCommands;
+    const std::string id = "lab" + std::to_string(++tracking);
+    const std::size_t before = lab_->ups().set_reports().size();
+    ASSERT_TRUE(socket_->send("INSTCMD " + command + " TRACKING " + id));
+    const auto reply = socket_->wait_for(
+        [&](const std::string& line) { return line.rfind("TRACKING " + id + " ", 0) == 0; },
+        kPatience);
+    ASSERT_TRUE(reply.has_value()) << command << ": no TRACKING reply";
+    EXPECT_EQ(*reply, "TRACKING " + id + " 0") << command;
+    const auto sent = lab_->ups().set_reports();
+    ASSERT_EQ(sent.size(), before + 1) << command;
+    EXPECT_EQ(sent.back(), *expected) << command;
+  }
+}
+
+TEST_F(DriverLab, SurvivesUnplugAndReplugWithoutRestarting) {
+  ASSERT_TRUE(eventually_published("battery.charge", "100"));
+  lab_->unplug();
+  EXPECT_TRUE(socket_->wait_for([](const std::string& line) { return line == "DATASTALE"; },
+                                kPatience))
+      << "the driver never said its data went stale";
+
+  lab_->ups().put_feature({0x0c, 0x4b, 0x64, 0x03});  // charge changed while unplugged
+  lab_->replug();
+  EXPECT_TRUE(socket_->wait_for([](const std::string& line) { return line == "DATAOK"; },
+                                kPatience))
+      << "the driver never came back";
+  EXPECT_TRUE(eventually_published("battery.charge", "75"));
+  EXPECT_TRUE(driver_->running()) << "the driver exited instead of reconnecting";
+  EXPECT_FALSE(lab_->usbfs().kernel_driver_bound());  // the new device was claimed too
+}
+
+}  // namespace
+}  // namespace walnut::devicelab
