@@ -1,0 +1,166 @@
+#!/usr/bin/env python3
+"""Integration test of walnut's usbhid-ups on its own, through its driver socket.
+
+    driver_socket.py USBHID_UPS CAPTURE
+
+Starts the driver on a simulated UPS (port=sim:CAPTURE) with NUT_STATEPATH in a temp dir and
+checks, as upsd and other readers see it: the socket's permissions; DUMPALL to two readers at
+once; PING/PONG; INSTCMD with TRACKING answered to the requester only, the change pushed to every
+reader; unplug (SIGUSR1) -> DATASTALE and replug (SIGUSR2) -> DATAOK pushed to every reader; the
+driver idles without burning CPU; -d 1 prints the capture's NUT variables (driver.* aside).
+"""
+import os
+import signal
+import socket
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+
+TIMEOUT = 30.0
+
+
+class Reader:
+    def __init__(self, path):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.connect(path)
+        self.sock.settimeout(0.2)
+        self.buffer = b""
+
+    def send(self, line):
+        self.sock.sendall(line.encode() + b"\n")
+
+    def wait_for(self, text):
+        """Reads until `text` has arrived; returns (and consumes) everything up to its end."""
+        deadline = time.monotonic() + TIMEOUT
+        while text.encode() not in self.buffer:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"never got {text!r}; got {self.buffer.decode()!r}")
+            try:
+                chunk = self.sock.recv(65536)
+            except socket.timeout:
+                continue
+            if not chunk:
+                raise AssertionError(f"socket closed before {text!r}")
+            self.buffer += chunk
+        end = self.buffer.index(text.encode()) + len(text.encode())
+        seen, self.buffer = self.buffer[:end].decode(), self.buffer[end:]
+        return seen
+
+
+def expected_variables(capture):
+    variables, in_upsc = {}, False
+    for line in open(capture, encoding="utf-8"):
+        line = line.rstrip("\n")
+        if line == "upsc:":
+            in_upsc = True
+            continue
+        if in_upsc:
+            if line.endswith(":") and " " not in line:
+                break
+            name, _, value = line.partition(": ")
+            if not name.startswith("driver."):
+                variables[name] = value.rstrip() if value.strip() == "" else value
+    return variables
+
+
+def check_dump(driver, capture, env):
+    out = subprocess.run([driver, "-s", "x", "-x", f"port=sim:{capture}", "-d", "1"], env=env,
+                         capture_output=True, text=True, timeout=60, check=True).stdout
+    got = {}
+    for line in out.splitlines():
+        name, _, value = line.partition(": ")
+        if not name.startswith("driver."):
+            got[name] = value
+    want = expected_variables(capture)
+    got = {k: v.rstrip() for k, v in got.items()}
+    want = {k: v.rstrip() for k, v in want.items()}
+    assert got == want, f"-d 1 differs: missing {set(want) - set(got)}, extra {set(got) - set(want)}, " \
+        f"values {[(k, want[k], got[k]) for k in want if k in got and want[k] != got[k]]}"
+    print(f"ok: -d 1 prints the capture's {len(want)} variables")
+
+
+def cpu_seconds(pid):
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def main():
+    driver, capture = sys.argv[1], os.path.abspath(sys.argv[2])
+    with tempfile.TemporaryDirectory(prefix="walnut-driver-sock.") as work:
+        env = dict(os.environ, NUT_STATEPATH=work, NUT_ALTPIDPATH=work,
+                   WALNUT_SIM_LOG=os.path.join(work, "set_report.log"))
+        check_dump(driver, capture, env)
+        log = open(os.path.join(work, "driver.log"), "w")
+        proc = subprocess.Popen([driver, "-s", "sim", "-x", f"port=sim:{capture}",
+                                 "-x", "pollinterval=1", "-F"], env=env, stdout=log, stderr=log)
+        try:
+            path = os.path.join(work, "usbhid-ups-sim")
+            deadline = time.monotonic() + TIMEOUT
+            while not os.path.exists(path):
+                assert proc.poll() is None, "driver exited"
+                assert time.monotonic() < deadline, "socket never appeared"
+                time.sleep(0.1)
+            mode = os.stat(path).st_mode
+            assert stat.S_ISSOCK(mode) and stat.S_IMODE(mode) == 0o660, oct(mode)
+            print("ok: socket STATEPATH/usbhid-ups-sim, mode 0660")
+
+            first, second = Reader(path), Reader(path)
+            for reader in (first, second):
+                reader.send("DUMPALL")
+            for reader in (first, second):
+                dump = reader.wait_for("DUMPDONE\n")
+                assert 'SETINFO ups.status "OL"' in dump, dump
+                assert "ADDCMD beeper.disable" in dump, dump
+                assert dump.endswith("DATAOK\nDUMPDONE\n"), dump
+            print("ok: DUMPALL to two readers at once")
+
+            first.send("PING")
+            assert first.wait_for("PONG\n").endswith("PONG\n")
+            print("ok: PING -> PONG")
+
+            first.send("INSTCMD beeper.disable TRACKING 0123-abcd")
+            first.wait_for("TRACKING 0123-abcd 0\n")
+            for reader in (first, second):
+                reader.wait_for('SETINFO ups.beeper.status "disabled"')
+            second.send("PING")
+            assert "TRACKING" not in second.wait_for("PONG\n")
+            print("ok: INSTCMD with TRACKING answered to its sender, change pushed to both")
+
+            proc.send_signal(signal.SIGUSR1)
+            for reader in (first, second):
+                reader.wait_for("DATASTALE\n")
+            proc.send_signal(signal.SIGUSR2)
+            for reader in (first, second):
+                reader.wait_for("DATAOK\n")
+            assert proc.poll() is None
+            print("ok: unplug -> DATASTALE, replug -> DATAOK, pushed to both readers")
+
+            before, start = cpu_seconds(proc.pid), time.monotonic()
+            time.sleep(3)
+            used, elapsed = cpu_seconds(proc.pid) - before, time.monotonic() - start
+            # A busy loop would use about one whole core; polling a sim every second uses ~0.
+            assert used < 0.25 * elapsed, f"driver used {used:.2f} s CPU in {elapsed:.1f} s idle"
+            print(f"ok: idle CPU {used:.2f} s over {elapsed:.1f} s")
+
+            first.send("LOGOUT")
+            assert "OK Goodbye" in first.wait_for("OK Goodbye")
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=TIMEOUT)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        assert not os.path.exists(os.path.join(work, "usbhid-ups-sim")), "socket left behind"
+        print("ok: SIGTERM stops the driver and removes its socket")
+    print("1 passed, 0 failed")
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except AssertionError as error:
+        print(f"FAIL: {error}")
+        sys.exit(1)
