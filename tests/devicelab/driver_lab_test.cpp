@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -49,7 +50,8 @@ std::optional<Bytes> stock_set_report(const std::string& request) {
   return std::nullopt;
 }
 
-class DriverLab : public ::testing::Test {
+// Run once per transport: port=auto (libusb-1.0) and port=hidraw (hidapi).
+class DriverLab : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     auto image = ups_image_from_capture(kCapture, kSerial);
@@ -68,7 +70,7 @@ class DriverLab : public ::testing::Test {
     // -u as ourselves: the testbed directory is private to its owner.
     const std::string user = ::geteuid() == 0 ? "root" : std::to_string(::geteuid());
     driver_ = std::make_unique<ChildProcess>(
-        std::vector<std::string>{WALNUT_USBHID_UPS, "-s", "lab", "-x", "port=auto", "-x",
+        std::vector<std::string>{WALNUT_USBHID_UPS, "-s", "lab", "-x", "port=" + GetParam(), "-x",
                                  "vendorid=051d", "-x", "productid=0002", "-x",
                                  std::string("serial=") + kSerial, "-x", "pollinterval=1", "-u",
                                  user, "-F", "-DD"},
@@ -82,7 +84,10 @@ class DriverLab : public ::testing::Test {
   void TearDown() override {
     socket_.reset();
     if (driver_) driver_->stop();
-    if (HasFailure()) std::cerr << "driver log:\n" << log();
+    // WALNUT_DEVICELAB_VERBOSE=1 shows the driver's -DD log of passing tests too.
+    if (HasFailure() || std::getenv("WALNUT_DEVICELAB_VERBOSE") != nullptr) {
+      std::cerr << "driver log:\n" << log();
+    }
     driver_.reset();
     lab_.reset();
     if (!state_dir_.empty()) std::filesystem::remove_all(state_dir_);
@@ -115,7 +120,9 @@ class DriverLab : public ::testing::Test {
   std::unique_ptr<DriverSocketClient> socket_;
 };
 
-TEST_F(DriverLab, PublishesTheUpsFoundThroughLibusb) {
+bool uses_libusb() { return DriverLab::GetParam() == "auto"; }
+
+TEST_P(DriverLab, PublishesTheUpsItFound) {
   auto variables = socket_->dump_all(kPatience);
   ASSERT_TRUE(variables.has_value());
   EXPECT_EQ((*variables)["ups.status"], "OL");
@@ -124,14 +131,15 @@ TEST_F(DriverLab, PublishesTheUpsFoundThroughLibusb) {
   EXPECT_EQ((*variables)["input.voltage"], "228.0");
   EXPECT_EQ((*variables)["ups.serial"], kSerial);
   EXPECT_EQ((*variables)["ups.vendorid"], "051d");
-  EXPECT_EQ((*variables)["driver.version.usb"].rfind("libusb-1.0", 0), 0u);
-  // What the driver did to the device to get there.
-  EXPECT_FALSE(lab_->usbfs().kernel_driver_bound());
-  EXPECT_TRUE(lab_->usbfs().interface_claimed());
+  EXPECT_EQ((*variables)["driver.version.usb"].rfind(uses_libusb() ? "libusb-1.0" : "hidapi", 0), 0u);
+  // What the driver did to the device to get there: libusb takes the interface from the
+  // kernel's usbhid; hidraw goes through it.
+  EXPECT_EQ(lab_->usbfs().kernel_driver_bound(), !uses_libusb());
+  EXPECT_EQ(lab_->usbfs().interface_claimed(), uses_libusb());
   EXPECT_GE(lab_->ups().get_report_count(0x0c), 1);  // RemainingCapacity, polled
 }
 
-TEST_F(DriverLab, ReadsInterruptReports) {
+TEST_P(DriverLab, ReadsInterruptReports) {
   ASSERT_TRUE(eventually_published("battery.charge", "100"));
   // The UPS reports its new charge on the interrupt pipe (and in its feature report, which
   // the driver also polls: a real UPS's state is the same on both).
@@ -141,7 +149,7 @@ TEST_F(DriverLab, ReadsInterruptReports) {
   EXPECT_FALSE(lab_->ups().has_interrupt()) << "the driver never read the interrupt pipe";
 }
 
-TEST_F(DriverLab, InstantCommandsReachTheDeviceAsStockNutsSetReports) {
+TEST_P(DriverLab, InstantCommandsReachTheDeviceAsStockNutsSetReports) {
   int tracking = 0;
   for (const std::string command : {"beeper.disable", "test.battery.start.quick", "beeper.enable"}) {
     const auto expected = stock_set_report("instcmd " + command);
@@ -160,7 +168,7 @@ TEST_F(DriverLab, InstantCommandsReachTheDeviceAsStockNutsSetReports) {
   }
 }
 
-TEST_F(DriverLab, SurvivesUnplugAndReplugWithoutRestarting) {
+TEST_P(DriverLab, SurvivesUnplugAndReplugWithoutRestarting) {
   ASSERT_TRUE(eventually_published("battery.charge", "100"));
   lab_->unplug();
   EXPECT_TRUE(socket_->wait_for([](const std::string& line) { return line == "DATASTALE"; },
@@ -174,8 +182,11 @@ TEST_F(DriverLab, SurvivesUnplugAndReplugWithoutRestarting) {
       << "the driver never came back";
   EXPECT_TRUE(eventually_published("battery.charge", "75"));
   EXPECT_TRUE(driver_->running()) << "the driver exited instead of reconnecting";
-  EXPECT_FALSE(lab_->usbfs().kernel_driver_bound());  // the new device was claimed too
+  EXPECT_EQ(lab_->usbfs().kernel_driver_bound(), !uses_libusb());  // the new device's handler
 }
+
+INSTANTIATE_TEST_SUITE_P(Port, DriverLab, ::testing::Values("auto", "hidraw"),
+                         [](const auto& info) { return info.param == "auto" ? "libusb" : "hidraw"; });
 
 }  // namespace
 }  // namespace walnut::devicelab
