@@ -28,7 +28,7 @@ std::vector<Request> read_requests(const std::string& file) {
   std::istringstream text(testing::read_file(testing::corpus_path(file)));
   std::string line;
   while (std::getline(text, line)) {
-    if (line.empty() || line[0] == '#') continue;
+    if (line.empty() || line[0] == '#' || line.rfind("dump ", 0) == 0) continue;
     if (line.rfind("SET_REPORT", 0) == 0) {
       if (!requests.empty()) requests.back().writes.push_back(line);
       continue;
@@ -98,6 +98,48 @@ TEST_P(NutCommands, SendExactlyTheReportsNutSent) {
     for (const ReportWrite& write : plan.writes) writes.push_back(as_log_line(write));
     EXPECT_EQ(writes, request.writes) << what;
   }
+}
+
+// The DUMPALL lines NUT's fresh driver sent about commands and variable types (driver.* aside).
+std::vector<std::string> nut_dump(const std::string& file) {
+  std::vector<std::string> lines;
+  std::istringstream text(testing::read_file(testing::corpus_path(file)));
+  std::string line;
+  while (std::getline(text, line)) {
+    if (line.rfind("dump ", 0) == 0) lines.push_back(line.substr(5));
+  }
+  std::sort(lines.begin(), lines.end());
+  return lines;
+}
+
+std::vector<std::string> model_dump(const UpsState& state) {
+  std::vector<std::string> lines;
+  for (const std::string& command : state.commands()) lines.push_back("ADDCMD " + command);
+  for (const auto& [name, variable] : state.variables()) {
+    if (name.rfind("driver.", 0) == 0) continue;
+    std::vector<std::string> words = flag_words(variable.flags);
+    if (!words.empty()) {
+      std::string line = "SETFLAGS " + name;
+      for (const std::string& word : words) line += " " + word;
+      lines.push_back(line);
+    }
+    if (variable.aux != 0) lines.push_back(fmt::format("SETAUX {} {}", name, variable.aux));
+    for (const std::string& value : variable.enums) lines.push_back(fmt::format("ADDENUM {} \"{}\"", name, value));
+  }
+  std::sort(lines.begin(), lines.end());
+  return lines;
+}
+
+TEST_P(NutCommands, AnnounceNutsCommandsAndVariableTypes) {
+  const std::string file = GetParam();
+  const std::string capture = file.substr(0, file.size() - std::string(".commands.txt").size()) + ".txt";
+  auto device = bring_up(capture);
+  ASSERT_TRUE(device->error.empty()) << device->error;
+  std::vector<std::string> expected = nut_dump(file);
+  ASSERT_FALSE(expected.empty());
+  EXPECT_EQ(model_dump(device->state), expected);
+  std::vector<std::string> commands = device->model->commands();
+  EXPECT_EQ(commands.size(), device->state.commands().size());
 }
 
 INSTANTIATE_TEST_SUITE_P(Corpus, NutCommands, ::testing::ValuesIn(command_files()),

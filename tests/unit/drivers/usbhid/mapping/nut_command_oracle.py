@@ -6,8 +6,11 @@
 For each request line of the command list (default: the APC list below), starts a fresh stock
 /lib/nut/usbhid-ups on CAPTURE through /work/shared/stockhid's fakeusb shim (FAKEUSB_LOG records
 every SET_REPORT), sends the request on the driver socket with TRACKING, and writes to OUT the
-request, NUT's status (0 handled, 1 unknown, 2 invalid, 3 failed) and the SET_REPORTs in order:
+request, NUT's status (0 handled, 1 unknown, 2 invalid, 3 failed) and the SET_REPORTs in order,
+after the commands and variable types the fresh driver announced (its DUMPALL, driver.* aside):
 
+  dump ADDCMD beeper.disable
+  dump SETFLAGS battery.charge.low RW STRING
   instcmd load.off.delay 5 => 0
   SET_REPORT 0x41: 41 05 00
 
@@ -67,6 +70,18 @@ def shim():
     return so
 
 
+def dump_lines(reply):
+    """The DUMPALL lines that describe commands and variable types, driver.* left out."""
+    keep = []
+    for l in reply.splitlines():
+        words = l.split()
+        if len(words) >= 2 and words[0] in ("ADDCMD", "SETFLAGS", "SETAUX", "ADDENUM", "ADDRANGE"):
+            if words[1].startswith("driver."):
+                continue
+            keep.append("dump " + l)
+    return keep
+
+
 def run_one(capture, request):
     state = tempfile.mkdtemp(prefix="nutcmd-")
     log = os.path.join(state, "set.log")
@@ -82,7 +97,20 @@ def run_one(capture, request):
             time.sleep(0.05)
         time.sleep(0.3)
         words = request.split()
-        kind, name, value = words[0], words[1], (words[2] if len(words) > 2 else None)
+        kind, name, value = words[0], (words[1] if len(words) > 1 else None), (words[2] if len(words) > 2 else None)
+        if kind == "dumpall":
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            s.connect(path)
+            s.sendall(b"DUMPALL\n")
+            s.settimeout(10)
+            reply = b""
+            while b"DUMPDONE" not in reply:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                reply += chunk
+            s.close()
+            return None, dump_lines(reply.decode(errors="replace"))
         if kind == "instcmd":
             line = "INSTCMD %s%s TRACKING 1\n" % (name, " " + value if value else "")
         else:
@@ -114,7 +142,7 @@ def run_one(capture, request):
 
 def main():
     capture, out = sys.argv[1], sys.argv[2]
-    requests = APC_REQUESTS
+    requests = "dumpall\n" + APC_REQUESTS
     if len(sys.argv) > 4 and sys.argv[3] == "--commands":
         requests = open(sys.argv[4]).read()
     lines = ["# What stock NUT 2.8.0 usbhid-ups sent for each request on %s (one fresh driver each)," % os.path.basename(capture),
@@ -124,7 +152,8 @@ def main():
         if not request or request.startswith("#"):
             continue
         status, writes = run_one(capture, request)
-        lines.append("%s => %s" % (request, status))
+        if status is not None:
+            lines.append("%s => %s" % (request, status))
         lines.extend(writes)
     open(out, "w").write("\n".join(lines) + "\n")
 
