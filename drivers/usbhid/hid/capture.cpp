@@ -228,10 +228,9 @@ std::string write_capture(const Capture& capture) {
   if (capture.serial) append_header(out, "serial", *capture.serial);
   out += fmt::format("descriptor-length: {}\ndescriptor:\n", capture.descriptor.size());
   append_hex(out, capture.descriptor, 25);
-  if (!capture.strings.empty()) {
-    out += "strings:\n";
-    for (const auto& [index, text] : capture.strings) append_header(out, std::to_string(index), text);
-  }
+  std::string strings;
+  for (const auto& [index, text] : capture.strings) append_header(strings, std::to_string(index), text);
+  if (!strings.empty()) out += "strings:\n" + strings;
   if (!capture.reports.empty()) {
     out += "reports:\n";
     for (const auto& [id, bytes] : capture.reports) {
@@ -247,10 +246,9 @@ std::string write_capture(const Capture& capture) {
     out += "paths:\n";
     for (const std::string& line : capture.paths) out += line + '\n';
   }
-  if (!capture.upsc.empty()) {
-    out += "upsc:\n";
-    for (const auto& [name, value] : capture.upsc) append_header(out, name, value);
-  }
+  std::string upsc;
+  for (const auto& [name, value] : capture.upsc) append_header(upsc, name, value);
+  if (!upsc.empty()) out += "upsc:\n" + upsc;
   return out;
 }
 

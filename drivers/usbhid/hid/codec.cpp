@@ -36,6 +36,12 @@ std::int64_t truncate_to_int64(double value) {
   return static_cast<std::int64_t>(value);
 }
 
+std::int64_t saturating_add(std::int64_t a, std::int64_t b) {
+  std::int64_t sum = 0;
+  if (!__builtin_add_overflow(a, b, &sum)) return sum;
+  return b > 0 ? std::numeric_limits<std::int64_t>::max() : std::numeric_limits<std::int64_t>::min();
+}
+
 bool uses_physical_range(const Field& f) {
   // The HID spec: undeclared, or both 0, means physical = logical. NUT also refuses ranges
   // that do not increase.
@@ -92,9 +98,9 @@ std::int64_t physical_to_logical(const Field& f, double physical) {
   if (!uses_physical_range(f)) return truncate_to_int64(physical);
   const double factor = static_cast<double>(f.logical_maximum - f.logical_minimum) /
                         static_cast<double>(f.physical_maximum - f.physical_minimum);
-  const std::int64_t logical =
-      truncate_to_int64((physical - static_cast<double>(f.physical_minimum)) * factor) +
-      f.logical_minimum;
+  const std::int64_t logical = saturating_add(
+      truncate_to_int64((physical - static_cast<double>(f.physical_minimum)) * factor),
+      f.logical_minimum);
   if (logical > f.logical_maximum) return f.logical_maximum;
   if (logical < f.logical_minimum) return f.logical_minimum;
   return logical;
