@@ -63,6 +63,32 @@ TEST(YamlConfig, ExampleMatchesTheNutExampleFiles) {
   }
 }
 
+TEST(YamlConfig, DocumentationExampleParses) {
+  auto config = parse_yaml_config(R"(upsd:
+  listen: [::1, {address: 127.0.0.1, port: 3493}]
+  metrics_listen: [{address: 127.0.0.1, port: 9199}]
+  certident: {name: n, password: p}
+  maxage: 15
+users:
+  admin: {password: x, actions: [SET, FSD], instcmds: all}
+  mon: {password_file: /etc/nut/mon.pw, upsmon: primary}
+drivers:
+  pollinterval: 2
+ups:
+  myups: {driver: usbhid-ups, port: auto, desc: Rack UPS, flags: [pollonly]}
+)",
+                                  "docs/config.md");
+  ASSERT_TRUE(config.ok()) << config.error();
+  ASSERT_EQ(config->upsd.listen.size(), 2u);
+  EXPECT_EQ(config->upsd.listen[0].address, "::1");
+  EXPECT_EQ(config->upsd.listen[0].port, "3493");
+  EXPECT_EQ(config->upsd.listen[1].line, 2);
+  EXPECT_EQ(config->users.find("mon")->actions, (std::vector<std::string>{"login", "master", "fsd"}));
+  EXPECT_EQ(config->ups.global.get("pollinterval"), "2");
+  EXPECT_TRUE(config->ups.ups[0].has_flag("pollonly"));
+  EXPECT_EQ(config->ups.ups[0].desc(), "Rack UPS");
+}
+
 TEST(YamlConfig, EmptyDocumentKeepsDefaults) {
   auto config = parse_yaml_config("", "w.yaml");
   ASSERT_TRUE(config.ok()) << config.error();
