@@ -103,6 +103,11 @@ inline constexpr std::size_t kMaxPushDepth = 32;
 // Maximum comes out below Logical Minimum it is reread unsigned (NUT's workaround, warned).
 // Returns an error saying what and at which byte offset for truncated items, unbalanced
 // collections, Pop without Push, absurd sizes or counts, or no fields at all.
+// Where NUT 2.8.0 misreads a descriptor this parser follows the HID spec instead (no corpus
+// device is affected): Push/Pop and Usage Minimum/Maximum (NUT ignores them), bit offsets of
+// 256 and more (NUT's uint8_t wraps; explore_lines() prints them wrapped as NUT does), devices
+// without Report IDs (NUT gives every such field offset 0), Report Count 0 (NUT makes 256
+// controls of it).
 Result<ReportDescriptor> parse_report_descriptor(std::span<const std::uint8_t> bytes);
 
 }  // namespace walnut::hid
