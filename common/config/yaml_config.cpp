@@ -4,9 +4,12 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <sstream>
+
 #include <fmt/format.h>
 
 #include "common/config/conf_file.h"
+#include "common/ups_state.h"
 
 namespace walnut::config {
 namespace {
@@ -97,6 +100,20 @@ void read_upsd(const YAML::Node& node, UpsdConf& conf, std::string_view filename
   }
 }
 
+// As in upsd.users, "actions: SET FSD" names two actions; a password is taken whole.
+Words user_values(const std::string& key, const YAML::Node& node) {
+  Words values = scalars(node, key);
+  if (!equals_ignoring_case(key, "actions") && !equals_ignoring_case(key, "instcmds")) {
+    return values;
+  }
+  Words split;
+  for (const auto& value : values) {
+    std::istringstream words(value);
+    for (std::string word; words >> word;) split.push_back(word);
+  }
+  return split;
+}
+
 void read_users(const YAML::Node& node, UpsdUsers& users) {
   expect_map(node, "users");
   for (const auto& entry : node) {
@@ -107,7 +124,7 @@ void read_users(const YAML::Node& node, UpsdUsers& users) {
     expect_map(entry.second, "user " + user.name);
     for (const auto& setting : entry.second) {
       const std::string key = scalar(setting.first, "key");
-      for (const auto& value : scalars(setting.second, key)) {
+      for (const auto& value : user_values(key, setting.second)) {
         check(apply_user_setting(user, key, value), line_of(setting.second));
       }
     }

@@ -89,6 +89,16 @@ ups:
   EXPECT_EQ(config->ups.ups[0].desc(), "Rack UPS");
 }
 
+TEST(YamlConfig, ActionsAndInstcmdsScalarsSplitLikeUpsdUsers) {
+  auto config = parse_yaml_config(
+      "users:\n  a: {password: two words, actions: SET FSD, instcmds: load.off beeper.off}\n", "w");
+  ASSERT_TRUE(config.ok()) << config.error();
+  const UpsdUser* user = config->users.find("a");
+  EXPECT_EQ(user->password, "two words");
+  EXPECT_EQ(user->actions, (std::vector<std::string>{"set", "fsd"}));
+  EXPECT_EQ(user->instcmds, (std::vector<std::string>{"load.off", "beeper.off"}));
+}
+
 TEST(YamlConfig, EmptyDocumentKeepsDefaults) {
   auto config = parse_yaml_config("", "w.yaml");
   ASSERT_TRUE(config.ok()) << config.error();
