@@ -7,12 +7,6 @@
 namespace walnut::server {
 namespace {
 
-// Stock reads 512 bytes at a time and drops the rest of a read after a parse error; the
-// same slicing keeps our answers identical for the same bytes.
-constexpr std::size_t kStockReadSize = 512;
-// No NUT client sends a line anywhere near this (32 words of 512 bytes); past it the
-// client is answered ERR TOO-LONG and disconnected instead of being parsed forever.
-constexpr std::size_t kMaxLineBytes = 32 * 1024;
 // Replies a client has not read yet; past this it is dropped rather than buffered.
 constexpr std::size_t kMaxPendingOutput = 1024 * 1024;
 // Buffers larger than this are released once written, so idle sessions stay small.
@@ -91,39 +85,27 @@ void Session::on_readable() {
 }
 
 bool Session::consume(const char* data, std::size_t size) {
-  for (std::size_t start = 0; start < size; start += kStockReadSize) {
-    const std::size_t end = std::min(size, start + kStockReadSize);
-    for (std::size_t i = start; i < end; ++i) {
-      const auto event = tokenizer_.feed(data[i]);
-      if (event == LineTokenizer::Event::kLine) {
-        line_bytes_ = 0;
-        handle_line();
-        continue;
-      }
-      if (event == LineTokenizer::Event::kError) {
-        line_bytes_ = 0;
-        log::notice("Parse error on sock: {}", tokenizer_.error());
-        break;  // stock drops the rest of this read
-      }
-      if (++line_bytes_ > kMaxLineBytes) {
-        log::notice("Client {} sent a line longer than {} bytes: disconnecting",
-                    client_.address, kMaxLineBytes);
-        pending_ += net_error_line(NetError::kTooLong);
-        return false;
-      }
-    }
-    // After LOGOUT stock answers the rest of the read it is in, then closes.
-    if (client_.close_after_reply) return false;
+  const auto outcome = reader_.feed(
+      data, size,
+      [this](const std::vector<std::string>& words) {
+        handle_line(words);
+        return !client_.close_after_reply;
+      },
+      [](std::string_view message) { log::notice("Parse error on sock: {}", message); });
+  if (outcome == RequestReader::Outcome::kTooLong) {
+    log::notice("Client {} sent a line longer than {} bytes: disconnecting", client_.address,
+                RequestReader::kMaxLineBytes);
+    pending_ += net_error_line(NetError::kTooLong);
   }
-  return true;
+  return outcome == RequestReader::Outcome::kContinue;
 }
 
-void Session::handle_line() {
+void Session::handle_line(const std::vector<std::string>& words) {
   last_heard_ = Clock::now();
   manager_.touch(*this);
   auto& context = manager_.context();
   context.now = last_heard_;
-  dispatch_net_command(tokenizer_.words(), client_, context, pending_);
+  dispatch_net_command(words, client_, context, pending_);
 }
 
 void Session::flush() {

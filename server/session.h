@@ -11,8 +11,8 @@
 
 #include <asio.hpp>
 
-#include "common/tokenizer.h"
 #include "server/net_commands.h"
+#include "server/request_reader.h"
 
 namespace walnut::server {
 
@@ -38,10 +38,9 @@ class Session : public std::enable_shared_from_this<Session> {
  private:
   void wait_readable();
   void on_readable();
-  // Processes bytes as stock does: 512-byte reads, the rest of a read dropped after a
-  // parse error. Returns false when the session must close after flushing.
+  // Returns false when the session must close after flushing.
   bool consume(const char* data, std::size_t size);
-  void handle_line();
+  void handle_line(const std::vector<std::string>& words);
   void flush();
   void on_written(const asio::error_code& error);
 
@@ -49,8 +48,7 @@ class Session : public std::enable_shared_from_this<Session> {
   SessionManager& manager_;
   std::uint64_t serial_;
   ClientState client_;
-  LineTokenizer tokenizer_;
-  std::size_t line_bytes_ = 0;
+  RequestReader reader_;
   std::string pending_;  // replies not yet handed to the socket
   std::string writing_;  // replies being written
   bool write_in_flight_ = false;
