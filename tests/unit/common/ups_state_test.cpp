@@ -147,6 +147,25 @@ TEST(UpsState, FlagsAuxAndTypeDescription) {
   EXPECT_EQ(state.find("input.transfer.low")->flags, unsigned{kFlagNumber});
 }
 
+// The replies stock upsd 2.8.0 gave for these variables when fed this store's DUMPALL.
+TEST(UpsState, TypeDescriptionMatchesStockUpsdReplies) {
+  UpsState state;
+  state.set_info("ups.mfr", "Acme");
+  state.set_flags("ups.mfr", kFlagRw | kFlagString);
+  state.set_aux("ups.mfr", 32);
+  state.set_info("input.transfer.low", "100");
+  state.set_flags("input.transfer.low", kFlagRw | kFlagNumber);
+  state.add_enum("input.transfer.low", "100");
+  state.set_info("battery.charge.low", "10");
+  state.set_flags("battery.charge.low", kFlagRw | kFlagNumber);
+  state.add_range("battery.charge.low", 5, 50);
+  state.set_info("ups_x", "1");
+  EXPECT_EQ(type_description(*state.find("ups.mfr")), "RW STRING:32");
+  EXPECT_EQ(type_description(*state.find("input.transfer.low")), "RW ENUM NUMBER");
+  EXPECT_EQ(type_description(*state.find("battery.charge.low")), "RW RANGE NUMBER");
+  EXPECT_EQ(type_description(*state.find("ups_x")), "NUMBER");
+}
+
 TEST(UpsState, FlagWordsRoundTrip) {
   EXPECT_EQ(flag_words(kFlagRw | kFlagString | kFlagNumber | kFlagImmutable),
             (std::vector<std::string>{"RW", "STRING", "NUMBER"}));
