@@ -280,9 +280,35 @@ Mapping read_mapping(const YAML::Node& root) {
   return mapping;
 }
 
+// yaml-cpp parses nested collections recursively: refuse nesting far deeper than any mapping
+// needs before it can exhaust the stack (flow brackets, or block indentation and "- " runs).
+bool too_deeply_nested(std::string_view text) {
+  constexpr int kLimit = 64;
+  int flow = 0;
+  int line_depth = 0;
+  bool line_start = true;
+  for (char c : text) {
+    if (c == '\n') {
+      line_start = true;
+      line_depth = 0;
+      continue;
+    }
+    if (c == '[' || c == '{') ++flow;
+    if ((c == ']' || c == '}') && flow > 0) --flow;
+    if (line_start && (c == ' ' || c == '-' || c == '?' || c == ':')) {
+      if (c != ' ') ++line_depth;
+    } else if (c != '\t') {
+      line_start = false;
+    }
+    if (flow > kLimit || line_depth > kLimit) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 Result<Mapping> load_mapping(std::string_view text, std::string_view file_name) {
+  if (too_deeply_nested(text)) return Error{fmt::format("{}: nested too deeply", file_name)};
   try {
     return read_mapping(YAML::Load(std::string(text)));
   } catch (const LoadError& error) {
