@@ -2,6 +2,9 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <ctime>
+#include <memory>
+#include <vector>
 #include <cstdlib>
 #include <optional>
 #include <string>
@@ -12,7 +15,9 @@
 #include "common/log.h"
 #include "common/paths.h"
 #include "server/config_loader.h"
+#include "metrics/upsd_metrics.h"
 #include "server/daemon.h"
+#include "server/metrics_endpoint.h"
 #include "server/net_commands.h"
 #include "server/server.h"
 
@@ -116,6 +121,24 @@ int run(const Options& options) {
     log::error("Fatal error: {}", status.error());
     return 1;
   }
+  // Opt-in HTTP /metrics on the same io_context (METRICS_LISTEN), bound before dropping root.
+  std::vector<std::unique_ptr<MetricsEndpoint>> metrics;
+  const metrics::UpsdProcess process{std::string(kServerVersion),
+                                     static_cast<double>(std::time(nullptr))};
+  for (const auto& address : server.settings().metrics_listen) {
+    auto endpoint = std::make_unique<MetricsEndpoint>(io, [&server, &process] {
+      return metrics::render_upsd_metrics(server.registry(), server.stats(), process);
+    });
+    if (Status status = endpoint->bind(address.address, address.port); !status) {
+      log::error("Fatal error: METRICS_LISTEN {} {}: {}", address.address, address.port,
+                 status.error());
+      return 1;
+    }
+    metrics.push_back(std::move(endpoint));
+  }
+  server.on_stop = [&metrics] {
+    for (auto& endpoint : metrics) endpoint->stop();
+  };
   std::string run_as =
       options.user.value_or(configured_user.value_or(::geteuid() == 0 ? "nut" : ""));
   if (!run_as.empty()) {
@@ -136,6 +159,7 @@ int run(const Options& options) {
     if (Status status = write_pid_file(pid_file); !status) log::warning("{}", status.error());
   }
   server.start();
+  for (auto& endpoint : metrics) endpoint->start();
   io.run();
   if (with_pid_file) remove_pid_file(pid_file);
   return 0;

@@ -160,6 +160,7 @@ void Server::stop() {
   tick_timer_.cancel();
   asio::error_code ignored;
   signals_.cancel(ignored);
+  if (on_stop) on_stop();
 }
 
 }  // namespace walnut::server

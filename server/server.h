@@ -34,10 +34,14 @@ class Server {
   void reload();
   void stop();
 
+  // Called by stop(), for things main() added to the io_context (the metrics endpoint).
+  std::function<void()> on_stop;
+
   // Read access for a metrics endpoint or tests.
   const UpsRegistry& registry() const { return registry_; }
   const Stats& stats() const { return stats_; }
   const Listener& listener() const { return listener_; }
+  const config::UpsdConf& settings() const { return config_.upsd; }
 
  private:
   void apply_upses(const config::UpsConf& conf);
