@@ -89,7 +89,9 @@ bool Session::consume(const char* data, std::size_t size) {
       data, size,
       [this](const std::vector<std::string>& words) {
         handle_line(words);
-        return !client_.close_after_reply;
+        // Stop parsing a client that already owes itself too many unread replies: flush()
+        // drops it, and memory never holds more than one read's worth beyond the bound.
+        return !client_.close_after_reply && !output_backed_up();
       },
       [](std::string_view message) { log::notice("Parse error on sock: {}", message); });
   if (outcome == RequestReader::Outcome::kTooLong) {
@@ -98,6 +100,10 @@ bool Session::consume(const char* data, std::size_t size) {
     pending_ += net_error_line(NetError::kTooLong);
   }
   return outcome == RequestReader::Outcome::kContinue;
+}
+
+bool Session::output_backed_up() const {
+  return pending_.size() + writing_.size() > kMaxPendingOutput;
 }
 
 void Session::handle_line(const std::vector<std::string>& words) {
@@ -109,7 +115,7 @@ void Session::handle_line(const std::vector<std::string>& words) {
 }
 
 void Session::flush() {
-  if (pending_.size() + writing_.size() > kMaxPendingOutput) {
+  if (output_backed_up()) {
     log::warning("Client {} does not read its replies: disconnecting", client_.address);
     ++manager_.stats().clients_dropped_slow;
     return manager_.stop(shared_from_this());
@@ -136,8 +142,8 @@ void Session::on_written(const asio::error_code& error) {
   release_if_large(writing_);
   if (stopped_) return;
   if (error) return manager_.stop(shared_from_this());
-  if (!pending_.empty()) return flush();
-  if (closing_) manager_.stop(shared_from_this());
+  if (!pending_.empty()) flush();
+  if (!stopped_ && closing_ && !write_in_flight_) manager_.stop(shared_from_this());
 }
 
 }  // namespace walnut::server

@@ -42,6 +42,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool consume(const char* data, std::size_t size);
   void handle_line(const std::vector<std::string>& words);
   void flush();
+  bool output_backed_up() const;
   void on_written(const asio::error_code& error);
 
   asio::ip::tcp::socket socket_;
