@@ -111,12 +111,36 @@ std::string cps_battvolt_to_nut(double value, ConverterContext& context) {
   return bounded(8, "%.1f", factor * value);
 }
 
+// AVR 550U (1003) and OMNI1000LCD (2005) firmware give a bad chemistry string index.
+std::optional<std::string> tripplite_chemistry_to_nut(double value, const ConverterContext& context) {
+  const std::string* product = context.state ? context.state->value("ups.productid") : nullptr;
+  if (product != nullptr && (*product == "1003" || *product == "2005")) return "unknown";
+  return stringid_to_nut(value, context);
+}
+
+// Tripp Lite's scaled values print "%.1f" into 8-byte buffers (7 characters kept).
+std::string scaled(double factor, double value) { return bounded(8, "%.1f", factor * value); }
+
 }  // namespace
+
+void apply_scale_hook(std::string_view hook, DeviceScales& scales) {
+  if (hook == "tl_battery_scale_1dot0") {
+    scales.battery = 1.0;
+  } else if (hook == "tl_battery_scale_0dot1") {
+    scales.battery = 0.1;
+  } else if (hook == "tl_smart1500lcdt_scale") {
+    scales.battery = 100000.0;
+    scales.io_voltage = 100000.0;
+    scales.io_frequency = 0.01;
+    scales.io_current = 0.01;
+  }
+}
 
 bool is_converter(std::string_view name) {
   return name == "date" || name == "apc_date" || name == "hex" || name == "stringid" ||
          name == "divide_by_10" || name == "kelvin_celsius" || name == "cps_battvolt" ||
-         name == "cps_battcharge";
+         name == "cps_battcharge" || name == "tripplite_chemistry" || name == "tripplite_battvolt" ||
+         name == "tripplite_iovolt" || name == "tripplite_iofreq" || name == "tripplite_ioamp";
 }
 
 std::optional<std::string> lookup_to_nut(const Lookup& lookup, double value,
@@ -139,6 +163,12 @@ std::optional<std::string> lookup_to_nut(const Lookup& lookup, double value,
   if (c == "kelvin_celsius") return kelvin_celsius_to_nut(value);
   if (c == "cps_battvolt") return cps_battvolt_to_nut(value, context);
   if (c == "cps_battcharge") return bounded(8, "%.0f", value < 100.0 ? value : 100.0);
+  const DeviceScales scales = context.scales ? *context.scales : DeviceScales{};
+  if (c == "tripplite_chemistry") return tripplite_chemistry_to_nut(value, context);
+  if (c == "tripplite_battvolt") return scaled(scales.battery, value);
+  if (c == "tripplite_iovolt") return scaled(scales.io_voltage, value);
+  if (c == "tripplite_iofreq") return scaled(scales.io_frequency, value);
+  if (c == "tripplite_ioamp") return scaled(scales.io_current, value);
   return std::nullopt;
 }
 

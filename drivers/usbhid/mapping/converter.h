@@ -23,15 +23,30 @@ struct BatteryScale {
   double factor = 1.0;
 };
 
+// Tripp Lite's scale factors, set per product by its claim hooks (NUT's tripplite-hid.c
+// battery_scale_0dot1, smart1500lcdt_scale, ...).
+struct DeviceScales {
+  double battery = 1.0;
+  double io_voltage = 1.0;
+  double io_frequency = 1.0;
+  double io_current = 1.0;
+};
+
 // What a converter may look at besides the value.
 struct ConverterContext {
   const StringLookup* strings = nullptr;
   const UpsState* state = nullptr;
   BatteryScale* battery_scale = nullptr;
+  const DeviceScales* scales = nullptr;
 };
 
+// Sets `scales` as the claim hook `hook` does ("tl_battery_scale_0dot1", ...); other hooks
+// leave them alone.
+void apply_scale_hook(std::string_view hook, DeviceScales& scales);
+
 // True for the names converter_to_nut() knows: date, apc_date, hex, stringid, divide_by_10,
-// kelvin_celsius, cps_battvolt, cps_battcharge.
+// kelvin_celsius, cps_battvolt, cps_battcharge, tripplite_chemistry, tripplite_battvolt,
+// tripplite_iovolt, tripplite_iofreq, tripplite_ioamp.
 bool is_converter(std::string_view name);
 
 // HID value -> NUT text through a lookup (NUT's hu_find_infoval): a table matches on the value

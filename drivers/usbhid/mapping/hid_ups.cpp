@@ -43,6 +43,7 @@ ConverterContext HidUps::Impl::context(const UpsState& state) {
   c.strings = &strings;
   c.state = &state;
   c.battery_scale = &battery_scale;
+  c.scales = &scales;
   return c;
 }
 
@@ -113,6 +114,9 @@ Result<std::unique_ptr<HidUps>> HidUps::create(const hid::ReportDescriptor& desc
     if (claim.vendor_id == identity.vendor_id && claim.product_id == identity.product_id &&
         claim.hook == "cps_battery_scale") {
       impl->battery_scale.might_need = true;
+    }
+    if (claim.vendor_id == identity.vendor_id && claim.product_id == identity.product_id) {
+      apply_scale_hook(claim.hook, impl->scales);
     }
   }
   impl->skip_report_0x54 = identity.vendor_id == 0x09ae && identity.product_id == 0x1330;

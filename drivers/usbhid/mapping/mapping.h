@@ -69,6 +69,15 @@ struct Mapping {
   // NUT's POSSIBLY_SUPPORTED: a known vendor id whose product id is not listed is accepted only
   // with the `productid` option; the text names the vendor in NUT's message.
   std::string possibly_supported;
+  // Known vendors whose unknown products are refused without NUT's message (HP for Tripp Lite).
+  std::vector<std::uint16_t> quiet_vendors;
+  // Devices of a claimed vendor NUT refuses outright, with its message (not HID devices).
+  struct Refusal {
+    std::uint16_t vendor_id = 0;
+    std::uint16_t product_id = 0;
+    std::string message;
+  };
+  std::vector<Refusal> unsupported;
   // How ups.mfr / ups.model / ups.serial are made from the USB strings (identity.h).
   std::string mfr_format = "vendor";   // "vendor" or "vendor_or:<text>"
   std::string model_format = "product";  // "product", "apc_product" (FW: split)

@@ -216,7 +216,9 @@ class Reader {
 void read_claims(const YAML::Node& node, Mapping& mapping) {
   if (!node) return;
   if (!node.IsSequence()) fail(node, "claims must be a list of {vendor, product[, hook]}");
-  static const std::set<std::string> hooks = {"disable_interrupt_pipe", "apc_max_report", "cps_battery_scale"};
+  static const std::set<std::string> hooks = {"disable_interrupt_pipe", "apc_max_report", "cps_battery_scale",
+                                              "tl_battery_scale_1dot0", "tl_battery_scale_0dot1",
+                                              "tl_smart1500lcdt_scale"};
   for (const auto& item : node) {
     if (!item.IsMap() || !item["vendor"] || !item["product"]) fail(item, "a claim needs vendor and product");
     Claim claim;
@@ -230,6 +232,29 @@ void read_claims(const YAML::Node& node, Mapping& mapping) {
       if (hooks.count(claim.hook) == 0) fail(item["hook"], fmt::format("unknown hook \"{}\"", claim.hook));
     }
     mapping.claims.push_back(claim);
+  }
+}
+
+std::uint16_t usb_id(const YAML::Node& node, std::string_view what) {
+  long value = integer(node, what);
+  if (value < 0 || value > 0xffff) fail(node, "USB ids are 16-bit");
+  return static_cast<std::uint16_t>(value);
+}
+
+void read_refusals(const YAML::Node& root, Mapping& mapping) {
+  if (const YAML::Node quiet = root["quiet_vendors"]) {
+    if (!quiet.IsSequence()) fail(quiet, "quiet_vendors must be a list of vendor ids");
+    for (const auto& item : quiet) mapping.quiet_vendors.push_back(usb_id(item, "a vendor id"));
+  }
+  if (const YAML::Node unsupported = root["unsupported"]) {
+    if (!unsupported.IsSequence()) fail(unsupported, "unsupported must be a list of {vendor, product, message}");
+    for (const auto& item : unsupported) {
+      if (!item.IsMap() || !item["vendor"] || !item["product"] || !item["message"]) {
+        fail(item, "an unsupported entry needs vendor, product and message");
+      }
+      mapping.unsupported.push_back(
+          {usb_id(item["vendor"], "vendor"), usb_id(item["product"], "product"), scalar(item["message"], "message")});
+    }
   }
 }
 
@@ -257,7 +282,7 @@ void read_identity(const YAML::Node& node, Mapping& mapping) {
 Mapping read_mapping(const YAML::Node& root) {
   if (!root.IsMap()) fail(root, "a mapping file is a map (subdriver, version, table, ...)");
   static const std::set<std::string> keys = {"subdriver", "version", "usage_table", "claims", "possibly_supported",
-                                             "identity", "fix_report_descriptor", "lookups", "table"};
+                                             "quiet_vendors", "unsupported", "identity", "fix_report_descriptor", "lookups", "table"};
   for (const auto& item : root) {
     std::string key = scalar(item.first, "a key");
     if (keys.count(key) == 0) fail(item.first, fmt::format("unknown key \"{}\"", key));
@@ -270,6 +295,7 @@ Mapping read_mapping(const YAML::Node& root) {
   if (root["possibly_supported"]) mapping.possibly_supported = scalar(root["possibly_supported"], "possibly_supported");
   if (root["fix_report_descriptor"]) mapping.fix_report_descriptor = scalar(root["fix_report_descriptor"], "fix_report_descriptor");
   read_claims(root["claims"], mapping);
+  read_refusals(root, mapping);
   read_identity(root["identity"], mapping);
   Reader reader(mapping, read_lookups(root["lookups"]));
   const YAML::Node table = root["table"];

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <strings.h>
 
+#include <algorithm>
 #include <map>
 
 #include "common/log.h"
@@ -100,10 +101,21 @@ Result<Selection> select_subdriver(const SelectionRequest& request) {
     switch (support_of(mapping, request, &claim)) {
       case Support::kSupported:
         return Selection{mapping.name, mapping.version, quirks_of(claim, request)};
-      case Support::kPossibly:
+      case Support::kPossibly: {
+        const Mapping::Refusal* refused = nullptr;
+        for (const Mapping::Refusal& r : mapping.unsupported) {
+          if (r.vendor_id == request.vendor_id && r.product_id == request.product_id) refused = &r;
+        }
+        if (refused != nullptr) {
+          if (refusal.empty()) refusal = refused->message;
+          break;
+        }
         if (request.productid_option) return Selection{mapping.name, mapping.version, {}};
-        if (refusal.empty()) refusal = possibly_supported_message(mapping.possibly_supported, request);
+        const bool quiet = std::find(mapping.quiet_vendors.begin(), mapping.quiet_vendors.end(),
+                                     request.vendor_id) != mapping.quiet_vendors.end();
+        if (!quiet && refusal.empty()) refusal = possibly_supported_message(mapping.possibly_supported, request);
         break;
+      }
       case Support::kNot:
         break;
     }

@@ -110,6 +110,10 @@ class CyberPowerParity : public ::testing::TestWithParam<std::string> {};
 TEST_P(CyberPowerParity, PublishesWhatNutPublished) { expect_parity(GetParam()); }
 INSTANTIATE_TEST_SUITE_P(Corpus, CyberPowerParity, ::testing::ValuesIn(corpus_files("cyberpower-")), test_name);
 
+class TrippLiteParity : public ::testing::TestWithParam<std::string> {};
+TEST_P(TrippLiteParity, PublishesWhatNutPublished) { expect_parity(GetParam()); }
+INSTANTIATE_TEST_SUITE_P(Corpus, TrippLiteParity, ::testing::ValuesIn(corpus_files("tripplite-")), test_name);
+
 // A device no subdriver claims, read with explore (as the oracle reads it): identity only.
 class ExploreParity : public ::testing::TestWithParam<std::string> {};
 TEST_P(ExploreParity, PublishesWhatNutPublished) { expect_parity(GetParam()); }

@@ -91,3 +91,24 @@ TEST(Subdriver, ClaimedDevicesListEveryIdOnceInClaimOrder) {
 
 }  // namespace
 }  // namespace walnut::mapping
+
+namespace walnut::mapping {
+namespace {
+
+TEST(Subdriver, TrippLiteClaimsAndRefusals) {
+  EXPECT_EQ(select_subdriver(device(0x09ae, 0x3016))->key, "tripplite");
+  SelectionRequest serial_over_usb = device(0x09ae, 0x0001);
+  serial_over_usb.productid_option = true;  // refused even then
+  auto refused = select_subdriver(serial_over_usb);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().find("Please use the tripplite_usb driver instead."), std::string::npos);
+  auto hp = select_subdriver(device(0x03f0, 0x9999));
+  ASSERT_FALSE(hp.ok());
+  EXPECT_EQ(hp.error().find("is not (or perhaps not yet) supported"), std::string::npos);  // quietly
+  SelectionRequest hp_forced = device(0x03f0, 0x9999);
+  hp_forced.productid_option = true;
+  EXPECT_TRUE(select_subdriver(hp_forced).ok());
+}
+
+}  // namespace
+}  // namespace walnut::mapping
