@@ -86,7 +86,7 @@ TEST(Capture, WriterKeepsBcdDeviceStringsAndInterrupts) {
   c.vendor_id = 0x0764;
   c.product_id = 0x0501;
   c.bcd_device = 0x0106;
-  c.serial = "CXXNN";
+  c.serial.emplace("CXXNN");
   c.descriptor = {0x05, 0x84};
   c.strings[4] = "PbAc";
   c.strings[5] = "";  // would read back as a section name: left out

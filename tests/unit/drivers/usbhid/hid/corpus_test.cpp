@@ -120,6 +120,33 @@ TEST(HidCorpus, EveryDescriptorParsesAndEveryNutPathLineIsReproduced) {
   }
 }
 
+Capture corpus_capture(const std::string& name) {
+  auto capture = read_capture(read_file(std::string(WALNUT_TEST_DATA_DIR) + "/hid-corpus/" + name));
+  EXPECT_TRUE(capture.ok()) << capture.error();
+  return capture.ok() ? std::move(capture).value() : Capture{};
+}
+
+TEST(HidCorpus, Bx1600miNeedsNutsLogMaxWorkaround) {
+  const Capture capture = corpus_capture("apc-back-ups-bx1600mi.txt");
+  auto d = parse_report_descriptor(capture.descriptor);
+  ASSERT_TRUE(d.ok()) << d.error();
+  EXPECT_FALSE(d->warnings.empty());
+  EXPECT_TRUE(std::any_of(d->fields.begin(), d->fields.end(),
+                          [](const Field& f) { return f.logical_maximum_reinterpreted; }));
+}
+
+TEST(HidCorpus, Xs1400uValuesMatchNutOnlyWithApcsDescriptorFix) {
+  const Capture capture = corpus_capture("apc-back-ups-xs-1400u.pattern-seed1.txt");
+  auto d = parse_report_descriptor(capture.descriptor);
+  ASSERT_TRUE(d.ok()) << d.error();
+  const auto reader = [&](std::uint8_t id) {
+    return captured_report(capture, *d, ReportType::kFeature, id);
+  };
+  const auto unfixed = explore_lines(*d, *UsageTable::find("apc"), reader);
+  EXPECT_NE(unfixed, capture.paths);
+  EXPECT_EQ(walnut_lines(capture), capture.paths);
+}
+
 TEST(HidCorpus, OraclePatternFilesCoverEveryDevice) {
   std::size_t pattern_files = 0;
   for (const auto& file : corpus_files()) {
