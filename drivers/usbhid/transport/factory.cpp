@@ -5,6 +5,9 @@
 
 #include "drivers/usbhid/transport/sim_capture.h"
 #include "drivers/usbhid/transport/sim_transport.h"
+#ifdef WALNUT_HAVE_SIM_MODEL
+#include "drivers/usbhid/sim/simulation.h"
+#endif
 #ifdef WALNUT_HAVE_LIBUSB_TRANSPORT
 #include "drivers/usbhid/transport/libusb_transport.h"
 #endif
@@ -35,6 +38,10 @@ Result<std::unique_ptr<Transport>> make_transport(const PortSpec& spec) {
       if (!image) return Error{image.error()};
       auto device = std::make_shared<SimDevice>(std::move(*image));
       if (const char* log = std::getenv("WALNUT_SIM_LOG")) device->set_report_log(log);
+#ifdef WALNUT_HAVE_SIM_MODEL
+      // The physical model (drivers/usbhid/sim/), when WALNUT_SIM_SOCKET/_SCENARIO ask for it.
+      if (auto attached = sim::attach_simulation(device); !attached) return Error{attached.error()};
+#endif
       return std::unique_ptr<Transport>(std::make_unique<SimTransport>(std::move(device)));
     }
     case PortKind::kLibusb:

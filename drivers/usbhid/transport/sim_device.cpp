@@ -59,6 +59,11 @@ void SimDevice::set_report_log(std::string path) {
   report_log_ = std::move(path);
 }
 
+void SimDevice::set_host_write_observer(HostWriteObserver observer) {
+  std::lock_guard lock(mutex_);
+  host_write_observer_ = std::move(observer);
+}
+
 std::optional<std::vector<std::uint8_t>> SimDevice::report(std::uint8_t id) const {
   std::lock_guard lock(mutex_);
   auto found = reports_.find(id);
@@ -109,12 +114,15 @@ IoResult SimDevice::get_feature_report(std::uint64_t handle, std::uint8_t id,
 IoResult SimDevice::set_feature_report(std::uint64_t handle, std::uint8_t id,
                                        std::span<const std::uint8_t> data) {
   std::string log_path;
+  HostWriteObserver observer;
   {
     std::lock_guard lock(mutex_);
     if (!handle_valid(handle)) return {IoStatus::kDeviceGone, 0};
     reports_[id].assign(data.begin(), data.end());
     log_path = report_log_;
+    observer = host_write_observer_;
   }
+  if (observer) observer(id, std::vector<std::uint8_t>(data.begin(), data.end()));
   if (!log_path.empty()) {
     if (std::FILE* log = std::fopen(log_path.c_str(), "a")) {
       std::fprintf(log, "SET_REPORT 0x%02x:", id);

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -56,6 +57,11 @@ class SimDevice {
   // Appends every SET_REPORT the host sends to `path` as "SET_REPORT 0xID: bytes..." (the
   // format of stockhid/fakeusb.c's FAKEUSB_LOG, so parity tests compare the two). "" = off.
   void set_report_log(std::string path);
+  // Called after every SET_REPORT the host sends, outside the device's lock, so a physical
+  // model (drivers/usbhid/sim/) can act on the command in it. Empty = nobody listens.
+  using HostWriteObserver =
+      std::function<void(std::uint8_t id, const std::vector<std::uint8_t>& bytes)>;
+  void set_host_write_observer(HostWriteObserver observer);
   // The current bytes of report `id` (recorded, written or zero-filled), if it exists.
   std::optional<std::vector<std::uint8_t>> report(std::uint8_t id) const;
   const SimDeviceImage& image() const { return image_; }
@@ -84,6 +90,7 @@ class SimDevice {
   bool plugged_ = true;
   std::uint64_t generation_ = 1;
   std::string report_log_;
+  HostWriteObserver host_write_observer_;
 };
 
 }  // namespace walnut::usbhid

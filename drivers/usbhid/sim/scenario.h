@@ -1,0 +1,35 @@
+// Scenario files (config/scenarios/*.yaml): a timeline of sim commands on the sim's clock and
+// the time-scale factor that makes a ten-minute outage play in seconds. Format in
+// docs/simulator.md. Pure: text in, Scenario or an error naming the line out.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+#include "drivers/usbhid/sim/sim_command.h"
+
+namespace walnut::usbhid::sim {
+
+struct ScenarioEvent {
+  double at = 0;         // sim seconds since the simulation began
+  std::string text;      // the command as written
+  SimCommand command;
+};
+
+struct Scenario {
+  std::string description;
+  std::optional<double> time_scale;
+  std::vector<ScenarioEvent> events;  // sorted by `at`, file order kept for equal times
+};
+
+// "90", "90s", "1.5m", "2h" -> seconds.
+Result<double> parse_duration(std::string_view text);
+
+// Parses a scenario; `name` prefixes errors ("power-failure.yaml:7: load: expected ...").
+Result<Scenario> parse_scenario(std::string_view yaml, std::string_view name);
+Result<Scenario> load_scenario(const std::string& path);
+
+}  // namespace walnut::usbhid::sim
