@@ -38,4 +38,8 @@ RequestReader::Outcome RequestReader::feed(const char* data, std::size_t size,
   return Outcome::kContinue;
 }
 
+void RequestReader::release_memory() {
+  if (!tokenizer_.mid_line()) tokenizer_ = LineTokenizer();
+}
+
 }  // namespace walnut::server

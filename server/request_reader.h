@@ -32,6 +32,9 @@ class RequestReader {
   Outcome feed(const char* data, std::size_t size, const LineHandler& on_line,
                const ErrorHandler& on_error);
 
+  // Frees the tokenizer's buffers when no line is half-read (for idle connections).
+  void release_memory();
+
  private:
   LineTokenizer tokenizer_;
   std::size_t line_bytes_ = 0;

@@ -12,6 +12,8 @@ namespace {
 
 constexpr auto kTickInterval = std::chrono::seconds(1);
 constexpr auto kClientIdleLimit = std::chrono::seconds(60);  // stock's hard-coded minute
+// A session without a request for this long gives its read buffer back (see Session).
+constexpr auto kQuietAfter = std::chrono::seconds(2);
 // Stock's RESERVE_FD_COUNT_UPSD: descriptors kept for drivers, listeners and files.
 constexpr long kReservedDescriptors = 8;
 
@@ -114,6 +116,7 @@ void Server::tick() {
                    std::chrono::seconds(config_.upsd.tracking_delay));
   for (auto& [name, link] : links_) link->tick(config_.upsd.maxage);
   sessions_.close_idle(kClientIdleLimit);
+  sessions_.quiet_down(kQuietAfter);
 }
 
 void Server::wait_signals() {

@@ -1,8 +1,11 @@
 // One client connection: read bytes -> NUT line tokenizer -> dispatch -> write the replies.
-// Idle sessions hold no buffers; a client whose unread output passes a bound is dropped.
+// A busy session reads into its own small buffer (one epoll wakeup, one read, one write per
+// request); an idle one gives the buffer back and only waits for readability. A client whose
+// unread output passes a bound is dropped.
 #pragma once
 
 #include <chrono>
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <list>
@@ -28,16 +31,25 @@ class Session : public std::enable_shared_from_this<Session> {
   // Closes the socket; the manager forgets the session.
   void stop();
 
+  bool stopped() const { return stopped_; }
   const ClientState& client() const { return client_; }
   std::uint64_t serial() const { return serial_; }
   Clock::time_point last_heard() const { return last_heard_; }
 
-  // Position in the manager's idle order (most recently heard last).
+  // Gives the read buffer back and waits for readability instead (called for sessions quiet
+  // for a while, so that thousands of idle connections stay small).
+  void go_quiet();
+
+  // Position in the manager's lists (most recently heard last), and which list.
   std::list<std::shared_ptr<Session>>::iterator idle_position;
+  bool in_quiet_list = false;
 
  private:
   void wait_readable();
   void on_readable();
+  void read_busy();
+  // Handles one read's bytes; false when the session stopped or is closing.
+  bool process(const char* data, std::size_t size);
   // Returns false when the session must close after flushing.
   bool consume(const char* data, std::size_t size);
   void handle_line(const std::vector<std::string>& words);
@@ -55,7 +67,10 @@ class Session : public std::enable_shared_from_this<Session> {
   bool write_in_flight_ = false;
   bool closing_ = false;
   bool stopped_ = false;
+  bool quiet_requested_ = false;
+  std::unique_ptr<std::array<char, 512>> busy_buffer_;  // null while quiet
   Clock::time_point last_heard_;
+  Clock::time_point last_wake_{};  // when the quiet session last woke up
 };
 
 }  // namespace walnut::server

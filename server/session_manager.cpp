@@ -21,50 +21,68 @@ SessionManager::SessionManager(NetContext& context, Stats& stats)
 
 void SessionManager::start(asio::ip::tcp::socket socket) {
   auto session = std::make_shared<Session>(std::move(socket), *this, next_serial_++);
-  idle_order_.push_back(session);
-  session->idle_position = std::prev(idle_order_.end());
+  busy_.push_back(session);
+  session->idle_position = std::prev(busy_.end());
+  session->in_quiet_list = false;
   ++stats_.clients_accepted;
-  stats_.clients_connected = idle_order_.size();
+  stats_.clients_connected = size();
   session->start();
 }
 
 void SessionManager::stop(const std::shared_ptr<Session>& session) {
-  if (session->idle_position == idle_order_.end()) return;
+  if (session->stopped()) return;
   session->stop();
-  idle_order_.erase(session->idle_position);
-  session->idle_position = idle_order_.end();
-  stats_.clients_connected = idle_order_.size();
+  (session->in_quiet_list ? quiet_ : busy_).erase(session->idle_position);
+  stats_.clients_connected = size();
   if (on_session_closed) on_session_closed();
 }
 
 void SessionManager::stop_all() {
-  while (!idle_order_.empty()) stop(idle_order_.front());
+  while (!busy_.empty()) stop(busy_.front());
+  while (!quiet_.empty()) stop(quiet_.front());
 }
 
 void SessionManager::touch(Session& session) {
-  idle_order_.splice(idle_order_.end(), idle_order_, session.idle_position);
+  busy_.splice(busy_.end(), session.in_quiet_list ? quiet_ : busy_, session.idle_position);
+  session.in_quiet_list = false;
 }
 
 void SessionManager::close_idle(std::chrono::seconds idle_limit) {
   const auto now = Session::Clock::now();
-  while (!idle_order_.empty() && now - idle_order_.front()->last_heard() > idle_limit) {
-    stop(idle_order_.front());
+  for (auto* list : {&busy_, &quiet_}) {
+    while (!list->empty() && now - list->front()->last_heard() > idle_limit) {
+      stop(list->front());
+    }
+  }
+}
+
+void SessionManager::quiet_down(std::chrono::seconds quiet_after) {
+  const auto now = Session::Clock::now();
+  while (!busy_.empty() && now - busy_.front()->last_heard() > quiet_after) {
+    auto session = busy_.front();
+    session->go_quiet();
+    quiet_.splice(quiet_.end(), busy_, session->idle_position);
+    session->in_quiet_list = true;
   }
 }
 
 void SessionManager::kick_logins(std::string_view ups_name) {
   std::vector<std::shared_ptr<Session>> kicked;
-  for (const auto& session : idle_order_) {
-    const auto& login = session->client().login_ups;
-    if (login && equals_ignoring_case(*login, ups_name)) kicked.push_back(session);
+  for (const auto* list : {&busy_, &quiet_}) {
+    for (const auto& session : *list) {
+      const auto& login = session->client().login_ups;
+      if (login && equals_ignoring_case(*login, ups_name)) kicked.push_back(session);
+    }
   }
   for (const auto& session : kicked) stop(session);
 }
 
 void SessionManager::for_each_client(const std::function<void(const ClientState&)>& visit) const {
   std::vector<const Session*> sessions;
-  for (const auto& session : idle_order_) {
-    if (session->client().login_ups) sessions.push_back(session.get());
+  for (const auto* list : {&busy_, &quiet_}) {
+    for (const auto& session : *list) {
+      if (session->client().login_ups) sessions.push_back(session.get());
+    }
   }
   std::sort(sessions.begin(), sessions.end(),
             [](const Session* a, const Session* b) { return a->serial() > b->serial(); });

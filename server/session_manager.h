@@ -29,10 +29,12 @@ class SessionManager {
   void touch(Session& session);
   // Closes sessions that have not completed a line within `idle_limit` (stock: 60 s).
   void close_idle(std::chrono::seconds idle_limit);
+  // Sessions quiet for longer than `quiet_after` give their read buffers back.
+  void quiet_down(std::chrono::seconds quiet_after);
   // Closes sessions logged into `ups_name` (the UPS left ups.conf).
   void kick_logins(std::string_view ups_name);
 
-  std::size_t size() const { return idle_order_.size(); }
+  std::size_t size() const { return busy_.size() + quiet_.size(); }
   NetContext& context() { return context_; }
   Stats& stats() { return stats_; }
   // Called whenever a session goes away (the listener resumes accepting under MAXCONN).
@@ -47,7 +49,10 @@ class SessionManager {
  private:
   NetContext& context_;
   Stats& stats_;
-  std::list<std::shared_ptr<Session>> idle_order_;
+  // Both ordered by the time each session last completed a line, oldest first: sweeps look
+  // only at the fronts, so no timer pass is O(connections).
+  std::list<std::shared_ptr<Session>> busy_;
+  std::list<std::shared_ptr<Session>> quiet_;
   std::uint64_t next_serial_ = 0;
   std::vector<char> read_buffer_;
 };
