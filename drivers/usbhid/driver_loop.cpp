@@ -71,6 +71,8 @@ void DriverLoop::publish() {
 }
 
 bool DriverLoop::wait_until(Clock::time_point deadline) {
+  // Turn at least this often, so the watchdog's heartbeat moves even with long intervals.
+  deadline = std::min(deadline, Clock::now() + std::chrono::seconds(5));
   std::unique_lock lock(mutex_);
   wake_.wait_until(lock, deadline, [this] { return stopping_ || !commands_.empty(); });
   return !stopping_;
@@ -153,6 +155,7 @@ void DriverLoop::poll(Clock::time_point now) {
 
 void DriverLoop::run() {
   while (true) {
+    ++heartbeat_;
     run_commands();
     const auto now = Clock::now();
     if (!connected_) {

@@ -4,7 +4,9 @@
 // device and the working state; the io_context's thread receives copies of that state.
 #pragma once
 
+#include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -45,6 +47,10 @@ class DriverLoop {
   void submit_instcmd(std::string name, std::optional<std::string> value, Done done);
   void submit_set(std::string name, std::string value, Done done);
 
+  // Counts the device thread's loop turns: a watchdog that sees it stand still knows the
+  // thread is stuck (in a USB call that never returns, say).
+  std::uint64_t heartbeat() const { return heartbeat_.load(); }
+
  private:
   struct Command {
     bool is_set = false;
@@ -73,6 +79,7 @@ class DriverLoop {
   std::condition_variable wake_;
   std::deque<Command> commands_;
   bool stopping_ = false;
+  std::atomic<std::uint64_t> heartbeat_{0};
 
   // Device thread only.
   bool connected_ = true;

@@ -8,6 +8,7 @@
 #include "common/log.h"
 #include "drivers/usbhid/driver_loop.h"
 #include "drivers/usbhid/driver_socket.h"
+#include "drivers/usbhid/service_notify.h"
 #include "drivers/usbhid/state_publisher.h"
 
 namespace walnut::usbhid {
@@ -24,6 +25,23 @@ void watch_sim_signals(asio::signal_set& signals, const std::shared_ptr<SimDevic
       sim->replug();
     }
     watch_sim_signals(signals, sim);
+  });
+}
+
+// Pings systemd's watchdog every `period` while the device thread's heartbeat moves on.
+void keep_watchdog(asio::steady_timer& timer, std::chrono::microseconds period,
+                   const DriverLoop& loop, std::uint64_t last_heartbeat) {
+  timer.expires_after(period);
+  timer.async_wait([&timer, period, &loop, last_heartbeat](const asio::error_code& error) {
+    if (error) return;
+    const std::uint64_t now = loop.heartbeat();
+    if (now != last_heartbeat) {
+      notify_watchdog();
+    } else {
+      log::warning("device thread made no progress for {} ms: not feeding the watchdog",
+                   std::chrono::duration_cast<std::chrono::milliseconds>(period).count());
+    }
+    keep_watchdog(timer, period, loop, now);
   });
 }
 
@@ -78,7 +96,11 @@ Status serve_driver(UpsDevice& device, UpsState state, const std::string& socket
   }
 
   loop.start();
+  asio::steady_timer watchdog(io);
+  if (auto period = watchdog_period()) keep_watchdog(watchdog, *period, loop, loop.heartbeat());
+  notify_ready();
   io.run();
+  notify_stopping();
   loop.stop();
   server->stop();
   return Ok{};

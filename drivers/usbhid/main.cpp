@@ -44,6 +44,10 @@ Result<std::vector<Setting>> settings_from_ups_conf(const std::string& ups_name)
   text << in.rdbuf();
   auto conf = config::parse_ups_conf(text.str(), file);
   if (!conf) return Error{conf.error()};
+  // NUT's precedence: the environment's NUT_STATEPATH wins over ups.conf's global STATEPATH.
+  if (auto statepath = conf->statepath(); statepath && std::getenv("NUT_STATEPATH") == nullptr) {
+    ::setenv("NUT_STATEPATH", statepath->c_str(), 1);
+  }
   std::vector<Setting> settings;
   for (const auto& global : conf->global.settings) {
     if (global.key == "pollinterval" || global.key == "user" || global.key == "group" ||
@@ -141,7 +145,7 @@ int run(const CommandLine& command_line) {
 
   const bool explore_only = options->explore && command_line.dump_after > 0;
   if (auto opened = device.open(!explore_only); !opened) {
-    return fail("No matching HID UPS found: " + opened.error());
+    return fail(opened.error());
   }
   if (options->capture_file) {
     std::ofstream out(*options->capture_file);

@@ -1,18 +1,11 @@
 // The diff between two variable stores, as driver socket messages.
 #include "drivers/usbhid/state_publisher.h"
 
-#include <algorithm>
-
 namespace walnut::usbhid {
 namespace dp = driver_protocol;
 namespace {
 
 constexpr unsigned kWireFlags = kFlagRw | kFlagString | kFlagNumber;
-
-template <typename T>
-bool contains(const std::vector<T>& items, const T& item) {
-  return std::find(items.begin(), items.end(), item) != items.end();
-}
 
 void diff_variable(const Variable& now, const Variable* before,
                    std::vector<dp::DriverMessage>& out) {
@@ -28,17 +21,15 @@ void diff_variable(const Variable& now, const Variable* before,
   static const std::vector<Range> kNoRanges;
   const auto& old_enums = before ? before->enums : kNoEnums;
   const auto& old_ranges = before ? before->ranges : kNoRanges;
-  for (const auto& value : old_enums) {
-    if (!contains(now.enums, value)) out.push_back(dp::DelEnum{now.name, value});
+  // Lists are resent whole when they differ at all: DELENUM removes the first value equal
+  // ignoring case, so piecemeal edits could hit the wrong one and could not keep the order.
+  if (old_enums != now.enums) {
+    for (const auto& value : old_enums) out.push_back(dp::DelEnum{now.name, value});
+    for (const auto& value : now.enums) out.push_back(dp::AddEnum{now.name, value});
   }
-  for (const auto& value : now.enums) {
-    if (!contains(old_enums, value)) out.push_back(dp::AddEnum{now.name, value});
-  }
-  for (const auto& range : old_ranges) {
-    if (!contains(now.ranges, range)) out.push_back(dp::DelRange{now.name, range.min, range.max});
-  }
-  for (const auto& range : now.ranges) {
-    if (!contains(old_ranges, range)) out.push_back(dp::AddRange{now.name, range.min, range.max});
+  if (old_ranges != now.ranges) {
+    for (const auto& range : old_ranges) out.push_back(dp::DelRange{now.name, range.min, range.max});
+    for (const auto& range : now.ranges) out.push_back(dp::AddRange{now.name, range.min, range.max});
   }
 }
 

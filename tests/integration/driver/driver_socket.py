@@ -81,6 +81,19 @@ def check_dump(driver, capture, env):
     print(f"ok: -d 1 prints the capture's {len(want)} variables")
 
 
+def check_capture_roundtrip(driver, capture, env, work):
+    """-x capture=FILE writes a capture that port=sim:FILE replays to the same variables."""
+    copy = os.path.join(work, "captured.txt")
+    run = lambda port, *extra: subprocess.run(
+        [driver, "-s", "x", "-x", f"port=sim:{port}", *extra, "-d", "1"], env=env,
+        capture_output=True, text=True, timeout=60, check=True).stdout
+    original = run(capture, "-x", f"capture={copy}")
+    replayed = run(copy)
+    strip = lambda text: [l for l in text.splitlines() if not l.startswith("driver.parameter.")]
+    assert strip(original) == strip(replayed), f"replay differs:\n{original}\n---\n{replayed}"
+    print(f"ok: -x capture writes a capture that replays to the same {len(strip(original))} lines")
+
+
 def cpu_seconds(pid):
     fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
@@ -92,6 +105,7 @@ def main():
         env = dict(os.environ, NUT_STATEPATH=work, NUT_ALTPIDPATH=work,
                    WALNUT_SIM_LOG=os.path.join(work, "set_report.log"))
         check_dump(driver, capture, env)
+        check_capture_roundtrip(driver, capture, env, work)
         log = open(os.path.join(work, "driver.log"), "w")
         proc = subprocess.Popen([driver, "-s", "sim", "-x", f"port=sim:{capture}",
                                  "-x", "pollinterval=1", "-F"], env=env, stdout=log, stderr=log)

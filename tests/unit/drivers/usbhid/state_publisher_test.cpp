@@ -66,6 +66,23 @@ TEST(StatePublisher, RemovedThingsAreDeleted) {
   EXPECT_EQ(published.find("ups.alarm"), nullptr);
 }
 
+TEST(StatePublisher, EnumListsAreResentWholeWhenTheyChange) {
+  // DELENUM removes the first value equal ignoring case, so "a" next to "A" cannot be
+  // deleted piecemeal; resending the list keeps the reader's copy exact and in order.
+  UpsState current;
+  UpsState published;
+  current.set_info("ups.mode", "a");
+  current.add_enum("ups.mode", "A");
+  current.add_enum("ups.mode", "a");
+  lines_of(current, published);
+  current.del_enum("ups.mode", "a");  // removes "A", the first match
+  EXPECT_EQ(lines_of(current, published),
+            "DELENUM ups.mode \"A\"\n"
+            "DELENUM ups.mode \"a\"\n"
+            "ADDENUM ups.mode \"a\"\n");
+  EXPECT_EQ(published.find("ups.mode")->enums, current.find("ups.mode")->enums);
+}
+
 TEST(StatePublisher, StalenessTravelsOnlyOnTransitions) {
   UpsState current;
   UpsState published;
