@@ -94,6 +94,17 @@ def check_capture_roundtrip(driver, capture, env, work):
     print(f"ok: -x capture writes a capture that replays to the same {len(strip(original))} lines")
 
 
+def check_kill_power(driver, capture, env, work):
+    """-k sends what stock NUT 2.8.0 sends for this device (measured through stockhid/fakeusb:
+    shutdown.return is not mapped, so shutdown.reboot writes DelayBeforeReboot = 10)."""
+    log = os.path.join(work, "killpower.log")
+    subprocess.run([driver, "-s", "x", "-x", f"port=sim:{capture}", "-k"],
+                   env=dict(env, WALNUT_SIM_LOG=log), capture_output=True, timeout=60, check=True)
+    with open(log, encoding="ascii") as written:
+        assert written.read() == "SET_REPORT 0x40: 40 0a\n"
+    print("ok: -k sends SET_REPORT 0x40: 40 0a, as stock NUT does")
+
+
 def cpu_seconds(pid):
     fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
@@ -106,6 +117,7 @@ def main():
                    WALNUT_SIM_LOG=os.path.join(work, "set_report.log"))
         check_dump(driver, capture, env)
         check_capture_roundtrip(driver, capture, env, work)
+        check_kill_power(driver, capture, env, work)
         log = open(os.path.join(work, "driver.log"), "w")
         proc = subprocess.Popen([driver, "-s", "sim", "-x", f"port=sim:{capture}",
                                  "-x", "pollinterval=1", "-F"], env=env, stdout=log, stderr=log)
