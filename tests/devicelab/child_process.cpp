@@ -25,13 +25,16 @@ std::vector<char*> pointers(const std::vector<std::string>& strings) {
 
 ChildProcess::ChildProcess(const std::vector<std::string>& argv,
                            const std::vector<std::string>& environment,
-                           const std::string& output_file) {
+                           const std::string& output_file, const std::string& stdout_file) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
+  constexpr int kAppend = O_WRONLY | O_CREAT | O_APPEND;
   if (!output_file.empty()) {
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, output_file.c_str(),
-                                     O_WRONLY | O_CREAT | O_APPEND, 0644);
-    posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, output_file.c_str(), kAppend, 0644);
+    if (stdout_file.empty()) posix_spawn_file_actions_adddup2(&actions, STDERR_FILENO, STDOUT_FILENO);
+  }
+  if (!stdout_file.empty()) {
+    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, stdout_file.c_str(), kAppend, 0644);
   }
   std::vector<char*> args = pointers(argv);
   std::vector<char*> env = pointers(environment);

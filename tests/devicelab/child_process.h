@@ -15,9 +15,10 @@ namespace walnut::devicelab {
 class ChildProcess {
  public:
   // Starts `argv` with exactly `environment`; stdout and stderr go to `output_file` (appended)
-  // when given. Check running() for failure to start.
+  // when given, stdout to `stdout_file` instead when that is given too. pid() <= 0 if the
+  // program could not be started.
   ChildProcess(const std::vector<std::string>& argv, const std::vector<std::string>& environment,
-               const std::string& output_file = "");
+               const std::string& output_file = "", const std::string& stdout_file = "");
   // Stops the child if it still runs (SIGTERM, then SIGKILL after 10 s).
   ~ChildProcess();
   ChildProcess(const ChildProcess&) = delete;
