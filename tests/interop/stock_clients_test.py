@@ -162,10 +162,12 @@ print(c.GetUPSNames() if hasattr(c, "GetUPSNames") else "")
         env = box.environment(box.path("upsmon"))
         # upsmon keeps its pid file in /run/nut whatever NUT_ALTPIDPATH says: give it a
         # private /run/nut so it neither sees nor clobbers another instance.
-        monitor = box.spawn("upsmon", [
-            "unshare", "--mount", "sh", "-c",
-            "mkdir -p /run/nut && mount -t tmpfs none /run/nut && "
-            "exec /lib/nut/upsmon -F -D -p"], env)
+        private_run = subprocess.run(["unshare", "--mount", "true"], capture_output=True)
+        argv = ["/lib/nut/upsmon", "-F", "-D", "-p"]
+        if private_run.returncode == 0:
+            argv = ["unshare", "--mount", "sh", "-c",
+                    "mkdir -p /run/nut && mount -t tmpfs none /run/nut && exec " + " ".join(argv)]
+        monitor = box.spawn("upsmon", argv, env)
         try:
             def logged_in():
                 out = nh.exchange(self.port, b"GET NUMLOGINS dummy\nGET NUMLOGINS second\n")
