@@ -96,6 +96,19 @@ Result<Nanos> wait_for_change(int fd, const std::string& request, const Trigger&
   return outcome;
 }
 
+// Waits until the value is data rather than an ERR: a server may still be recovering from
+// a previous run's replug, and a change is only measurable from a known, healthy start.
+Status settle(int fd, const std::string& request, double timeout) {
+  Deadline deadline(timeout);
+  while (!deadline.passed()) {
+    Result<std::string> value = get_value(fd, request);
+    if (!value) return Error{value.error()};
+    if (!value->starts_with("ERR ")) return Ok{};
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return Error{fmt::format("{} still an ERR after {} s", request.substr(0, request.size() - 1), timeout)};
+}
+
 Result<Trigger> trigger_from(Options& options, const std::string& which) {
   Trigger trigger;
   trigger.command = options.text("trigger-" + which, "");
@@ -129,7 +142,7 @@ Status run_status_latency(Options& options, const Target& target, ResultLine& re
   // Changes and changes back are timed apart: going back may take a different path (a
   // replugged device is found again by the driver's reconnect with back-off).
   LatencyHistogram there, back;
-  Status status = Ok{};
+  Status status = settle(*fd, request, *timeout);
   for (int sample = 0; sample < 2 * *samples && status; ++sample) {
     Result<std::string> before = get_value(*fd, request);
     if (!before) { status = Error{before.error()}; break; }
