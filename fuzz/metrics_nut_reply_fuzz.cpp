@@ -1,5 +1,6 @@
 // Fuzzes metrics/nut_reply (a NUT server's LIST replies, line by line), the server address
-// and number parsers: no crash, and items always come from inside a BEGIN/END frame.
+// and number parsers and the reading back of a previous output file: no crash, and items
+// always come from inside a BEGIN/END frame.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -7,6 +8,7 @@
 
 #include "metrics/nut_client.h"
 #include "metrics/nut_reply.h"
+#include "metrics/previous_output.h"
 #include "metrics/ups_metrics.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -26,6 +28,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   const std::string_view whole(reinterpret_cast<const char*>(data), size);
   (void)walnut::metrics::parse_server_address(whole);
+  for (const auto& name : walnut::metrics::scraped_ups_names(whole)) {
+    if (name.empty()) std::abort();
+  }
   if (auto number = walnut::metrics::parse_number(whole); number && *number != *number) std::abort();
   return 0;
 }

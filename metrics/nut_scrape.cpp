@@ -15,12 +15,14 @@ std::vector<UpsSnapshot> not_fresh(const std::vector<std::string>& names) {
 }  // namespace
 
 ServerScrape scrape_nut_server(const ServerAddress& server, const std::vector<std::string>& wanted,
-                               std::chrono::milliseconds timeout) {
+                               std::chrono::milliseconds timeout,
+                               const std::vector<std::string>& known_when_down) {
   ServerScrape scrape;
+  const std::vector<std::string>& known = wanted.empty() ? known_when_down : wanted;
   auto client = NutClient::connect(server, timeout);
   if (!client) {
     scrape.problems.push_back(client.error());
-    scrape.upses = not_fresh(wanted);
+    scrape.upses = not_fresh(known);
     return scrape;
   }
   std::vector<std::string> names = wanted;
@@ -28,7 +30,7 @@ ServerScrape scrape_nut_server(const ServerAddress& server, const std::vector<st
     auto listed = client->list_ups();
     if (!listed) {
       scrape.problems.push_back(fmt::format("LIST UPS: {}", listed.error()));
-      scrape.upses = not_fresh({});
+      scrape.upses = not_fresh(known);
       return scrape;
     }
     for (auto& [name, description] : *listed) names.push_back(std::move(name));

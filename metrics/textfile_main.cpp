@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include "metrics/atomic_file.h"
 #include "metrics/exposition.h"
 #include "metrics/nut_scrape.h"
+#include "metrics/previous_output.h"
 #include "metrics/ups_metrics.h"
 
 namespace {
@@ -23,8 +25,9 @@ void usage(std::FILE* out) {
                "usage: walnut-textfile [-s HOST[:PORT]] [-u UPS]... [-o FILE | -] [-t SECONDS] [-D]\n"
                "  -s, --server HOST[:PORT]  NUT server to ask (default 127.0.0.1:3493; [v6addr]:port)\n"
                "  -u, --ups NAME            only this UPS (repeatable; default: all from LIST UPS).\n"
-               "                            Named UPSes keep their ups_scrape_success 0 series\n"
-               "                            even when the server is down.\n"
+               "                            While the server is down, each UPS named here (or,\n"
+               "                            without --ups, found in the previous output file)\n"
+               "                            keeps its own ups_scrape_success 0 series.\n"
                "  -o, --output FILE         file to replace atomically, or - for stdout\n"
                "                            (default %s)\n"
                "  -t, --timeout SECONDS     deadline for connecting and for each request (default 5)\n"
@@ -92,6 +95,18 @@ int parse_options(int argc, char** argv, Options& options) {
   return 0;
 }
 
+// The UPS names of the file this program wrote last time, to keep them labelled while the
+// server is down. A missing or huge file gives none.
+std::vector<std::string> previous_names(const std::string& path) {
+  constexpr std::streamsize kMaxBytes = 4 << 20;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return {};
+  std::string text(static_cast<std::size_t>(kMaxBytes), '\0');
+  in.read(text.data(), kMaxBytes);
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  return walnut::metrics::scraped_ups_names(text);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -100,8 +115,10 @@ int main(int argc, char** argv) {
   std::sort(options.upses.begin(), options.upses.end());
   options.upses.erase(std::unique(options.upses.begin(), options.upses.end()), options.upses.end());
 
+  const std::vector<std::string> known =
+      options.upses.empty() && options.output != "-" ? previous_names(options.output) : std::vector<std::string>{};
   const auto scrape = walnut::metrics::scrape_nut_server(
-      options.server, options.upses, std::chrono::seconds(options.timeout_seconds));
+      options.server, options.upses, std::chrono::seconds(options.timeout_seconds), known);
   for (const auto& problem : scrape.problems) walnut::log::warning("{}", problem);
   const std::string text = walnut::metrics::render(walnut::metrics::ups_metric_families(scrape.upses));
   walnut::log::debug(1, "{} UPS, {} bytes of metrics", scrape.upses.size(), text.size());

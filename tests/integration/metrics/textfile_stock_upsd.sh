@@ -81,7 +81,12 @@ check_promtool "$prom"
 expect ups_scrape_success 'ups="ups1"' 0
 expect ups_scrape_success 'ups="ups2"' 0
 grep -q '^ups_load' "$prom" && fail "stale numbers left after a failed scrape"
-scrape --timeout 2
+scrape --timeout 2  # no --ups: the names come from the previous file
+check_promtool "$prom"
+expect ups_scrape_success 'ups="ups1"' 0
+expect ups_scrape_success 'ups="ups2"' 0
+rm "$prom"
+scrape --timeout 2  # no names known at all: one unlabelled series
 check_promtool "$prom"
 grep -qx 'ups_scrape_success{ups=""} 0' "$prom" || fail "no unlabelled scrape failure: $(cat "$prom")"
 

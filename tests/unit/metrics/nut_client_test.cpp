@@ -183,6 +183,17 @@ TEST(NutScrape, ReportsNamedUpsesAsNotFreshWhenTheServerIsDown) {
   EXPECT_FALSE(unnamed.upses[0].fresh);
   EXPECT_NE(render(ups_metric_families(unnamed.upses)).find("ups_scrape_success{ups=\"\"} 0\n"),
             std::string::npos);
+  const auto remembered = scrape_nut_server(nowhere, {}, 1s, {"old1", "old2"});
+  ASSERT_EQ(remembered.upses.size(), 2u);
+  EXPECT_EQ(remembered.upses[1].name, "old2");
+  EXPECT_FALSE(remembered.upses[1].fresh);
+}
+
+TEST(NutScrape, PrefersTheServersListToRememberedNames) {
+  ScriptedServer server(kTwoUpses);
+  const auto scrape = scrape_nut_server(server.address(), {}, 5s, {"gone"});
+  ASSERT_EQ(scrape.upses.size(), 2u);
+  EXPECT_EQ(scrape.upses[0].name, "a");
 }
 
 }  // namespace
