@@ -30,11 +30,12 @@ constexpr const char* kUsage =
     "  getvar          --connections 64 --idle 0 --duration 3 --warmup 0.5 --var ups.status\n"
     "  listvar         --mode upsc|persistent --samples 30\n"
     "  burst           --connections 300 --timeout 15\n"
-    "  idle            --connections 10000 --fresh-samples 5 --cpu-window 1\n"
-    "  slow-reader     --requests 20000 --window 1.5\n"
+    "  idle            --connections 10000 --fresh-samples 5 --cpu-window 1 --settle 0.3\n"
+    "  slow-reader     --requests 20000 --window 1.5 --settle 0.3\n"
     "  emfile          --extra 50 --window 1.5 (lowers the server's RLIMIT_NOFILE for a while)\n"
     "  status-latency  --trigger-on CMD --trigger-off CMD | --signal-pid PID --signal-on N\n"
-    "                  --signal-off N; --samples 20 --poll-us 500 --timeout 5 --var ups.status\n"
+    "                  --signal-off N | --control-socket PATH --control-on LINE --control-off LINE;\n"
+    "                  --samples 20 --poll-us 500 --timeout 5 --var ups.status\n"
     "  cpu             --pid PID --seconds 10\n"
     "Prints one line of key=value results on stdout; exits 1 (with error=...) on failure.\n";
 

@@ -23,8 +23,9 @@ double own_cpu_seconds();
 // CPU use of a process (or of this one) over a window, in percent of one core.
 class CpuMeter {
  public:
-  // pid 0 measures this process.
-  explicit CpuMeter(pid_t pid);
+  // pid 0 measures this process. `precise`: sum the live threads' nanosecond scheduler
+  // times (for idle processes; misses threads that exit in the window) instead of ticks.
+  explicit CpuMeter(pid_t pid, bool precise = false);
   void restart();
   // Percent of one core since construction or restart(); -1 when the process is unreadable.
   double percent() const;
@@ -32,6 +33,7 @@ class CpuMeter {
  private:
   double cpu_now() const;
   pid_t pid_;
+  bool precise_ = false;
   Nanos started_at_ = 0;
   double cpu_at_start_ = 0;
 };

@@ -77,7 +77,8 @@ Status run_idle(Options& options, const Target& target, ResultLine& result) {
   Result<int> connections = integer_option(options, "connections", 10000, 1);
   Result<int> fresh_samples = integer_option(options, "fresh-samples", 5, 1);
   Result<double> cpu_window = options.number("cpu-window", 1.0);
-  if (!cpu_window) return Error{cpu_window.error()};
+  Result<double> settle = options.number("settle", 0.3);
+  if (!cpu_window || !settle) return Error{cpu_window ? settle.error() : cpu_window.error()};
   if (!connections) return Error{connections.error()};
   if (!fresh_samples) return Error{fresh_samples.error()};
   if (Status raised = raise_open_file_limit(static_cast<std::size_t>(*connections + 64)); !raised) return raised;
@@ -88,7 +89,7 @@ Status run_idle(Options& options, const Target& target, ResultLine& result) {
   Status served = serve_all(pool, *connections, 120, "idle connections");
   double open_seconds = static_cast<double>(now_ns() - started) / 1e9;
   // Let the server settle (buffers released after the one request) before measuring.
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  std::this_thread::sleep_for(std::chrono::duration<double>(*settle));
   long rss_after = server_rss_kb(target);
   CpuMeter server_cpu(target.server_pid);
   std::this_thread::sleep_for(std::chrono::duration<double>(*cpu_window));

@@ -66,15 +66,16 @@ Result<double> others_rate(const Target& target, double seconds) {
 Status run_slow_reader(Options& options, const Target& target, ResultLine& result) {
   Result<int> requests = integer_option(options, "requests", 20000, 1);
   Result<double> window = options.number("window", 1.5);
+  Result<double> settle = options.number("settle", 0.3);
   if (!requests) return Error{requests.error()};
-  if (!window) return Error{window.error()};
+  if (!window || !settle) return Error{window ? settle.error() : window.error()};
   Result<int> fd = start_connect(target.endpoint);
   if (!fd) return Error{fd.error()};
   int small = 4096;
   setsockopt(*fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
   std::this_thread::sleep_for(std::chrono::milliseconds(50));  // the connect completes
   int pipelined = pipeline_without_reading(*fd, fmt::format("LIST VAR {}\n", target.ups), *requests);
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the server works through them
+  std::this_thread::sleep_for(std::chrono::duration<double>(*settle));  // the server works through them
 
   CpuMeter server_cpu(target.server_pid);
   std::this_thread::sleep_for(std::chrono::duration<double>(*window));
