@@ -64,6 +64,12 @@ const std::vector<UsageTable>& all_tables() {
   return tables;
 }
 
+std::string lowercase(std::string_view text) {
+  std::string result(text);
+  for (char& c : result) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return result;
+}
+
 bool all_of_chars(std::string_view text, std::string_view allowed) {
   return text.find_first_not_of(allowed) == std::string_view::npos;
 }
@@ -71,7 +77,14 @@ bool all_of_chars(std::string_view text, std::string_view allowed) {
 }  // namespace
 
 UsageTable::UsageTable(std::string_view subdriver, std::vector<std::span<const UsageName>> tables)
-    : subdriver_(subdriver), tables_(std::move(tables)) {}
+    : subdriver_(subdriver), tables_(std::move(tables)) {
+  for (const auto& table : tables_) {
+    for (const UsageName& entry : table) {
+      names_.emplace(entry.usage, entry.name);      // emplace keeps the first
+      usages_.emplace(lowercase(entry.name), entry.usage);
+    }
+  }
+}
 
 const UsageTable* UsageTable::find(std::string_view subdriver) {
   if (equals_ignoring_case(subdriver, "generic")) subdriver = "explore";
@@ -88,20 +101,12 @@ std::vector<std::string_view> UsageTable::subdrivers() {
 }
 
 std::optional<std::string_view> UsageTable::name_of(Usage usage) const {
-  for (const auto& table : tables_) {
-    for (const UsageName& entry : table) {
-      if (entry.usage == usage) return std::string_view(entry.name);
-    }
-  }
+  if (auto it = names_.find(usage); it != names_.end()) return it->second;
   return std::nullopt;
 }
 
 std::optional<Usage> UsageTable::usage_of(std::string_view name) const {
-  for (const auto& table : tables_) {
-    for (const UsageName& entry : table) {
-      if (equals_ignoring_case(entry.name, name)) return entry.usage;
-    }
-  }
+  if (auto it = usages_.find(lowercase(name)); it != usages_.end()) return it->second;
   return std::nullopt;
 }
 

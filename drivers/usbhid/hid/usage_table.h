@@ -7,6 +7,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "common/result.h"
@@ -50,6 +51,9 @@ class UsageTable {
  private:
   std::string subdriver_;
   std::vector<std::span<const UsageName>> tables_;
+  // First name per usage and first usage per lowercased name, in lookup order.
+  std::unordered_map<Usage, std::string_view> names_;
+  std::unordered_map<std::string, Usage> usages_;
 };
 
 }  // namespace walnut::hid
