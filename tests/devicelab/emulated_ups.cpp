@@ -88,18 +88,18 @@ Bytes EmulatedUps::device_descriptor() const {
   return d;
 }
 
-Bytes EmulatedUps::hid_descriptor() const {
+Bytes EmulatedUps::hid_descriptor(std::uint16_t report_length) const {
   Bytes d = {9, 0x21};
   put_le16(d, 0x0110);  // bcdHID
   append(d, {0, 1, 0x22});
-  put_le16(d, static_cast<std::uint16_t>(image_.report_descriptor.size()));
+  put_le16(d, report_length);
   return d;
 }
 
 Bytes EmulatedUps::config_descriptor() const {
   Bytes d = {9, 0x02, 34, 0, 1, 1, 0, 0xe0, 0x32};
   append(d, {9, 0x04, 0, 0, 1, 0x03, 0, 0, 0});  // interface 0: HID, 1 endpoint
-  const Bytes hid = hid_descriptor();
+  const Bytes hid = hid_descriptor(static_cast<std::uint16_t>(image_.report_descriptor.size()));
   append(d, hid);
   append(d, {7, 0x05, kInterruptEndpoint, 0x03, 64, 0, 10});  // interrupt IN, 10 ms
   return d;
@@ -140,9 +140,16 @@ ControlReply EmulatedUps::standard_request(const SetupPacket& setup) const {
       if (index != 0 && image_.strings.count(index) == 0) return stall();
       return reply(string_descriptor(index), setup.length);
     case 0x21:
-      return reply(hid_descriptor(), setup.length);
-    case 0x22:
-      return reply(image_.report_descriptor, setup.length);
+      return reply(hid_descriptor(image_.hid_descriptor_length_on_request.value_or(
+                       static_cast<std::uint16_t>(image_.report_descriptor.size()))),
+                   setup.length);
+    case 0x22: {
+      Bytes descriptor = image_.report_descriptor;
+      if (image_.report_descriptor_bytes_sent) {
+        descriptor.resize(std::min(descriptor.size(), *image_.report_descriptor_bytes_sent));
+      }
+      return reply(std::move(descriptor), setup.length);
+    }
     default:
       return stall();
   }

@@ -28,6 +28,13 @@ struct UpsImage {
   std::map<std::uint8_t, Bytes> feature_reports;
   // Interrupt-IN reports queued when the device is first plugged in, ID byte first.
   std::vector<Bytes> interrupts;
+
+  // Quirks of real devices, off by default. A report descriptor length in the HID descriptor
+  // returned by GET_DESCRIPTOR(HID) that differs from the one in the configuration descriptor
+  // (Tripp Lite Smart1000LCD misreports it); and a device that sends fewer report descriptor
+  // bytes than it announced.
+  std::optional<std::uint16_t> hid_descriptor_length_on_request;
+  std::optional<std::size_t> report_descriptor_bytes_sent;
 };
 
 // One USB setup packet (USB 2.0 section 9.3).
@@ -89,7 +96,7 @@ class EmulatedUps {
   ControlReply standard_request(const SetupPacket& setup) const;  // REQUIRES: mutex_ held
   ControlReply class_request(const SetupPacket& setup, std::span<const std::uint8_t> out_data);
   Bytes string_descriptor(std::uint8_t index) const;
-  Bytes hid_descriptor() const;
+  Bytes hid_descriptor(std::uint16_t report_length) const;
 
   const UpsImage image_;
   mutable std::mutex mutex_;

@@ -53,6 +53,14 @@ TEST_F(HidapiLab, OpensTheNodeNamedByThePort) {
   EXPECT_FALSE(unmatched.open(serial("NOT-THIS-ONE")).ok());
 }
 
+// Regression: the port factory passes "" for port=hidraw; it once matched no node at all.
+TEST_F(HidapiLab, EmptyPortMeansAnyHidrawNode) {
+  HidapiTransport transport("");
+  auto opened = transport.open(serial(kLabSerial));
+  ASSERT_TRUE(opened.ok()) << opened.error();
+  EXPECT_EQ(transport.info().path, "/dev/hidraw0");
+}
+
 TEST_F(HidapiLab, ReadsTheReportDescriptorWithHidiocgrdesc) {
   HidapiTransport transport("hidraw");
   ASSERT_TRUE(transport.open(MatchCriteria{}).ok());

@@ -22,7 +22,8 @@ class LabTest : public ::testing::Test {
   void SetUp() override {
     auto image = ups_image_from_capture(kLabCapture, kLabSerial);
     ASSERT_TRUE(image.ok()) << image.error();
-    lab_ = std::make_unique<UsbLab>(std::make_shared<EmulatedUps>(std::move(*image)));
+    image_ = *image;
+    plug_in(std::move(*image));
     // Only code running with libumockdev-preload sees the testbed; ctest sets LD_PRELOAD.
     if (!umockdev_in_mock_environment()) {
       GTEST_SKIP() << "not running under libumockdev-preload (run through ctest or umockdev-wrapper)";
@@ -30,6 +31,13 @@ class LabTest : public ::testing::Test {
   }
   void TearDown() override { lab_.reset(); }
 
+  // Replaces the lab with one whose device is `image` (e.g. the capture's with a quirk).
+  void plug_in(UpsImage image) {
+    lab_.reset();
+    lab_ = std::make_unique<UsbLab>(std::make_shared<EmulatedUps>(std::move(image)));
+  }
+
+  UpsImage image_;  // the capture's device, unchanged
   std::unique_ptr<UsbLab> lab_;
 };
 

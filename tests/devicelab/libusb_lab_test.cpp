@@ -77,6 +77,26 @@ TEST_F(LibusbLab, FetchesTheWholeReportDescriptor) {
   EXPECT_EQ(report_descriptor_requests, 1);
 }
 
+TEST_F(LibusbLab, ConfigurationDescriptorLengthWinsOverAMisreportedHidDescriptor) {
+  UpsImage quirky = image_;
+  quirky.hid_descriptor_length_on_request = 100;  // GET_DESCRIPTOR(HID) says 100 bytes
+  plug_in(quirky);
+  LibusbTransport transport;
+  ASSERT_TRUE(transport.open(MatchCriteria{}).ok());
+  EXPECT_EQ(transport.report_descriptor()->size(), 1049u);
+}
+
+TEST_F(LibusbLab, ReportDescriptorShorterThanAnnouncedIsUsedAsSent) {
+  UpsImage quirky = image_;
+  quirky.report_descriptor_bytes_sent = 1000;
+  plug_in(quirky);
+  LibusbTransport transport;
+  auto opened = transport.open(MatchCriteria{});
+  ASSERT_TRUE(opened.ok()) << opened.error();
+  const Bytes expected(image_.report_descriptor.begin(), image_.report_descriptor.begin() + 1000);
+  EXPECT_EQ(*transport.report_descriptor(), expected);
+}
+
 TEST_F(LibusbLab, ReadsStringDescriptors) {
   LibusbTransport transport;
   ASSERT_TRUE(transport.open(MatchCriteria{}).ok());
