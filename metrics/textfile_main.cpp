@@ -3,10 +3,11 @@
 #include <getopt.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
-#include <cstdlib>
 #include <fstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/log.h"
@@ -44,6 +45,15 @@ struct Options {
   int timeout_seconds = 5;
 };
 
+// A whole number of seconds, 1 to 300, and nothing else.
+bool parse_seconds(std::string_view text, int& seconds) {
+  int value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || value < 1 || value > 300) return false;
+  seconds = value;
+  return true;
+}
+
 // Returns 0 to go on, or the exit code.
 int parse_options(int argc, char** argv, Options& options) {
   static const option kLong[] = {{"server", required_argument, nullptr, 's'},
@@ -71,8 +81,7 @@ int parse_options(int argc, char** argv, Options& options) {
         options.output = optarg;
         break;
       case 't':
-        options.timeout_seconds = std::atoi(optarg);
-        if (options.timeout_seconds < 1 || options.timeout_seconds > 300) {
+        if (!parse_seconds(optarg, options.timeout_seconds)) {
           walnut::log::error("--timeout: expected 1 to 300 seconds, got \"{}\"", optarg);
           return 2;
         }
