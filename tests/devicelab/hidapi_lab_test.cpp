@@ -155,5 +155,18 @@ TEST_F(HidapiLab, UnplugIsDeviceGoneAndReplugIsFoundAgainWithFreshData) {
   EXPECT_EQ(Bytes(buffer, buffer + result.size), (Bytes{0x0c, 0x4b, 0x64, 0x03}));
 }
 
+TEST_F(HidapiLab, UnplugEndsAnInterruptReadInProgress) {
+  HidapiTransport transport("hidraw");
+  ASSERT_TRUE(transport.open(MatchCriteria{}).ok());
+  std::uint8_t buffer[64] = {};
+  auto waiting = std::async(std::launch::async, [&] {
+    // Far longer than the test: only the unplug can end it with kDeviceGone.
+    return transport.read_interrupt(buffer, std::chrono::milliseconds(60000));
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  lab_->unplug();
+  EXPECT_EQ(waiting.get().status, IoStatus::kDeviceGone);
+}
+
 }  // namespace
 }  // namespace walnut::devicelab
