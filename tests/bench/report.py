@@ -204,8 +204,9 @@ def main():
               f"{meta.get('rounds', '?')} rounds (A/B alternating, medians), {meta.get('elapsed_s', '?')} s; "
               f"load average before/after: {meta.get('load_before', '?')} / {meta.get('load_after', '?')}",
               f"- Stock: {meta.get('stock', '?')} with stock dummy-ups; walnut: {meta.get('walnut', '?')}",
+              f"- Command: `{meta.get('command', 'scripts/bench')}`; {meta.get('other_jobs', '?')}",
               "- Reproduce (as root, Debian 12): `scripts/setup && scripts/bench` "
-              "(raw lines: `raw-results.txt`; method and scenarios: `README.md`)", ""]
+              "(raw lines: `raw-results.txt`; method, scenarios and how to read them: `README.md`)", ""]
     if not have_walnut:
         lines += ["**walnut's upsd was not built for this run: only stock's figures are shown.**", ""]
     lines += ["## Issue 9 targets", "", "| target | stock | walnut | goal | met |", "|---|---|---|---|---|"]
