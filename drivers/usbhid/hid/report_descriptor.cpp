@@ -267,9 +267,11 @@ class Parser {
       return fail(item.offset, fmt::format("report 0x{:02x} longer than {} bits", g.report_id,
                                            kMaxReportBits));
     }
-    for (std::uint32_t i = 0; i < g.report_count; ++i) {
-      // NUT names the i-th control by the i-th usage; controls past the usages are padding.
-      const Usage usage = i < usages_.size() ? usages_[i] : 0;
+    // NUT names the i-th control by the i-th usage; controls past the usages are padding, so
+    // the loop stops there (a Report Size 0 item cannot make it spin).
+    const auto named = static_cast<std::uint32_t>(std::min<std::size_t>(g.report_count, usages_.size()));
+    for (std::uint32_t i = 0; i < named; ++i) {
+      const Usage usage = usages_[i];
       const std::uint32_t offset = report.bit_length + i * g.report_size;
       if (usage == 0) continue;
       if (out_.fields.size() >= kMaxFields) return fail(item.offset, "too many fields");

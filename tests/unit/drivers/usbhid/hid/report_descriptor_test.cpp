@@ -302,5 +302,15 @@ TEST(ReportDescriptor, HugeUsageRangesAndCountsStayBounded) {
   EXPECT_NE(result.error().find("too many fields"), std::string::npos);
 }
 
+TEST(ReportDescriptor, ZeroSizeControlsWithHugeCountsAddNoBitsAndNoFields) {
+  Bytes bytes = {0x75, 0x00, 0x96, 0x00, 0x80};  // Report Size 0, Report Count 32768
+  for (int i = 0; i < 20000; ++i) bytes.insert(bytes.end(), {0x81, 0x02});
+  bytes.insert(bytes.end(), {0x05, 0x84, 0x09, 0x30, 0x75, 0x08, 0x95, 0x01, 0x81, 0x02});
+  const auto d = parse_ok(bytes);
+  ASSERT_EQ(d.fields.size(), 1u);
+  EXPECT_EQ(d.fields[0].bit_offset, 0u);
+  EXPECT_EQ(d.report_size(ReportType::kInput, 0), 1u);
+}
+
 }  // namespace
 }  // namespace walnut::hid
