@@ -112,8 +112,11 @@ class HidUps {
   // for APC, ups.vendorid/productid, driver.version.data; applies override.*/default.*.
   void publish_identity(UpsState& state) const;
   // The init walk and upsdrv_initinfo's extras (lowbatt/ondelay/offdelay, load.off/load.on,
-  // shutdown.return/stayoff). Fails like NUT's "Can't initialize data from HID UPS" when no
-  // row could be read.
+  // shutdown.return/stayoff, driver.version.data). Feed reports_for_walk(kInit) first.
+  // A later call (after a reconnect) only re-reads the rows chosen the first time, as NUT's
+  // init walk does on reconnect (driver-side variables return to their defaults).
+  // Fails only if the model cannot run at all (NUT's "Can't initialize data from HID UPS"
+  // comes from I/O errors, which are the driver's).
   Status init(UpsState& state);
   // A quick or full walk, then ups.status (and, on full walks, ups.alarm) committed to state.
   // REQUIRES: init() succeeded.

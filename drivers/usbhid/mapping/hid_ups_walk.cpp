@@ -48,7 +48,13 @@ void publish_flags(HidUps::Impl& m, std::size_t i, UpsState& state) {
   if (entry.info_flags & kFlagString) state.set_aux(entry.name, entry.info_length);
   if (!(entry.hid_flags & kHidEnum) || !(entry.info_flags & kFlagRw)) return;
   if (const Lookup* lookup = m.mapping.lookup_of(entry)) {
-    for (const LookupEntry& value : lookup->entries) state.add_enum(entry.name, value.nut_value);
+    // NUT offers a table value only if the lookup maps its own HID value back to something.
+    ConverterContext context = m.context(state);
+    for (const LookupEntry& value : lookup->entries) {
+      if (lookup_to_nut(*lookup, static_cast<double>(value.hid_value), context)) {
+        state.add_enum(entry.name, value.nut_value);
+      }
+    }
   }
 }
 

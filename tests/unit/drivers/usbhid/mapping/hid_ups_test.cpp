@@ -199,6 +199,30 @@ TEST(HidUps, WritesKeepTheOtherBitsOfTheReport) {
   EXPECT_EQ(plan.writes.at(0).bytes, (Bytes{0x14, 0x01, 0x01}));
 }
 
+TEST(HidUps, EnumRowsPublishTheirLookupTexts) {
+  auto ups = bring_up(kEs850);
+  auto mapping = load_mapping(
+      "subdriver: t\nversion: T\nusage_table: apc\ntable:\n"
+      "  - {var: ups.beeper.status, path: UPS.PowerSummary.AudibleAlarmControl, lookup: beeper,\n"
+      "     flags: [rw, string], length: 10, hid: [enum]}\n",
+      "t.yaml");
+  ASSERT_TRUE(mapping.ok()) << mapping.error();
+  DeviceIdentity identity{0x051d, 0x0002, std::nullopt, std::nullopt, std::nullopt};
+  auto model = HidUps::create(ups->descriptor, *mapping, identity, {}, nullptr);
+  ASSERT_TRUE(model.ok()) << model.error();
+  UpsState state;
+  (*model)->on_report(0x18, Bytes{0x18, 0x02});
+  ASSERT_TRUE((*model)->init(state).ok());
+  const Variable* beeper = state.find("ups.beeper.status");
+  ASSERT_NE(beeper, nullptr);
+  EXPECT_EQ(beeper->value, "enabled");
+  EXPECT_EQ(beeper->enums, (std::vector<std::string>{"disabled", "enabled", "muted"}));
+  EXPECT_EQ(beeper->aux, 10);
+  CommandPlan plan = (*model)->setvar("ups.beeper.status", "muted", state);
+  ASSERT_EQ(plan.status, CommandStatus::kHandled);
+  EXPECT_EQ(plan.writes.at(0).bytes, (Bytes{0x18, 0x03}));
+}
+
 TEST(HidUps, ReconnectReReadsRowsAndResetsDriverSideVariables) {
   auto ups = bring_up(kEs850);
   ups->model->setvar("ups.delay.shutdown", "45", ups->state);
