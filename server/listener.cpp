@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "common/log.h"
+#include "server/session.h"
 
 namespace walnut::server {
 namespace {
@@ -105,8 +106,8 @@ void Listener::accept(Acceptor& acceptor) {
   if (stopped_ || paused_ || acceptor.accepting) return;
   if (max_connections_ != 0 && sessions_.size() >= max_connections_) return;
   acceptor.accepting = true;
-  acceptor.acceptor.async_accept([this, &acceptor](const asio::error_code& error,
-                                                   asio::ip::tcp::socket socket) {
+  acceptor.acceptor.async_accept(io_, [this, &acceptor](const asio::error_code& error,
+                                                       ClientSocket socket) {
     acceptor.accepting = false;
     if (stopped_ || error == asio::error::operation_aborted) return;
     if (error == asio::error::no_descriptors || error.value() == ENFILE ||

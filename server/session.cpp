@@ -14,7 +14,7 @@ constexpr auto kChattyInterval = std::chrono::milliseconds(500);
 // Buffers larger than this are released once written, so idle sessions stay small.
 constexpr std::size_t kKeepCapacity = 2048;
 
-std::string peer_address(const asio::ip::tcp::socket& socket) {
+std::string peer_address(const ClientSocket& socket) {
   asio::error_code error;
   const auto endpoint = socket.remote_endpoint(error);
   if (error) return "unknown";
@@ -32,7 +32,7 @@ void release_if_large(std::string& buffer) {
 
 }  // namespace
 
-Session::Session(asio::ip::tcp::socket socket, SessionManager& manager, std::uint64_t serial)
+Session::Session(ClientSocket socket, SessionManager& manager, std::uint64_t serial)
     : socket_(std::move(socket)), manager_(manager), serial_(serial),
       last_heard_(Clock::now()) {
   client_.address = peer_address(socket_);
@@ -92,7 +92,7 @@ void Session::go_quiet() {
 }
 
 void Session::wait_readable() {
-  socket_.async_wait(asio::ip::tcp::socket::wait_read,
+  socket_.async_wait(ClientSocket::wait_read,
                      [self = shared_from_this()](const asio::error_code& error) {
                        if (self->stopped_) return;
                        if (error) return self->manager_.stop(self);

@@ -19,7 +19,7 @@ SessionManager::SessionManager(NetContext& context, Stats& stats)
   };
 }
 
-void SessionManager::start(asio::ip::tcp::socket socket) {
+void SessionManager::start(ClientSocket socket) {
   auto session = std::make_shared<Session>(std::move(socket), *this, next_serial_++);
   busy_.push_back(session);
   session->idle_position = std::prev(busy_.end());

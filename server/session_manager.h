@@ -21,7 +21,7 @@ class SessionManager {
  public:
   SessionManager(NetContext& context, Stats& stats);
 
-  void start(asio::ip::tcp::socket socket);
+  void start(asio::basic_stream_socket<asio::ip::tcp, asio::io_context::executor_type> socket);
   void stop(const std::shared_ptr<Session>& session);
   void stop_all();
 
