@@ -50,7 +50,7 @@ struct CorpusDevice {
 
 // Loads `file` (a name in tests/data/hid-corpus/), selects the subdriver as NUT would (explore
 // for devices nobody claims, as the oracle does), and runs NUT's start: identity, init walk and
-// the first (quick) update.
+// the updates of a -d 1 run (quick ones, replaying the capture's interrupts).
 inline std::unique_ptr<CorpusDevice> bring_up(const std::string& file, ModelOptions options = {}) {
   auto device = std::make_unique<CorpusDevice>();
   auto capture = hid::read_capture(read_file(corpus_path(file)));
@@ -93,7 +93,16 @@ inline std::unique_ptr<CorpusDevice> bring_up(const std::string& file, ModelOpti
   device->model->publish_identity(device->state);
   device->feed(WalkMode::kInit);
   if (auto status = device->model->init(device->state); !status.ok()) device->error = status.error();
-  device->walk(WalkMode::kQuick);
+  // NUT's -d 1 run (the oracle's): three updates, each reading at most one interrupt report
+  // (fakeusb also keeps it as the report's GET answer) and then walking quickly.
+  for (int update = 0; update < 3; ++update) {
+    if (static_cast<std::size_t>(update) < device->capture.interrupts.size()) {
+      const std::vector<std::uint8_t>& report = device->capture.interrupts[static_cast<std::size_t>(update)];
+      device->model->on_interrupt(report, device->state);
+      if (!report.empty()) device->capture.reports[report[0]] = report;
+    }
+    device->walk(WalkMode::kQuick);
+  }
   return device;
 }
 
