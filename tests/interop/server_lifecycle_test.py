@@ -141,6 +141,24 @@ class Lifecycle(unittest.TestCase):
                 pass
         self.assertEqual(data, b"ERR TOO-LONG\n")
 
+    def test_listens_on_ipv4_and_ipv6_lines_and_minus_4_keeps_ipv4(self):
+        port = self.ports["walnut"]
+        self.box.write("walnut/upsd.conf", f"LISTEN 127.0.0.1 {port}\nLISTEN ::1 {port}\n")
+        self.start_servers(("walnut",))
+        for family, host in ((socket.AF_INET, "127.0.0.1"), (socket.AF_INET6, "::1")):
+            with socket.socket(family, socket.SOCK_STREAM) as s:
+                s.settimeout(nh.DEADLINE)
+                s.connect((host, port))
+                s.sendall(b"NETVER\n")
+                self.assertEqual(s.recv(100), b"1.3\n")
+        self.box.stop(self.servers["walnut"])
+        only4 = self.box.spawn("walnut-4", [WALNUT_UPSD, "-F", "-u", "root", "-4"],
+                               self.box.environment(self.box.path("walnut")))
+        nh.wait_until(lambda: self.box._accepts(port), "walnut -4 listening")
+        with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as s:
+            self.assertNotEqual(s.connect_ex(("::1", port)), 0)
+        self.box.stop(only4)
+
     def test_maxconn_holds_back_extra_connections(self):
         self.box.write("walnut/upsd.conf", f"LISTEN 127.0.0.1 {self.ports['walnut']}\nMAXCONN 2\n")
         self.start_servers(("walnut",))
