@@ -56,7 +56,16 @@ class DriverLab : public ::testing::TestWithParam<std::string> {
   void SetUp() override {
     auto image = ups_image_from_capture(kCapture, kSerial);
     ASSERT_TRUE(image.ok()) << image.error();
-    lab_ = std::make_unique<UsbLab>(std::make_shared<EmulatedUps>(std::move(*image)));
+    // The same model with other serials on the ports before and after it: whichever order
+    // the backend enumerates in (libusb: newest first; hidapi: by name), the driver meets one
+    // it must skip by serial.
+    UpsImage twin = *image;
+    twin.strings[3] = "3B1925X99999";
+    twin.feature_reports[0x0c] = {0x0c, 0x21, 0x64, 0x03};
+    lab_ = std::make_unique<UsbLab>(std::make_shared<EmulatedUps>(twin));
+    ups_ = lab_->add(std::make_shared<EmulatedUps>(std::move(*image)));
+    twin.strings[3] = "3B1925X88888";
+    lab_->add(std::make_shared<EmulatedUps>(std::move(twin)));
     char directory[] = "/tmp/walnut-devicelab.XXXXXX";
     ASSERT_NE(::mkdtemp(directory), nullptr);
     state_dir_ = directory;
@@ -115,6 +124,7 @@ class DriverLab : public ::testing::TestWithParam<std::string> {
   }
 
   std::unique_ptr<UsbLab> lab_;
+  int ups_ = 0;  // the lab's index of the UPS the driver is configured for
   std::string state_dir_;
   std::unique_ptr<ChildProcess> driver_;
   std::unique_ptr<DriverSocketClient> socket_;
@@ -134,19 +144,23 @@ TEST_P(DriverLab, PublishesTheUpsItFound) {
   EXPECT_EQ((*variables)["driver.version.usb"].rfind(uses_libusb() ? "libusb-1.0" : "hidapi", 0), 0u);
   // What the driver did to the device to get there: libusb takes the interface from the
   // kernel's usbhid; hidraw goes through it.
-  EXPECT_EQ(lab_->usbfs().kernel_driver_bound(), !uses_libusb());
-  EXPECT_EQ(lab_->usbfs().interface_claimed(), uses_libusb());
-  EXPECT_GE(lab_->ups().get_report_count(0x0c), 1);  // RemainingCapacity, polled
+  EXPECT_EQ(lab_->usbfs(ups_).kernel_driver_bound(), !uses_libusb());
+  EXPECT_EQ(lab_->usbfs(ups_).interface_claimed(), uses_libusb());
+  EXPECT_GE(lab_->ups(ups_).get_report_count(0x0c), 1);  // RemainingCapacity, polled
+  for (int other : {0, 2}) {  // the other UPSes were left alone
+    EXPECT_TRUE(lab_->usbfs(other).kernel_driver_bound()) << other;
+    EXPECT_EQ(lab_->ups(other).get_report_count(0x0c), 0) << other;
+  }
 }
 
 TEST_P(DriverLab, ReadsInterruptReports) {
   ASSERT_TRUE(eventually_published("battery.charge", "100"));
   // The UPS reports its new charge on the interrupt pipe (and in its feature report, which
   // the driver also polls: a real UPS's state is the same on both).
-  lab_->ups().put_feature({0x0c, 0x32, 0x64, 0x03});
-  lab_->send_interrupt({0x0c, 0x32, 0x64, 0x03});
+  lab_->ups(ups_).put_feature({0x0c, 0x32, 0x64, 0x03});
+  lab_->send_interrupt({0x0c, 0x32, 0x64, 0x03}, ups_);
   EXPECT_TRUE(eventually_published("battery.charge", "50"));
-  EXPECT_FALSE(lab_->ups().has_interrupt()) << "the driver never read the interrupt pipe";
+  EXPECT_FALSE(lab_->ups(ups_).has_interrupt()) << "the driver never read the interrupt pipe";
 }
 
 TEST_P(DriverLab, InstantCommandsReachTheDeviceAsStockNutsSetReports) {
@@ -155,34 +169,36 @@ TEST_P(DriverLab, InstantCommandsReachTheDeviceAsStockNutsSetReports) {
     const auto expected = stock_set_report("instcmd " + command);
     ASSERT_TRUE(expected.has_value()) << command << " not in " << kStockCommands;
     const std::string id = "lab" + std::to_string(++tracking);
-    const std::size_t before = lab_->ups().set_reports().size();
+    const std::size_t before = lab_->ups(ups_).set_reports().size();
     ASSERT_TRUE(socket_->send("INSTCMD " + command + " TRACKING " + id));
     const auto reply = socket_->wait_for(
         [&](const std::string& line) { return line.rfind("TRACKING " + id + " ", 0) == 0; },
         kPatience);
     ASSERT_TRUE(reply.has_value()) << command << ": no TRACKING reply";
     EXPECT_EQ(*reply, "TRACKING " + id + " 0") << command;
-    const auto sent = lab_->ups().set_reports();
+    const auto sent = lab_->ups(ups_).set_reports();
     ASSERT_EQ(sent.size(), before + 1) << command;
     EXPECT_EQ(sent.back(), *expected) << command;
   }
+  EXPECT_TRUE(lab_->ups(0).set_reports().empty()) << "a command went to another UPS";
+  EXPECT_TRUE(lab_->ups(2).set_reports().empty()) << "a command went to another UPS";
 }
 
 TEST_P(DriverLab, SurvivesUnplugAndReplugWithoutRestarting) {
   ASSERT_TRUE(eventually_published("battery.charge", "100"));
-  lab_->unplug();
+  lab_->unplug(ups_);
   EXPECT_TRUE(socket_->wait_for([](const std::string& line) { return line == "DATASTALE"; },
                                 kPatience))
       << "the driver never said its data went stale";
 
-  lab_->ups().put_feature({0x0c, 0x4b, 0x64, 0x03});  // charge changed while unplugged
-  lab_->replug();
+  lab_->ups(ups_).put_feature({0x0c, 0x4b, 0x64, 0x03});  // charge changed while unplugged
+  lab_->replug(ups_);
   EXPECT_TRUE(socket_->wait_for([](const std::string& line) { return line == "DATAOK"; },
                                 kPatience))
       << "the driver never came back";
   EXPECT_TRUE(eventually_published("battery.charge", "75"));
   EXPECT_TRUE(driver_->running()) << "the driver exited instead of reconnecting";
-  EXPECT_EQ(lab_->usbfs().kernel_driver_bound(), !uses_libusb());  // the new device's handler
+  EXPECT_EQ(lab_->usbfs(ups_).kernel_driver_bound(), !uses_libusb());  // the new device's handler
 }
 
 INSTANTIATE_TEST_SUITE_P(Port, DriverLab, ::testing::Values("auto", "hidraw"),

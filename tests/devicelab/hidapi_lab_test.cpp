@@ -38,6 +38,21 @@ TEST_F(HidapiLab, FindsTheUpsAmongHidrawNodesBySerial) {
   EXPECT_EQ(info.bus_port, "001");
 }
 
+TEST_F(HidapiLab, SerialPicksTheRightUpsAmongTwoOfTheSameModel) {
+  UpsImage twin = image_;
+  twin.strings[3] = "3B1925X99999";
+  twin.feature_reports[0x0c] = {0x0c, 0x21, 0x64, 0x03};
+  const int second = lab_->add(std::make_shared<EmulatedUps>(twin));
+  HidapiTransport transport("hidraw");
+  auto opened = transport.open(serial("3B1925X99999"));
+  ASSERT_TRUE(opened.ok()) << opened.error();
+  EXPECT_EQ(transport.info().path, lab_->hidraw_path(second));
+  EXPECT_EQ(transport.info().bus_port, "002");
+  std::uint8_t buffer[4] = {};
+  ASSERT_EQ(transport.get_feature_report(0x0c, buffer).status, IoStatus::kOk);
+  EXPECT_EQ(Bytes(buffer, buffer + 4), (Bytes{0x0c, 0x21, 0x64, 0x03}));
+}
+
 TEST_F(HidapiLab, LeavesTheKernelDriverBound) {
   HidapiTransport transport("hidraw");
   ASSERT_TRUE(transport.open(MatchCriteria{}).ok());

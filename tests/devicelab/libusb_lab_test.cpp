@@ -59,6 +59,23 @@ TEST_F(LibusbLab, SerialThatDoesNotMatchFindsNoUps) {
   ASSERT_TRUE(transport.open(apc_with_serial("3b1925x.*")).ok());
 }
 
+TEST_F(LibusbLab, SerialPicksTheRightUpsAmongTwoOfTheSameModel) {
+  UpsImage twin = image_;
+  twin.strings[3] = "3B1925X99999";
+  twin.feature_reports[0x0c] = {0x0c, 0x21, 0x64, 0x03};
+  const int second = lab_->add(std::make_shared<EmulatedUps>(twin));
+  LibusbTransport transport;
+  auto opened = transport.open(apc_with_serial("3B1925X99999"));
+  ASSERT_TRUE(opened.ok()) << opened.error();
+  EXPECT_EQ(transport.info().serial, "3B1925X99999");
+  EXPECT_EQ(transport.info().path, lab_->usbfs_path(second));
+  EXPECT_TRUE(lab_->usbfs(0).kernel_driver_bound());  // the other UPS was left alone
+  EXPECT_FALSE(lab_->usbfs(second).kernel_driver_bound());
+  std::uint8_t buffer[4] = {};
+  ASSERT_EQ(transport.get_feature_report(0x0c, buffer).status, IoStatus::kOk);
+  EXPECT_EQ(Bytes(buffer, buffer + 4), (Bytes{0x0c, 0x21, 0x64, 0x03}));
+}
+
 TEST_F(LibusbLab, FetchesTheWholeReportDescriptor) {
   LibusbTransport transport;
   ASSERT_TRUE(transport.open(MatchCriteria{}).ok());

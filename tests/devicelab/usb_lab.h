@@ -19,49 +19,61 @@ class UsbLab {
  public:
   // Creates the testbed (which redirects /sys and /dev for preloaded code: this process when
   // run with libumockdev-preload, and children given child_environment()) and plugs `ups` in as
-  // bus 001 device 002 with /dev/hidraw0.
+  // device 0: port 1-1, bus 001 device 002, /dev/hidraw0.
   explicit UsbLab(std::shared_ptr<EmulatedUps> ups);
   ~UsbLab();
   UsbLab(const UsbLab&) = delete;
   UsbLab& operator=(const UsbLab&) = delete;
 
-  EmulatedUps& ups() { return *ups_; }
-  UsbfsHandler& usbfs() { return *usbfs_.back(); }
-  HidrawHandler& hidraw() { return *hidraw_.back(); }
+  // Plugs another UPS into the next port (1-2, ...) with the next device and hidraw numbers;
+  // returns its index for the calls below.
+  int add(std::shared_ptr<EmulatedUps> ups);
+
+  EmulatedUps& ups(int index = 0) { return *slots_.at(index).ups; }
+  UsbfsHandler& usbfs(int index = 0) { return *slots_.at(index).usbfs.back(); }
+  HidrawHandler& hidraw(int index = 0) { return *slots_.at(index).hidraw.back(); }
 
   // Unplug: open handles fail as on a real disconnect, the device leaves sysfs and /dev.
-  void unplug();
-  // Plug back in, enumerated afresh: the next device number (003, ...) and hidraw node.
-  void replug();
-  bool plugged() const { return plugged_; }
+  void unplug(int index = 0);
+  // Plug back in, enumerated afresh: the next free device number and hidraw node.
+  void replug(int index = 0);
+  bool plugged(int index = 0) const { return slots_.at(index).plugged; }
 
   // Queues an interrupt-IN report on the device (both pipes see it: whichever reads first).
-  void send_interrupt(Bytes report);
+  void send_interrupt(Bytes report, int index = 0);
 
-  int device_number() const { return device_number_; }
-  std::string usbfs_path() const;   // /dev/bus/usb/001/002
-  std::string hidraw_path() const;  // /dev/hidraw0
+  int device_number(int index = 0) const { return slots_.at(index).device_number; }
+  std::string usbfs_path(int index = 0) const;   // /dev/bus/usb/001/002
+  std::string hidraw_path(int index = 0) const;  // /dev/hidraw0
   std::string root_dir() const;
 
   // This process's environment plus what a child needs to see the testbed: UMOCKDEV_DIR and
   // libumockdev-preload in LD_PRELOAD. Without either the child silently sees no devices.
   std::vector<std::string> child_environment() const;
 
-  // The sysfs/udev description (umockdev's text format) of the device as currently numbered.
-  std::string description() const;
+  // The sysfs/udev description (umockdev's text format) of a device as currently numbered.
+  std::string description(int index = 0) const;
 
  private:
-  void plug();
-  std::string usb_device_syspath() const;
+  struct Slot {
+    std::shared_ptr<EmulatedUps> ups;
+    int port = 1;  // on the root hub: sysfs name 1-<port>
+    int device_number = 2;
+    int hidraw_number = 0;
+    bool plugged = false;
+    // Handlers of earlier plug-ins stay alive: a host may still hold their nodes open.
+    std::vector<std::unique_ptr<UsbfsHandler>> usbfs;
+    std::vector<std::unique_ptr<HidrawHandler>> hidraw;
+  };
 
-  std::shared_ptr<EmulatedUps> ups_;
+  void plug(Slot& slot);
+  std::string usb_device_syspath(const Slot& slot) const;
+  std::string hid_syspath(const Slot& slot) const;
+
   UMockdevTestbed* testbed_ = nullptr;
-  // Handlers of earlier plug-ins stay alive: a host may still hold their nodes open.
-  std::vector<std::unique_ptr<UsbfsHandler>> usbfs_;
-  std::vector<std::unique_ptr<HidrawHandler>> hidraw_;
-  int device_number_ = 2;
-  int hidraw_number_ = 0;
-  bool plugged_ = false;
+  std::vector<Slot> slots_;
+  int next_device_number_ = 2;
+  int next_hidraw_number_ = 0;
 };
 
 }  // namespace walnut::devicelab
