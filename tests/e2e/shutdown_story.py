@@ -4,7 +4,7 @@ walnut's upsd (or stock /lib/nut/upsd) <- Debian's stock upsmon (primary, and a 
 
 usage: shutdown_story.py STORY USBHID_UPS WALNUT_SIM UPSD CAPTURE
 STORY: standalone | netserver | commloss. UPSD: walnut's build/bin/upsd or /lib/nut/upsd.
-Exit 77 = skipped (stock NUT or unshare missing). Assertions check notifications (NOTIFYCMD
+Exit 77 = skipped (stock NUT or unshare missing, or not root). Assertions check notifications (NOTIFYCMD
 writing to a file), statuses and the order of events, never wall-clock speed; every wait is
 bounded and every process is stopped.
 """
@@ -270,8 +270,10 @@ def story_commloss(stack):
 
 def main():
     story, usbhid_ups, walnut_sim, upsd, capture = sys.argv[1:6]
-    if not (os.path.exists("/lib/nut/upsmon") and os.path.exists(upsd) and shutil.which("unshare")):
-        print("stock upsmon, upsd or unshare missing: skipped")
+    if not (os.path.exists("/lib/nut/upsmon") and os.path.exists(upsd) and shutil.which("unshare")
+            and os.geteuid() == 0):
+        print("stock upsmon, upsd or unshare missing, or not root (upsmon's private /run/nut "
+              "needs a mount namespace): skipped")
         return 77
     stack = Stack(usbhid_ups, walnut_sim, upsd, capture)
     failed = True

@@ -98,6 +98,7 @@ Result<std::unique_ptr<Simulation>> Simulation::create(std::shared_ptr<SimDevice
 Simulation::~Simulation() {
   stop();
   device_->set_host_write_observer(nullptr);
+  tick(0);  // a SET_REPORT just received (usbhid-ups -k with no driver running) is kept
   {
     std::lock_guard lock(mutex_);
     save();
