@@ -1,0 +1,110 @@
+"""The live comparisons, through each driver's socket: instant commands and writes (every INSTCMD
+and every writable variable stock NUT offers, the SET_REPORTs each causes).
+
+Both drivers serve the capture as recorded; every command and write is sent with TRACKING and
+its reply awaited, so the SET_REPORT log lines between two replies belong to that one request.
+"""
+import os
+import re
+import tempfile
+
+import drivers
+
+DUMPALL_LINE = re.compile(r'^(SETINFO|SETFLAGS|ADDENUM|ADDRANGE|ADDCMD) (\S+) ?(.*)$')
+
+
+def unquote(text):
+    m = re.match(r'^"((?:[^"\\]|\\.)*)"', text)
+    return re.sub(r"\\(.)", r"\1", m.group(1)) if m else text
+
+
+def offered(dump):
+    """What a DUMPALL says: variables' values, writable ones with their enums/ranges, commands."""
+    values, writable, enums, ranges, commands = {}, [], {}, {}, []
+    for line in dump:
+        m = DUMPALL_LINE.match(line)
+        if not m:
+            continue
+        verb, name, rest = m.groups()
+        if verb == "SETINFO":
+            values[name] = unquote(rest)
+        elif verb == "SETFLAGS" and "RW" in rest.split():
+            writable.append(name)
+        elif verb == "ADDENUM":
+            enums.setdefault(name, []).append(unquote(rest))
+        elif verb == "ADDRANGE":
+            ranges[name] = [unquote(w) for w in rest.split()]
+        elif verb == "ADDCMD":
+            commands.append(name)
+    return values, writable, enums, ranges, commands
+
+
+def value_to_write(name, values, enums, ranges):
+    """A valid value other than the current one, so the write has something to send."""
+    current = values.get(name, "")
+    if name in enums:
+        others = [e for e in enums[name] if e != current]
+        return (others or enums[name])[0]
+    if name in ranges:
+        low, high = ranges[name][0], ranges[name][-1]
+        return low if current != low else high
+    if re.fullmatch(r"-?\d+", current):
+        return str(int(current) + 1)
+    return "parity"
+
+
+def session(driver, capture, requests):
+    """Serves CAPTURE with DRIVER, sends REQUESTS (None: only look), returns (offer, replies)."""
+    with tempfile.TemporaryDirectory(prefix="parity-sock-") as state:
+        log = os.path.join(state, "set_report.log")
+        proc, path = driver.serve(capture, state, log)
+        client = None
+        try:
+            client = drivers.SocketClient(path)
+            client.send("DUMPALL")
+            offer = offered(client.until(lambda l: l == "DUMPDONE"))
+            replies = []
+            for n, request in enumerate(requests or []):
+                before = os.path.getsize(log) if os.path.exists(log) else 0
+                client.send("%s TRACKING parity-%d" % (request, n))
+                done = client.until(lambda l, n=n: l.startswith("TRACKING parity-%d " % n))[-1]
+                written = open(log).read()[before:].splitlines() if os.path.exists(log) else []
+                replies.append((done.split()[-1], written))
+            return offer, replies
+        finally:
+            if client:
+                client.close()
+            drivers.stop(proc)
+
+
+def requests_for(offer):
+    values, writable, enums, ranges, commands = offer
+    out = ["INSTCMD " + c for c in commands]
+    for name in writable:
+        value = value_to_write(name, values, enums, ranges).replace("\\", "\\\\").replace('"', '\\"')
+        out.append('SET %s "%s"' % (name, value))
+    return out
+
+
+def commands_one(stock, walnut, capture):
+    """Returns {item: description} for both drivers: what each offers and what each request wrote."""
+    s_offer, _ = session(stock, capture, None)
+    requests = requests_for(s_offer)
+    _, s_replies = session(stock, capture, requests)
+    w_offer, w_replies = session(walnut, capture, requests)
+    s_items, w_items = {}, {}
+    for items, offer in ((s_items, s_offer), (w_items, w_offer)):
+        items["offered commands"] = " ".join(sorted(offer[4]))
+        items["writable variables"] = " ".join(sorted(offer[1]))
+    for request, (s_status, s_written), (w_status, w_written) in zip(requests, s_replies, w_replies):
+        item = " ".join(request.split()[:2])
+        s_items[item] = "status %s, wrote %s" % (s_status, s_written)
+        w_items[item] = "status %s, wrote %s" % (w_status, w_written)
+    return s_items, w_items
+
+
+def run_all(stock, walnut, captures, pool):
+    """Yields (kind, capture name, stock items, walnut items) for every APC capture."""
+    results = pool.map(lambda c: (c, commands_one(stock, walnut, c)), captures)
+    for capture, (s_items, w_items) in results:
+        yield "commands", os.path.basename(capture)[:-4], s_items, w_items
