@@ -108,7 +108,10 @@ int kill_power(UpsDevice& device, UpsState& state) {
 }
 
 int dump(UpsDevice& device, UpsState& state, int updates) {
-  for (int i = 0; i < updates; ++i) {
+  // NUT's main loop (drivers/main.c) updates once before its loop and dumps on the (N+1)-th
+  // update inside it: `-d N` is N+2 updates, each reading one interrupt report. The parity
+  // suite's event sequences (tests/parity/events.py) depend on the same count.
+  for (int i = 0; i < updates + 2; ++i) {
     if (device.interrupts_enabled()) device.read_interrupt(std::chrono::milliseconds(10), state);
     if (device.walk(mapping::WalkMode::kQuick, state) == LinkStatus::kLost) {
       return fail("UPS lost while dumping");
