@@ -84,12 +84,12 @@ bool SimDevice::handle_valid(std::uint64_t handle) const {
 const std::vector<std::uint8_t>* SimDevice::current_report(std::uint8_t id) {
   auto found = reports_.find(id);
   if (found != reports_.end()) return &found->second;
-  // Like the oracle's fake libusb: a report the recording lacks reads as zeros of its length.
+  // Like the oracle's fake libusb: a report the recording lacks reads as zeros of its Feature
+  // length; an ID with no Feature items (Input-only) stalls GET_REPORT(Feature), as it does there
+  // and on real devices, until the device has sent it on the interrupt pipe.
   std::size_t length = 0;
   if (auto f = image_.feature_lengths.find(id); f != image_.feature_lengths.end()) {
     length = f->second;
-  } else if (auto i = image_.input_lengths.find(id); i != image_.input_lengths.end()) {
-    length = i->second;
   } else if (id != 0) {
     return nullptr;
   } else {

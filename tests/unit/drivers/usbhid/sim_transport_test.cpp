@@ -67,6 +67,20 @@ TEST(SimDevice, ServesRecordedReportsAndZeroFillsOthersToTheirLength) {
   EXPECT_EQ(sim.transport.get_feature_report(0x42, buffer).status, IoStatus::kStall);
 }
 
+TEST(SimDevice, AnInputOnlyReportStallsFeatureReadsUntilThePipeSendsIt) {
+  // As fakeusb.c (stock NUT's stand-in) and real devices do: found by the parity suite, where
+  // walnut's explore printed "Value: 0" for an Input-only report stock NUT could not read.
+  SimDeviceImage image = small_image();
+  image.input_lengths[0x89] = 2;
+  image.interrupts = {{0x89, 0x07}};
+  Opened sim(std::move(image));
+  ASSERT_TRUE(sim.transport.open({}).ok());
+  Bytes buffer(8);
+  EXPECT_EQ(sim.transport.get_feature_report(0x89, buffer).status, IoStatus::kStall);
+  ASSERT_EQ(sim.transport.read_interrupt(buffer, 1s).status, IoStatus::kOk);
+  EXPECT_EQ(get(sim.transport, 0x89), (Bytes{0x89, 0x07}));
+}
+
 TEST(SimDevice, ShortBufferGetsThePrefix) {
   Opened sim(small_image());
   ASSERT_TRUE(sim.transport.open({}).ok());
