@@ -20,10 +20,11 @@ import shutil
 import sys
 import tempfile
 
-import drivers
-import events
-import known_differences
-import socket_checks
+sys.dont_write_bytecode = True  # no __pycache__ left in the source tree by CTest runs
+import drivers  # noqa: E402
+import events  # noqa: E402
+import known_differences  # noqa: E402
+import socket_checks  # noqa: E402
 
 # Self-descriptions: which program, which build, which USB library, which port string it was given.
 SELF_DESCRIPTIONS = {"driver.version", "driver.version.internal", "driver.version.usb", "driver.parameter.port"}
