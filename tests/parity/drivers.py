@@ -150,7 +150,7 @@ class Walnut:
 class SocketClient:
     """A reader on a driver's socket (NUT's sock-protocol): DUMPALL, INSTCMD/SET with TRACKING."""
 
-    def __init__(self, path, timeout=30):
+    def __init__(self, path, proc, timeout=30):
         deadline = time.monotonic() + timeout
         while True:
             try:
@@ -159,6 +159,8 @@ class SocketClient:
                 break
             except OSError:
                 self.sock.close()
+                if proc.poll() is not None:
+                    raise EOFError("driver exited with status %d before opening its socket" % proc.returncode)
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.1)

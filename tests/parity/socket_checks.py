@@ -60,7 +60,10 @@ def session(driver, capture, requests):
         proc, path = driver.serve(capture, state, log)
         client = None
         try:
-            client = drivers.SocketClient(path)
+            try:
+                client = drivers.SocketClient(path, proc)
+            except EOFError:
+                return None, []  # the driver refused the device (no subdriver claims it)
             client.send("DUMPALL")
             offer = offered(client.until(lambda l: l == "DUMPDONE"))
             replies = []
@@ -89,22 +92,26 @@ def requests_for(offer):
 def commands_one(stock, walnut, capture):
     """Returns {item: description} for both drivers: what each offers and what each request wrote."""
     s_offer, _ = session(stock, capture, None)
+    if s_offer is None:
+        return None
     requests = requests_for(s_offer)
     _, s_replies = session(stock, capture, requests)
     w_offer, w_replies = session(walnut, capture, requests)
     s_items, w_items = {}, {}
-    for items, offer in ((s_items, s_offer), (w_items, w_offer)):
+    for items, offer, replies in ((s_items, s_offer, s_replies), (w_items, w_offer, w_replies)):
+        if offer is None:
+            items["driver"] = "refused the device"
+            continue
         items["offered commands"] = " ".join(sorted(offer[4]))
         items["writable variables"] = " ".join(sorted(offer[1]))
-    for request, (s_status, s_written), (w_status, w_written) in zip(requests, s_replies, w_replies):
-        item = " ".join(request.split()[:2])
-        s_items[item] = "status %s, wrote %s" % (s_status, s_written)
-        w_items[item] = "status %s, wrote %s" % (w_status, w_written)
+        for request, (status, written) in zip(requests, replies):
+            items[" ".join(request.split()[:2])] = "status %s, wrote %s" % (status, written)
     return s_items, w_items
 
 
 def run_all(stock, walnut, captures, pool):
-    """Yields (kind, capture name, stock items, walnut items) for every APC capture."""
+    """Yields (kind, capture name, stock items, walnut items) for every capture stock serves."""
     results = pool.map(lambda c: (c, commands_one(stock, walnut, c)), captures)
-    for capture, (s_items, w_items) in results:
-        yield "commands", os.path.basename(capture)[:-4], s_items, w_items
+    for capture, result in results:
+        if result is not None:
+            yield "commands", os.path.basename(capture)[:-4], result[0], result[1]
