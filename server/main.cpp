@@ -20,6 +20,7 @@
 #include "server/metrics_endpoint.h"
 #include "server/net_commands.h"
 #include "server/server.h"
+#include "server/tls_context.h"
 
 namespace {
 
@@ -99,6 +100,18 @@ Result<LoadedConfig> load(const Options& options) {
   return load_nut_config();
 }
 
+Status configure_tls(const config::UpsdConf& conf) {
+  TlsPolicy policy;
+  policy.force_ssl = conf.force_ssl;
+  if (conf.certfile) {
+    auto context = TlsContext::create(conf);
+    if (!context) return Error{context.error()};
+    policy.context = std::move(*context);
+  }
+  set_tls_policy(std::move(policy));
+  return Ok{};
+}
+
 int run(const Options& options) {
   const std::string pid_file = paths::join(paths::alt_pid_path(), "upsd.pid");
   if (options.command) {
@@ -112,6 +125,11 @@ int run(const Options& options) {
   auto config = load(options);
   if (!config) {
     log::error("Fatal error: {}", config.error());
+    return 1;
+  }
+  // The key is read now, while still root; sessions use the context after the drop.
+  if (Status status = configure_tls(config->upsd); !status) {
+    log::error("Fatal error: {}", status.error());
     return 1;
   }
   asio::io_context io(1);

@@ -31,6 +31,8 @@ struct ClientState {
   bool tls = false;
   bool close_after_reply = false;  // set by LOGOUT
   bool start_tls_after_reply = false;  // set by STARTTLS when TLS is offered
+  bool tls_offered = false;           // upsd has a certificate (CERTFILE)
+  bool credentials_need_tls = false;  // FORCESSL: USERNAME/PASSWORD only after STARTTLS
 };
 
 // The server-wide data a command may read or change.

@@ -23,7 +23,7 @@ void net_help(const Args& args, ClientState&, NetContext&, Reply& reply) {
 // a TLS stream after sending OK STARTTLS.
 void net_starttls(const Args&, ClientState& client, NetContext& context, Reply& reply) {
   if (client.tls) return reply.error(NetError::kAlreadySslMode);
-  if (!context.tls_configured) return reply.error(NetError::kFeatureNotConfigured);
+  if (!context.tls_configured && !client.tls_offered) return reply.error(NetError::kFeatureNotConfigured);
   reply.line("OK STARTTLS\n");
   client.start_tls_after_reply = true;
 }

@@ -8,6 +8,7 @@ namespace walnut::server {
 
 void net_username(const Args& args, ClientState& client, NetContext&, Reply& reply) {
   if (args.size() != 1) return reply.error(NetError::kInvalidArgument);
+  if (client.credentials_need_tls && !client.tls) return reply.error(NetError::kAccessDenied);
   if (client.credentials.username) return reply.error(NetError::kAlreadySetUsername);
   client.credentials.username = args[0];
   reply.line("OK\n");
@@ -15,6 +16,7 @@ void net_username(const Args& args, ClientState& client, NetContext&, Reply& rep
 
 void net_password(const Args& args, ClientState& client, NetContext&, Reply& reply) {
   if (args.size() != 1) return reply.error(NetError::kInvalidArgument);
+  if (client.credentials_need_tls && !client.tls) return reply.error(NetError::kAccessDenied);
   if (client.credentials.password) return reply.error(NetError::kAlreadySetPassword);
   client.credentials.password = args[0];
   reply.line("OK\n");

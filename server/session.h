@@ -16,6 +16,7 @@
 
 #include "server/net_commands.h"
 #include "server/request_reader.h"
+#include "server/tls_engine.h"
 
 namespace walnut::server {
 
@@ -56,6 +57,10 @@ class Session : public std::enable_shared_from_this<Session> {
   bool process(const char* data, std::size_t size);
   // Returns false when the session must close after flushing.
   bool consume(const char* data, std::size_t size);
+  // TLS after STARTTLS: decrypt, consume, seal the replies into pending_.
+  bool consume_tls(const char* data, std::size_t size);
+  void begin_tls();
+  std::string& reply_buffer() { return tls_ ? tls_plain_out_ : pending_; }
   void handle_line(const std::vector<std::string>& words);
   void flush();
   bool output_backed_up() const;
@@ -73,6 +78,8 @@ class Session : public std::enable_shared_from_this<Session> {
   bool stopped_ = false;
   bool quiet_requested_ = false;
   std::unique_ptr<std::array<char, 512>> busy_buffer_;  // null while quiet
+  std::unique_ptr<TlsEngine> tls_;  // after STARTTLS; pending_ then holds ciphertext
+  std::string tls_plain_out_;       // replies not yet encrypted
   Clock::time_point last_heard_;
   Clock::time_point last_wake_{};  // when the quiet session last woke up
 };

@@ -1,0 +1,40 @@
+// upsd's STARTTLS setup: an OpenSSL server context built from upsd.conf (CERTFILE, CACERTFILE,
+// CERTREQUEST, DISABLE_WEAK_SSL), shared by every session that switches to TLS.
+#pragma once
+
+#include <memory>
+
+#include "common/config/upsd_conf.h"
+#include "common/result.h"
+
+typedef struct ssl_ctx_st SSL_CTX;
+
+namespace walnut::server {
+
+class TlsContext {
+ public:
+  // Reads CERTFILE (certificate chain + private key, PEM) and, when client certificates are
+  // requested, the CAs from CACERTFILE (else CERTPATH). Errors name the file.
+  static Result<std::shared_ptr<TlsContext>> create(const config::UpsdConf& conf);
+
+  explicit TlsContext(SSL_CTX* ctx) : ctx_(ctx) {}
+  ~TlsContext();
+  TlsContext(const TlsContext&) = delete;
+  TlsContext& operator=(const TlsContext&) = delete;
+
+  SSL_CTX* native() const { return ctx_; }
+
+ private:
+  SSL_CTX* ctx_;
+};
+
+// What sessions consult when they start: set once by main() before serving. FORCESSL
+// (credentials only over TLS) applies even without a certificate: then no one may log in.
+struct TlsPolicy {
+  std::shared_ptr<TlsContext> context;  // null: STARTTLS is not offered
+  bool force_ssl = false;
+};
+void set_tls_policy(TlsPolicy policy);
+const TlsPolicy& tls_policy();
+
+}  // namespace walnut::server
