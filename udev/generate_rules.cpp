@@ -1,0 +1,28 @@
+// walnut-udev-rules: prints (or writes to the file given) the udev rules for every USB UPS
+// the usbhid-ups driver claims, from the driver's own compiled-in table.
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include "drivers/usbhid/mapping/subdriver.h"
+#include "udev/rules_check.h"
+
+int main(int argc, char** argv) {
+  const std::string rules = walnut::mapping::udev_rules();
+  for (const std::string& problem : walnut::udev::check_rules(rules)) {
+    std::fprintf(stderr, "walnut-udev-rules: generated rules: %s\n", problem.c_str());
+    return 1;
+  }
+  if (argc < 2) {
+    std::fputs(rules.c_str(), stdout);
+    return 0;
+  }
+  std::ofstream out(argv[1], std::ios::binary | std::ios::trunc);
+  out << rules;
+  out.close();
+  if (!out) {
+    std::fprintf(stderr, "walnut-udev-rules: cannot write %s\n", argv[1]);
+    return 1;
+  }
+  return 0;
+}
