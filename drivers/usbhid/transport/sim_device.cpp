@@ -19,7 +19,7 @@ void SimDevice::set_report(std::uint8_t id, std::vector<std::uint8_t> bytes) {
   auto& slot = reports_[id];
   const bool changed = slot != bytes;
   slot = bytes;
-  if (changed && image_.input_lengths.count(id) != 0) {
+  if (changed && !bytes.empty() && image_.input_lengths.count(id) != 0) {
     interrupt_queue_.push_back(std::move(bytes));
     interrupt_ready_.notify_all();
   }

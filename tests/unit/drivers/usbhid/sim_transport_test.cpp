@@ -136,6 +136,16 @@ TEST(SimDevice, ChangingAnInputReportSendsAnInterrupt) {
   EXPECT_EQ(Bytes(buffer.begin(), buffer.begin() + result.size), (Bytes{0x0c, 0x10, 0, 0}));
 }
 
+TEST(SimDevice, AnEmptyReportIsStoredButNeverSentOnThePipe) {
+  SimDeviceImage image = small_image();
+  image.interrupts.clear();
+  Opened sim(std::move(image));
+  ASSERT_TRUE(sim.transport.open({}).ok());
+  sim.device->set_report(0x0c, {});
+  Bytes buffer(16);
+  EXPECT_EQ(sim.transport.read_interrupt(buffer, 10ms).status, IoStatus::kTimeout);
+}
+
 TEST(SimDevice, UnplugFailsTheHandleAndReplugNeedsAReopen) {
   Opened sim(small_image());
   ASSERT_TRUE(sim.transport.open({}).ok());
