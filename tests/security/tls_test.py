@@ -104,7 +104,7 @@ class Tls(unittest.TestCase):
             make_pki(cls.pki)
             # One driver socket in the shared state directory serves every server.
             cls.box.start_fake_driver("dummy-ups", "dummy",
-                                      ['SETINFO ups.status "OL"', "DUMPDONE"])
+                                      ['SETINFO ups.status "OL"', "DATAOK", "DUMPDONE"])
         except Exception:
             cls.box.close()
             raise
