@@ -3,6 +3,7 @@
 // feature reports, SET_REPORT, interrupt reads, unplug and replug.
 
 #include <future>
+#include <thread>
 
 #include "drivers/usbhid/transport/hidapi_transport.h"
 #include "drivers/usbhid/transport/usb_match.h"

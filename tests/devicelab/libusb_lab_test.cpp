@@ -3,6 +3,7 @@
 // descriptors, feature reports, interrupt IN, SET_REPORT, unplug and replug.
 
 #include <future>
+#include <thread>
 
 #include "drivers/usbhid/transport/libusb_transport.h"
 #include "drivers/usbhid/transport/usb_match.h"
