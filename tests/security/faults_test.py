@@ -5,6 +5,7 @@ import os
 import random
 import signal
 import socket
+import subprocess
 import sys
 import time
 import unittest
@@ -182,6 +183,28 @@ class Faults(unittest.TestCase):
         # The restarted upsd asked the (still running) driver for a fresh dump.
         self.assertGreater(self.driver.received.count("DUMPALL"), 1)
         self.assertGreaterEqual(len(self.driver.received), connections)
+
+    def test_upsmon_reconnects_after_upsd_restart(self):
+        self.box.write("upsmon/upsmon.conf",
+                       f"MONITOR dummy@127.0.0.1:{self.port} 1 mon monpass primary\n"
+                       'SHUTDOWNCMD "/bin/true"\nPOLLFREQ 1\nPOLLFREQALERT 1\n')
+        argv = ["/lib/nut/upsmon", "-F", "-D", "-p"]
+        if subprocess.run(["unshare", "--mount", "true"], capture_output=True).returncode == 0:
+            argv = ["unshare", "--mount", "sh", "-c",
+                    "mkdir -p /run/nut && mount -t tmpfs none /run/nut && exec " + " ".join(argv)]
+        first = self.start("-u", "root")
+        monitor = self.box.spawn("upsmon", argv, self.box.environment(self.box.path("upsmon")))
+        logged_in = lambda: nh.exchange(self.port, b"GET NUMLOGINS dummy\n", timeout=10) \
+            == b"NUMLOGINS dummy 1\n"  # noqa: E731
+        try:
+            nh.wait_until(logged_in, "upsmon logged in")
+            self.box.stop(first)
+            self.start("-u", "root")
+            nh.wait_until(logged_in, "upsmon logged in again after the restart")
+            self.assertIsNone(monitor.poll())
+        finally:
+            self.box.stop(monitor)
+        self.assertIn("Communications with UPS dummy@127.0.0.1", self.box.log_of("upsmon"))
 
 
 if __name__ == "__main__":
