@@ -30,29 +30,45 @@ void DriverLink::stop() {
 
 void DriverLink::tick(int maxage) {
   if (stopped_) return;
+  maxage_ = maxage;
   if (!connected_) {
     if (!connecting_) connect();
     return;
   }
-  const bool is_dead = dead(maxage, Clock::now());
-  if (is_dead && !ups_.stale) {
-    log::warning("Data for UPS [{}] is stale - check driver", ups_.name);
-  } else if (!is_dead && ups_.stale) {
-    log::notice("UPS [{}] data is no longer stale", ups_.name);
-  }
-  ups_.stale = is_dead;
+  const auto now = Clock::now();
+  ping_if_quiet(now);
+  if (!connected_) return;  // the PING failed: disconnect() already told the clients
+  ups_.fresh_until = last_heard_ + freshness();
+  update_stale(now);
 }
 
-// Stock 2.8.0's sstate_dead(): DATASTALE after the dump, or silence beyond MAXAGE; a PING
-// goes out once a third of MAXAGE passed without hearing from the driver.
-bool DriverLink::dead(int maxage, Clock::time_point now) {
-  if (dump_done_ && !ups_.variables.data_ok()) return true;
-  const long elapsed = whole_seconds(now - last_heard_);
-  if (elapsed > maxage / 3 && whole_seconds(now - last_ping_) > maxage / 3) {
+// Stock 2.8.0's sstate_dead(): DATASTALE after the dump, or silence beyond MAXAGE (whole
+// seconds: more than MAXAGE means MAXAGE + 1 s).
+DriverLink::Clock::duration DriverLink::freshness() const {
+  return std::chrono::seconds(maxage_ + 1);
+}
+
+// A PING goes out once a third of MAXAGE passed without hearing from the driver.
+void DriverLink::ping_if_quiet(Clock::time_point now) {
+  if (whole_seconds(now - last_heard_) > maxage_ / 3 &&
+      whole_seconds(now - last_ping_) > maxage_ / 3) {
     last_ping_ = now;
-    if (!send("PING\n")) return true;
+    send("PING\n");
   }
-  return elapsed > maxage;
+}
+
+// Recomputes the flag the moment something changes it (DATASTALE, DATAOK, the tick's
+// silence check), and logs each transition once as stock does.
+void DriverLink::update_stale(Clock::time_point now) {
+  ups_.stale = dump_done_ && !ups_.variables.data_ok();
+  const bool is_stale = ups_.data_stale(now);
+  if (is_stale && !reported_stale_) {
+    log::warning("Data for UPS [{}] is stale - check driver", ups_.name);
+  } else if (!is_stale && reported_stale_) {
+    log::notice("UPS [{}] data is no longer stale", ups_.name);
+  }
+  reported_stale_ = is_stale;
+  ups_.stale = is_stale;
 }
 
 void DriverLink::connect() {
@@ -88,6 +104,8 @@ void DriverLink::on_connected() {
   ups_.variables.clear();
   ups_.driver_connected = true;
   ups_.stale = false;
+  reported_stale_ = false;
+  ups_.fresh_until = last_heard_ + freshness();
   ups_.send_to_driver = [this](std::string_view line) { return send(line); };
   if (!send("DUMPALL\n")) return;
   // Clients see WAIT until the dump arrives, as with stock upsd.
@@ -128,11 +146,14 @@ void DriverLink::apply_line(const std::vector<std::string>& words) {
     return;
   }
   last_heard_ = Clock::now();
+  ups_.fresh_until = last_heard_ + freshness();
   if (std::holds_alternative<driver_protocol::DumpDone>(*message)) dump_done_ = true;
   if (const auto* result = std::get_if<driver_protocol::TrackingResult>(&*message)) {
     tracking_.set(result->id, result->status);
   }
   driver_protocol::apply(*message, ups_.variables);
+  // DATASTALE / DATAOK (and the dump completing) take effect for the very next request.
+  update_stale(last_heard_);
 }
 
 // Writes the whole line now or fails, as stock's sstate_sendline(); a failure drops the link.
@@ -156,6 +177,9 @@ void DriverLink::disconnect(std::string_view why) {
   socket_.close(ignored);
   ups_.variables.clear();
   ups_.driver_connected = false;
+  ups_.stale = false;
+  reported_stale_ = false;
+  ups_.fresh_until = Clock::time_point::max();
   ups_.send_to_driver = nullptr;
 }
 

@@ -25,7 +25,9 @@ class DriverLink : public std::enable_shared_from_this<DriverLink> {
              Stats& stats);
 
   // Called about once a second: connects when not connected, pings a quiet driver, and
-  // updates the UPS's stale flag (maxage in seconds, stock's rule).
+  // refreshes the UPS's stale flag for the log and metrics (maxage in seconds, stock's rule).
+  // DATASTALE/DATAOK take effect as they arrive and requests check MAXAGE themselves
+  // (Ups::data_stale), so nothing waits for this tick.
   void tick(int maxage);
   void stop();
 
@@ -39,7 +41,9 @@ class DriverLink : public std::enable_shared_from_this<DriverLink> {
   void apply_line(const std::vector<std::string>& words);
   bool send(std::string_view line);
   void disconnect(std::string_view why);
-  bool dead(int maxage, Clock::time_point now);
+  Clock::duration freshness() const;
+  void ping_if_quiet(Clock::time_point now);
+  void update_stale(Clock::time_point now);
 
   asio::local::stream_protocol::socket socket_;
   Ups& ups_;
@@ -52,6 +56,8 @@ class DriverLink : public std::enable_shared_from_this<DriverLink> {
   bool connected_ = false;
   bool stopped_ = false;
   bool ever_connected_ = false;
+  bool reported_stale_ = false;  // the last state logged, so each transition logs once
+  int maxage_ = 15;              // MAXAGE as of the last tick (stock's default until then)
   Clock::time_point last_heard_{};
   Clock::time_point last_ping_{};
   Clock::time_point last_complaint_{};

@@ -1,5 +1,6 @@
 // The command table and its gate (NUT's parse_net/check_command), and the reply helpers.
 #include <array>
+#include <chrono>
 
 #include "server/net_reply.h"
 
@@ -67,7 +68,7 @@ bool ups_available(const Ups& ups, Reply& reply) {
     reply.error(NetError::kDriverNotConnected);
     return false;
   }
-  if (ups.stale) {
+  if (ups.data_stale(std::chrono::steady_clock::now())) {
     reply.error(NetError::kDataStale);
     return false;
   }

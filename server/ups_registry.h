@@ -2,6 +2,7 @@
 // link and staleness flags, FSD latch and login count. Sessions read it; driver links write it.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -20,11 +21,20 @@ struct Ups {
   std::string port;
   UpsState variables;
   bool driver_connected = false;
+  // DATASTALE after the dump (set the moment the driver says so), or MAXAGE silence as of
+  // the driver link's last tick. Requests use data_stale(), which also checks the silence now.
   bool stale = false;
+  // The driver link moves this to "last heard + MAXAGE" on every message it hears; past it the
+  // data is stale even before the next tick, as stock's sstate_dead() decides per request.
+  std::chrono::steady_clock::time_point fresh_until = std::chrono::steady_clock::time_point::max();
   bool fsd = false;  // latched by a client's FSD until restart or removal
   int numlogins = 0;
   // Writes one complete line (with LF) to the driver's socket; false when not possible.
   std::function<bool(std::string_view line)> send_to_driver;
+
+  bool data_stale(std::chrono::steady_clock::time_point now) const {
+    return stale || now > fresh_until;
+  }
 };
 
 class UpsRegistry {
