@@ -31,6 +31,10 @@ bool LineTokenizer::in_quotes() const {
          state_ == State::kCollectLiteral;
 }
 
+bool LineTokenizer::in_quoted_word() const {
+  return state_ == State::kQuoteCollect || state_ == State::kQuoteLiteral;
+}
+
 bool LineTokenizer::mid_line() const {
   return line_started_ && state_ != State::kEndOfLine && state_ != State::kParseError;
 }

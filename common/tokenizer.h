@@ -43,6 +43,8 @@ class LineTokenizer {
 
   // True while a quoted word or a backslash escape is open.
   bool in_quotes() const;
+  // True while a quoted word is open (a backslash escape inside it included).
+  bool in_quoted_word() const;
   // True when some bytes of an unfinished line have been consumed.
   bool mid_line() const;
   // Bytes dropped by the character filter since construction (for log throttling).

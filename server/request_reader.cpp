@@ -14,11 +14,18 @@ constexpr std::size_t kStockReadSize = 512;
 
 RequestReader::Outcome RequestReader::feed(const char* data, std::size_t size,
                                            const LineHandler& on_line,
-                                           const ErrorHandler& on_error) {
+                                           const ErrorHandler& on_error,
+                                           const UnterminatedHandler& on_unterminated) {
   for (std::size_t start = 0; start < size; start += kStockReadSize) {
     const std::size_t end = std::min(size, start + kStockReadSize);
     bool keep_going = true;
     for (std::size_t i = start; i < end; ++i) {
+      if (data[i] == '\n' && tokenizer_.in_quoted_word()) {
+        tokenizer_.reset();
+        line_bytes_ = 0;
+        if (on_unterminated) on_unterminated();
+        continue;
+      }
       const auto event = tokenizer_.feed(data[i]);
       if (event == LineTokenizer::Event::kLine) {
         line_bytes_ = 0;

@@ -27,10 +27,15 @@ class RequestReader {
   using LineHandler = std::function<bool(const std::vector<std::string>& words)>;
   // Called with the tokenizer's message when a line is abandoned (for logging).
   using ErrorHandler = std::function<void(std::string_view message)>;
+  // Called when a LF arrives inside an open quoted word: walnut ends
+  // that request there (the session answers ERR INVALID-ARGUMENT) and reads the next line
+  // afresh. Stock would take the LF into the word and swallow every following line until a
+  // closing quote, which looks like a hang; no NUT client can put a LF in a quoted word.
+  using UnterminatedHandler = std::function<void()>;
 
   // Feeds one read's bytes.
   Outcome feed(const char* data, std::size_t size, const LineHandler& on_line,
-               const ErrorHandler& on_error);
+               const ErrorHandler& on_error, const UnterminatedHandler& on_unterminated = {});
 
   // Frees the tokenizer's buffers when no line is half-read (for idle connections).
   void release_memory();

@@ -147,7 +147,11 @@ bool Session::consume(const char* data, std::size_t size) {
         return !client_.close_after_reply && !client_.start_tls_after_reply &&
                !output_backed_up();
       },
-      [](std::string_view message) { log::notice("Parse error on sock: {}", message); });
+      [](std::string_view message) { log::notice("Parse error on sock: {}", message); },
+      [this] {
+        log::notice("Client {} sent a line ending inside a quote", client_.address);
+        reply_buffer() += net_error_line(NetError::kInvalidArgument);
+      });
   if (outcome == RequestReader::Outcome::kTooLong) {
     log::notice("Client {} sent a line longer than {} bytes: disconnecting", client_.address,
                 RequestReader::kMaxLineBytes);

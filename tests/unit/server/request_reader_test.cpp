@@ -25,8 +25,34 @@ Fed feed(RequestReader& reader, const std::string& bytes, const std::string& sto
         fed.lines.push_back(joined);
         return joined != stop_at;
       },
-      [&](std::string_view) { ++fed.errors; });
+      [&](std::string_view) { ++fed.errors; }, [&] { fed.lines.push_back("<unterminated>"); });
   return fed;
+}
+
+TEST(RequestReader, LineFeedInsideAQuoteEndsTheRequestAndTheNextLineIsServed) {
+  RequestReader reader;
+  auto fed = feed(reader, "GET VAR dummy \"ups.status\nVER\n\"\nHELP\n");
+  EXPECT_EQ(fed.outcome, RequestReader::Outcome::kContinue);
+  EXPECT_EQ(fed.lines,
+            (std::vector<std::string>{"<unterminated>", "VER", "<unterminated>", "HELP"}));
+}
+
+TEST(RequestReader, LineFeedAfterABackslashInsideAQuoteIsUnterminatedToo) {
+  RequestReader reader;
+  auto fed = feed(reader, "GET VAR \"a\\\nVER\n");
+  EXPECT_EQ(fed.lines, (std::vector<std::string>{"<unterminated>", "VER"}));
+}
+
+TEST(RequestReader, BackslashNewlineOutsideQuotesStillJoinsLinesAsStock) {
+  RequestReader reader;
+  auto fed = feed(reader, "GET VAR dummy \\\nups.status\n");
+  EXPECT_EQ(fed.lines, (std::vector<std::string>{"GET|VAR|dummy|ups.status"}));
+}
+
+TEST(RequestReader, AQuoteClosedBeforeTheLineFeedIsAnOrdinaryLine) {
+  RequestReader reader;
+  auto fed = feed(reader, "GET VAR dummy \"ups.status\"\n");
+  EXPECT_EQ(fed.lines, (std::vector<std::string>{"GET|VAR|dummy|ups.status"}));
 }
 
 TEST(RequestReader, SplitsPipelinedLinesIntoWords) {
@@ -67,10 +93,11 @@ TEST(RequestReader, EndlessLineIsTooLong) {
   EXPECT_TRUE(fed.lines.empty());
 }
 
-TEST(RequestReader, UnterminatedQuoteRunsIntoTheNextLineAsStock) {
+// Deliberately unlike stock, which drops the LF and runs on into "GET|VAR|xVER".
+TEST(RequestReader, UnterminatedQuoteDoesNotRunIntoTheNextLine) {
   RequestReader reader;
   auto fed = feed(reader, "GET VAR \"x\nVER\n\"\n");
-  EXPECT_EQ(fed.lines, (std::vector<std::string>{"GET|VAR|xVER"}));
+  EXPECT_EQ(fed.lines, (std::vector<std::string>{"<unterminated>", "VER", "<unterminated>"}));
 }
 
 }  // namespace
