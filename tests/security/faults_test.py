@@ -1,6 +1,6 @@
 """Faults against walnut's upsd (issue 8): privilege drop, slow/huge/binary/brute-force clients,
 SIGHUP under load, upsd restarted under a driver. Loopback only, bounded in time and count.
-Usage: faults_test.py WALNUT_UPSD"""
+Usage: faults_test.py WALNUT_UPSD WALNUT_USBHID_UPS"""
 import os
 import random
 import signal
@@ -15,6 +15,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "interop"))
 import nut_harness as nh  # noqa: E402
 
 WALNUT_UPSD = None
+WALNUT_DRIVER = None
 USERS = "[mon]\n  password = monpass\n  upsmon primary\n"
 
 
@@ -89,6 +90,34 @@ class Faults(unittest.TestCase):
             f.write("RUN_AS_USER nobody\n")
         process = self.start()
         self.assertEqual(status_field(process.pid, "Uid"), ["65534"] * 4)
+
+    def test_driver_runs_as_the_user_given_with_u_after_opening_the_device(self):
+        if os.geteuid() != 0:
+            self.skipTest("needs root")
+        capture = os.path.join(HERE, "..", "data", "hid-corpus", "apc-back-ups-es-850g2.txt")
+        os.chmod(self.box.root, 0o755)
+        env = self.box.environment(self.conf)
+        env["NUT_ALTPIDPATH"] = self.box.state
+        driver = self.box.spawn("usbhid-ups", [WALNUT_DRIVER, "-s", "sim", "-x",
+                                               f"port=sim:{capture}", "-F", "-u", "nobody"], env)
+        socket_path = os.path.join(self.box.state, "usbhid-ups-sim")
+        nh.wait_until(lambda: os.path.exists(socket_path) or driver.poll() is not None,
+                      "driver socket")
+        self.assertIsNone(driver.poll(), self.box.log_of("usbhid-ups"))
+        self.assertEqual(status_field(driver.pid, "Uid"), ["65534"] * 4)
+        self.assertEqual(status_field(driver.pid, "CapEff"), ["0000000000000000"])
+        self.assertEqual(os.stat(socket_path).st_uid, 65534)
+        # Still serving after the switch: a DUMPALL over its socket ends with DUMPDONE.
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+            sock.settimeout(30)
+            sock.connect(socket_path)
+            sock.sendall(b"DUMPALL\n")
+            data = b""
+            while b"DUMPDONE\n" not in data:
+                chunk = sock.recv(65536)
+                self.assertTrue(chunk, data)
+                data += chunk
+        self.assertIn(b"SETINFO ups.status", data)
 
     def login(self, user, password):
         out = nh.exchange(self.port, f"USERNAME {user}\nPASSWORD {password}\nLOGIN dummy\n"
@@ -209,4 +238,5 @@ class Faults(unittest.TestCase):
 
 if __name__ == "__main__":
     WALNUT_UPSD = sys.argv.pop(1)
+    WALNUT_DRIVER = sys.argv.pop(1)
     unittest.main(verbosity=2)
