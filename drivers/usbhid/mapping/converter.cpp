@@ -121,6 +121,48 @@ std::optional<std::string> tripplite_chemistry_to_nut(double value, const Conver
 // Tripp Lite's scaled values print "%.1f" into 8-byte buffers (7 characters kept).
 std::string scaled(double factor, double value) { return bounded(8, "%.1f", factor * value); }
 
+// Eaton's ups.realpower estimate (eaton_compute_realpower_fun): load% x nominal VA x power
+// factor, each read back from the published text with atoi as NUT does (so a published
+// output.powerfactor of "0.80" counts as 0).
+std::optional<std::string> eaton_realpower_to_nut(const ConverterContext& context) {
+  if (context.state == nullptr) return std::nullopt;
+  const std::string* load = context.state->value("ups.load");
+  const std::string* nominal = context.state->value("ups.power.nominal");
+  if (load == nullptr || nominal == nullptr) return std::nullopt;
+  const std::string* factor_text = context.state->value("output.powerfactor");
+  double factor = factor_text ? std::atoi(factor_text->c_str()) : 0.8f;
+  double realpower = std::round(std::atoi(load->c_str()) * 0.01 * std::atoi(nominal->c_str()) * factor);
+  return bounded(20, "%.0f", realpower);
+}
+
+bool is_low_voltage(long v) { return v == 100 || v == 110 || v == 120 || v == 127; }
+bool is_208(long v) { return v == 200 || v == 208; }
+bool is_230(long v) { return v == 220 || v == 230 || v == 240; }
+
+// nominal_output_voltage_fun: the first value seen is the model's nominal; later values must
+// belong to the same family (LV or HV). The model type is not known here (walnut does not
+// carry mge_model_names yet), so a model is taken as offline, where NUT refuses 230 V on a
+// 208 V unit and 208 V on a 230 V one.
+std::optional<std::string> mge_nominal_output_voltage_to_nut(double value, ConverterContext& context) {
+  MgeState fallback;
+  MgeState& mge = context.mge ? *context.mge : fallback;
+  if (mge.nominal_output_voltage < 0) mge.nominal_output_voltage = to_long(value);
+  const long nominal = mge.nominal_output_voltage;
+  const long v = to_long(value);
+  if (is_low_voltage(nominal) && !is_low_voltage(v)) return std::nullopt;
+  if (is_208(nominal) && !is_208(v)) return std::nullopt;
+  if (is_230(nominal) && !is_230(v)) return std::nullopt;
+  return bounded(20, "%.0f", value);
+}
+
+// eaton_abm_check_(dis)chrg_fun: the bit reaches ups.status only while ABM is known to be
+// disabled; otherwise the status word is cleared.
+std::string eaton_abm_status(double value, const ConverterContext& context, const char* word) {
+  const bool abm_disabled = context.mge != nullptr && context.mge->abm == 0;
+  if (abm_disabled && value == 1) return word;
+  return std::string("!") + word;
+}
+
 }  // namespace
 
 void apply_scale_hook(std::string_view hook, DeviceScales& scales) {
@@ -140,7 +182,9 @@ bool is_converter(std::string_view name) {
   return name == "date" || name == "apc_date" || name == "hex" || name == "stringid" ||
          name == "divide_by_10" || name == "kelvin_celsius" || name == "cps_battvolt" ||
          name == "cps_battcharge" || name == "tripplite_chemistry" || name == "tripplite_battvolt" ||
-         name == "tripplite_iovolt" || name == "tripplite_iofreq" || name == "tripplite_ioamp";
+         name == "tripplite_iovolt" || name == "tripplite_iofreq" || name == "tripplite_ioamp" ||
+         name == "eaton_realpower" || name == "mge_nominal_output_voltage" || name == "eaton_abm_charging" ||
+         name == "eaton_abm_discharging";
 }
 
 std::optional<std::string> lookup_to_nut(const Lookup& lookup, double value,
@@ -163,6 +207,10 @@ std::optional<std::string> lookup_to_nut(const Lookup& lookup, double value,
   if (c == "kelvin_celsius") return kelvin_celsius_to_nut(value);
   if (c == "cps_battvolt") return cps_battvolt_to_nut(value, context);
   if (c == "cps_battcharge") return bounded(8, "%.0f", value < 100.0 ? value : 100.0);
+  if (c == "eaton_realpower") return eaton_realpower_to_nut(context);
+  if (c == "mge_nominal_output_voltage") return mge_nominal_output_voltage_to_nut(value, context);
+  if (c == "eaton_abm_charging") return eaton_abm_status(value, context, "chrg");
+  if (c == "eaton_abm_discharging") return eaton_abm_status(value, context, "dischrg");
   const DeviceScales scales = context.scales ? *context.scales : DeviceScales{};
   if (c == "tripplite_chemistry") return tripplite_chemistry_to_nut(value, context);
   if (c == "tripplite_battvolt") return scaled(scales.battery, value);

@@ -32,12 +32,21 @@ struct DeviceScales {
   double io_current = 1.0;
 };
 
+// MGE/Eaton's per-device state (NUT's mge-hid.c statics): the first nominal output voltage
+// seen decides which others are accepted; Advanced Battery Monitoring decides whether the
+// Charging/Discharging bits reach ups.status (unknown until an ABMEnable row reads it).
+struct MgeState {
+  long nominal_output_voltage = -1;
+  int abm = -1;  // -1 unknown, 0 disabled, 1 enabled
+};
+
 // What a converter may look at besides the value.
 struct ConverterContext {
   const StringLookup* strings = nullptr;
   const UpsState* state = nullptr;
   BatteryScale* battery_scale = nullptr;
   const DeviceScales* scales = nullptr;
+  MgeState* mge = nullptr;
 };
 
 // Sets `scales` as the claim hook `hook` does ("tl_battery_scale_0dot1", ...); other hooks
@@ -46,7 +55,8 @@ void apply_scale_hook(std::string_view hook, DeviceScales& scales);
 
 // True for the names converter_to_nut() knows: date, apc_date, hex, stringid, divide_by_10,
 // kelvin_celsius, cps_battvolt, cps_battcharge, tripplite_chemistry, tripplite_battvolt,
-// tripplite_iovolt, tripplite_iofreq, tripplite_ioamp.
+// tripplite_iovolt, tripplite_iofreq, tripplite_ioamp, eaton_realpower,
+// mge_nominal_output_voltage, eaton_abm_charging, eaton_abm_discharging.
 bool is_converter(std::string_view name);
 
 // HID value -> NUT text through a lookup (NUT's hu_find_infoval): a table matches on the value

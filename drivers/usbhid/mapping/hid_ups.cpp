@@ -44,6 +44,7 @@ ConverterContext HidUps::Impl::context(const UpsState& state) {
   c.state = &state;
   c.battery_scale = &battery_scale;
   c.scales = &scales;
+  c.mge = &mge;
   return c;
 }
 

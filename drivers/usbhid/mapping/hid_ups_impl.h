@@ -29,6 +29,7 @@ struct HidUps::Impl {
   StringLookup strings;
   BatteryScale battery_scale;
   DeviceScales scales;
+  MgeState mge;
 
   // Per mapping entry: the field its path names on this device (nullptr: absent), and NUT's
   // hiddata after the init walk (nullptr: row dropped as a duplicate or absent).

@@ -90,6 +90,30 @@ bool read_row(HidUps::Impl& m, std::size_t i, WalkMode mode, UpsState& state) {
   return true;
 }
 
+// The cached value of the Feature item at `path`, nullopt if absent or unreadable.
+std::optional<double> feature_value(const HidUps::Impl& m, std::string_view path) {
+  auto parsed = m.usage_table->string_to_path(std::string(path));
+  if (!parsed.ok()) return std::nullopt;
+  const hid::Field* field = m.descriptor.find(*parsed, hid::ReportType::kFeature);
+  return field ? m.read(*field) : std::nullopt;
+}
+
+// mge_format_model: "<product> <iModel>", iModel falling back to the nominal VA
+// (ConfigApparentPower, as an int). NUT reads both live at match time; here they come from the
+// init walk's reports. NUT's mge_model_names (fixed names for known products) is not carried.
+void publish_mge_model(const HidUps::Impl& m, UpsState& state) {
+  if (m.identity.vendor_id == 0x047c) return;  // Dell: iProduct is already the full name
+  std::string product = m.identity.product.value_or("unknown");
+  std::string model;
+  if (auto index = feature_value(m, "UPS.PowerSummary.iModel"); index && *index > 0 && *index < 256 && m.strings) {
+    model = m.strings(static_cast<int>(*index)).value_or("");
+  }
+  if (model.empty()) {
+    if (auto va = feature_value(m, "UPS.Flow.[4].ConfigApparentPower")) model = std::to_string(static_cast<int>(*va));
+  }
+  if (!model.empty()) state.set_info("ups.model", (product + " " + model).substr(0, 511));
+}
+
 }  // namespace
 
 Status HidUps::init(UpsState& state) {
@@ -123,6 +147,7 @@ Status HidUps::init(UpsState& state) {
     add_command(m, "shutdown.return", state);
     add_command(m, "shutdown.stayoff", state);
   }
+  if (m.mapping.model_format == "mge_product") publish_mge_model(m, state);
   state.set_info("driver.version.data", m.mapping.version);
   return Ok{};
 }

@@ -268,7 +268,9 @@ void read_identity(const YAML::Node& node, Mapping& mapping) {
       if (value != "vendor" && value.rfind("vendor_or:", 0) != 0) fail(item.second, "mfr: vendor or vendor_or:<text>");
       mapping.mfr_format = value;
     } else if (key == "model") {
-      if (value != "product" && value != "apc_product") fail(item.second, "model: product or apc_product");
+      if (value != "product" && value != "apc_product" && value != "mge_product") {
+        fail(item.second, "model: product, apc_product or mge_product");
+      }
       mapping.model_format = value;
     } else if (key == "serial") {
       if (value != "serial") fail(item.second, "serial: serial");

@@ -114,6 +114,10 @@ class TrippLiteParity : public ::testing::TestWithParam<std::string> {};
 TEST_P(TrippLiteParity, PublishesWhatNutPublished) { expect_parity(GetParam()); }
 INSTANTIATE_TEST_SUITE_P(Corpus, TrippLiteParity, ::testing::ValuesIn(corpus_files("tripplite-")), test_name);
 
+class EatonParity : public ::testing::TestWithParam<std::string> {};
+TEST_P(EatonParity, PublishesWhatNutPublished) { expect_parity(GetParam()); }
+INSTANTIATE_TEST_SUITE_P(Corpus, EatonParity, ::testing::ValuesIn(corpus_files("eaton-")), test_name);
+
 // A device no subdriver claims, read with explore (as the oracle reads it): identity only.
 class ExploreParity : public ::testing::TestWithParam<std::string> {};
 TEST_P(ExploreParity, PublishesWhatNutPublished) { expect_parity(GetParam()); }
