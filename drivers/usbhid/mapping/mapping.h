@@ -32,7 +32,7 @@ struct LookupEntry {
 };
 struct Lookup {
   std::string name;
-  std::vector<LookupEntry> entries;  // empty when `converter` is set
+  std::vector<LookupEntry> entries;  // with `converter`: only NUT->HID texts and enums (`values:`)
   std::string converter;             // a name from converter.h, or ""
 };
 

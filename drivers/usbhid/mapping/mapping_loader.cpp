@@ -45,12 +45,27 @@ long integer(const YAML::Node& node, std::string_view what) {
   return value;
 }
 
+void read_pairs(const std::string& name, const YAML::Node& node, Lookup& lookup) {
+  if (!node.IsSequence() || node.size() == 0) {
+    fail(node, fmt::format("lookup {}: expected a list of [value, text] pairs or {{converter: name}}", name));
+  }
+  for (const auto& pair : node) {
+    if (!pair.IsSequence() || pair.size() != 2) fail(pair, fmt::format("lookup {}: expected [value, text]", name));
+    lookup.entries.push_back({integer(pair[0], "a lookup value"), scalar(pair[1], "a lookup text")});
+  }
+}
+
 Lookup read_lookup(const std::string& name, const YAML::Node& node) {
   Lookup lookup;
   lookup.name = name;
   if (node.IsMap()) {
     for (const auto& item : node) {
       std::string key = scalar(item.first, "a key");
+      if (key == "values") {
+        // NUT's info_lkp_t rows that carry a fun: the texts setvar and enums use.
+        read_pairs(name, item.second, lookup);
+        continue;
+      }
       if (key != "converter") fail(item.first, fmt::format("lookup {}: unknown key \"{}\"", name, key));
       lookup.converter = scalar(item.second, "converter");
       if (!is_converter(lookup.converter)) {
@@ -60,13 +75,7 @@ Lookup read_lookup(const std::string& name, const YAML::Node& node) {
     if (lookup.converter.empty()) fail(node, fmt::format("lookup {}: no converter", name));
     return lookup;
   }
-  if (!node.IsSequence() || node.size() == 0) {
-    fail(node, fmt::format("lookup {}: expected a list of [value, text] pairs or {{converter: name}}", name));
-  }
-  for (const auto& pair : node) {
-    if (!pair.IsSequence() || pair.size() != 2) fail(pair, fmt::format("lookup {}: expected [value, text]", name));
-    lookup.entries.push_back({integer(pair[0], "a lookup value"), scalar(pair[1], "a lookup text")});
-  }
+  read_pairs(name, node, lookup);
   return lookup;
 }
 
