@@ -130,7 +130,8 @@ std::optional<std::string> eaton_realpower_to_nut(const ConverterContext& contex
   const std::string* nominal = context.state->value("ups.power.nominal");
   if (load == nullptr || nominal == nullptr) return std::nullopt;
   const std::string* factor_text = context.state->value("output.powerfactor");
-  double factor = factor_text ? std::atoi(factor_text->c_str()) : 0.8f;
+  // NUT keeps the factor in a float: 0.8f, not 0.8, can decide the rounding.
+  const float factor = factor_text ? static_cast<float>(std::atoi(factor_text->c_str())) : 0.80f;
   double realpower = std::round(std::atoi(load->c_str()) * 0.01 * std::atoi(nominal->c_str()) * factor);
   return bounded(20, "%.0f", realpower);
 }

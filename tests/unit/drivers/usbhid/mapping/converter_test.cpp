@@ -68,6 +68,54 @@ TEST(Converter, CyberPowerBatteryScaleDecidedOnceAgainstNominal) {
   EXPECT_EQ(to_nut("cps_battvolt", 20.1, context), "20.1");
 }
 
+TEST(Converter, EatonRealpowerIsLoadTimesNominalTimesPowerFactor) {
+  UpsState state;
+  ConverterContext context;
+  context.state = &state;
+  EXPECT_EQ(to_nut("eaton_realpower", 0, context), std::nullopt);  // nothing to compute from yet
+  state.set_info("ups.load", "80");
+  state.set_info("ups.power.nominal", "14616");
+  EXPECT_EQ(to_nut("eaton_realpower", 0, context), "9354");  // round(0.8 * 14616 * 0.8)
+  state.set_info("output.powerfactor", "0.90");              // NUT's atoi makes this 0
+  EXPECT_EQ(to_nut("eaton_realpower", 0, context), "0");
+}
+
+TEST(Converter, MgeNominalOutputVoltageKeepsTheFirstValuesFamily) {
+  MgeState low;
+  ConverterContext context;
+  context.mge = &low;
+  EXPECT_EQ(to_nut("mge_nominal_output_voltage", 120, context), "120");
+  EXPECT_EQ(to_nut("mge_nominal_output_voltage", 127, context), "127");
+  EXPECT_EQ(to_nut("mge_nominal_output_voltage", 230, context), std::nullopt);
+  MgeState high;
+  context.mge = &high;
+  EXPECT_EQ(to_nut("mge_nominal_output_voltage", 230, context), "230");
+  EXPECT_EQ(to_nut("mge_nominal_output_voltage", 208, context), std::nullopt);  // offline model
+  MgeState odd;
+  context.mge = &odd;
+  EXPECT_EQ(to_nut("mge_nominal_output_voltage", 136, context), "136");  // no family: anything
+  EXPECT_EQ(to_nut("mge_nominal_output_voltage", 230, context), "230");
+}
+
+TEST(Converter, EatonChargeBitsReachStatusOnlyWithAbmOff) {
+  MgeState mge;
+  ConverterContext context;
+  context.mge = &mge;
+  EXPECT_EQ(to_nut("eaton_abm_charging", 1, context), "!chrg");  // ABM unknown
+  mge.abm = 0;
+  EXPECT_EQ(to_nut("eaton_abm_charging", 1, context), "chrg");
+  EXPECT_EQ(to_nut("eaton_abm_discharging", 1, context), "dischrg");
+  EXPECT_EQ(to_nut("eaton_abm_discharging", 0, context), "!dischrg");
+  mge.abm = 1;
+  EXPECT_EQ(to_nut("eaton_abm_discharging", 1, context), "!dischrg");
+}
+
+TEST(Converter, ConverterValuesServeSetvar) {
+  Lookup lookup{"v", {{230, "230"}, {120, "120"}}, "mge_nominal_output_voltage"};
+  EXPECT_EQ(lookup_to_hid(lookup, "120"), 120);
+  EXPECT_EQ(lookup_to_hid(lookup, "121"), -1);
+}
+
 TEST(Converter, CyberPowerChargeClampedTo100) {
   EXPECT_EQ(to_nut("cps_battcharge", 140), "100");
   EXPECT_EQ(to_nut("cps_battcharge", 42), "42");
