@@ -178,7 +178,9 @@ void DriverLoop::run() {
       if (device_.read_interrupt(wait, state_) == LinkStatus::kLost) {
         lose_device("lost on the interrupt pipe");
       } else if (state_.generation() != before) {
-        // NUT walks right after the events it read, so ups.status follows at once.
+        // The status the report carries goes out at once; then NUT's walk right after the
+        // events it read fills in the rest.
+        publish();
         next_poll_ = Clock::now();
       }
       std::lock_guard lock(mutex_);

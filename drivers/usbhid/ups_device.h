@@ -44,7 +44,8 @@ class UpsDevice {
   // What NUT publishes before the first walk, then the init walk (upsdrv_initinfo).
   // REQUIRES: open(true) succeeded.
   Status init(UpsState& state);
-  // One interrupt read; an arriving report goes to the model at once. kTimeout is no news.
+  // One interrupt read (and the reports already queued behind it): each goes to the model at
+  // once, then ups.status is recomposed from them (the caller publishes before walking).
   LinkStatus read_interrupt(std::chrono::milliseconds timeout, UpsState& state);
   // GETs the walk's reports, then lets the model walk (and compose ups.status).
   LinkStatus walk(mapping::WalkMode mode, UpsState& state);

@@ -110,6 +110,57 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def sim_command(path, line):
+    """One request on the sim's control socket (WALNUT_SIM_SOCKET); returns its reply."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.settimeout(TIMEOUT)
+        sock.connect(path)
+        sock.sendall(line.encode() + b"\n")
+        reply = b""
+        while not reply.endswith(b"\n"):
+            chunk = sock.recv(4096)
+            if not chunk:
+                break
+            reply += chunk
+        return reply.decode()
+
+
+def check_interrupt_status(driver, capture, env, work):
+    """A mains change on the interrupt pipe reaches readers with no poll due for an hour."""
+    sim_socket = os.path.join(work, "sim.sock")
+    log = open(os.path.join(work, "driver-interrupt.log"), "w")
+    proc = subprocess.Popen([driver, "-s", "intr", "-x", f"port=sim:{capture}",
+                             "-x", "pollinterval=3600", "-F"],
+                            env=dict(env, WALNUT_SIM_SOCKET=sim_socket), stdout=log, stderr=log)
+    try:
+        path = os.path.join(work, "usbhid-ups-intr")
+        deadline = time.monotonic() + TIMEOUT
+        while not (os.path.exists(path) and os.path.exists(sim_socket)):
+            assert proc.poll() is None, "driver exited"
+            assert time.monotonic() < deadline, "sockets never appeared"
+            time.sleep(0.1)
+        reader = Reader(path)
+        reader.send("DUMPALL")
+        assert 'SETINFO ups.status "OL"' in reader.wait_for("DUMPDONE\n")
+        # Slowed down so that the sim's later ticks change little. The status must come from
+        # the interrupt reports themselves, all of them (0x13 and 0x16, never a half-applied
+        # "OL DISCHRG"), before anything the walk after them reads.
+        assert sim_command(sim_socket, "scale 0.01").endswith("OK\n")
+        assert sim_command(sim_socket, "mains off").endswith("OK\n")
+        seen = reader.wait_for('SETINFO ups.status "OB')
+        assert seen.count("SETINFO") == 1, f"status not first after the interrupt: {seen!r}"
+        assert sim_command(sim_socket, "mains on").endswith("OK\n")
+        reader.wait_for('SETINFO ups.status "OL')
+        print("ok: interrupt status changes published with pollinterval=3600")
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
 def main():
     driver, capture = sys.argv[1], os.path.abspath(sys.argv[2])
     with tempfile.TemporaryDirectory(prefix="walnut-driver-sock.") as work:
@@ -118,6 +169,7 @@ def main():
         check_dump(driver, capture, env)
         check_capture_roundtrip(driver, capture, env, work)
         check_kill_power(driver, capture, env, work)
+        check_interrupt_status(driver, capture, env, work)
         log = open(os.path.join(work, "driver.log"), "w")
         proc = subprocess.Popen([driver, "-s", "sim", "-x", f"port=sim:{capture}",
                                  "-x", "pollinterval=1", "-F"], env=env, stdout=log, stderr=log)
