@@ -27,7 +27,7 @@ struct Device {
 std::vector<Device> load_devices() {
   std::vector<Device> devices;
   for (const char* name : {"apc-back-ups-es-850g2.txt", "apc-smart-ups-1000.txt", "apc-back-ups-xs-1400u.txt",
-                           "cyberpower-cp1500pfclcd.txt", "tripplite-09ae-3016.txt"}) {
+                           "cyberpower-cp1500pfclcd.txt", "tripplite-09ae-3016.txt", "eaton-3s-700.txt"}) {
     std::ifstream in(std::string(WALNUT_TEST_DATA_DIR) + "/hid-corpus/" + name);
     std::stringstream text;
     text << in.rdbuf();
