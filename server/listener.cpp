@@ -104,7 +104,6 @@ void Listener::stop() {
 
 void Listener::accept(Acceptor& acceptor) {
   if (stopped_ || paused_ || acceptor.accepting) return;
-  if (max_connections_ != 0 && sessions_.size() >= max_connections_) return;
   acceptor.accepting = true;
   acceptor.acceptor.async_accept(io_, [this, &acceptor](const asio::error_code& error,
                                                        ClientSocket socket) {
@@ -120,10 +119,28 @@ void Listener::accept(Acceptor& acceptor) {
     }
     if (!error) {
       warned_fd_exhaustion_ = false;
-      sessions_.start(std::move(socket));
+      if (max_connections_ != 0 && sessions_.size() >= max_connections_) {
+        refuse(socket);
+      } else {
+        warned_max_connections_ = false;
+        sessions_.start(std::move(socket));
+      }
     }
     accept(acceptor);
   });
+}
+
+// Past MAXCONN a client is refused at once (accepted and closed, so it sees EOF straight
+// away) rather than left waiting in the listen queue as stock upsd leaves it: a refused
+// upsc fails fast and upsmon retries on its next poll, instead of hanging until a slot frees.
+void Listener::refuse(ClientSocket& socket) {
+  if (!warned_max_connections_) {
+    log::notice("MAXCONN ({}) reached: refusing new connections", max_connections_);
+    warned_max_connections_ = true;
+  }
+  asio::error_code ignored;
+  socket.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  socket.close(ignored);
 }
 
 void Listener::pause_after_fd_exhaustion() {

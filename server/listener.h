@@ -1,5 +1,5 @@
 // The TCP listening sockets (LISTEN lines, or 127.0.0.1 and ::1): a large backlog, accept
-// in a loop, pause (not spin) when out of file descriptors, and stop accepting at MAXCONN.
+// in a loop, pause (not spin) when out of file descriptors, and refuse clients past MAXCONN.
 #pragma once
 
 #include <cstddef>
@@ -10,6 +10,7 @@
 #include <asio.hpp>
 
 #include "common/result.h"
+#include "server/session.h"
 #include "server/session_manager.h"
 #include "common/config/upsd_conf.h"
 
@@ -27,7 +28,7 @@ class Listener {
   void start();
   void stop();
   void set_max_connections(std::size_t max) { max_connections_ = max; }
-  // A session closed: resume accepting if MAXCONN had paused it.
+  // A session closed: resume accepting if it had stopped.
   void on_session_closed();
 
   std::vector<asio::ip::tcp::endpoint> local_endpoints() const;
@@ -40,6 +41,7 @@ class Listener {
   Status bind_one(const asio::ip::tcp::endpoint& endpoint);
   void accept(Acceptor& acceptor);
   void pause_after_fd_exhaustion();
+  void refuse(ClientSocket& socket);
 
   asio::io_context& io_;
   SessionManager& sessions_;
@@ -49,6 +51,7 @@ class Listener {
   bool paused_ = false;
   bool stopped_ = false;
   bool warned_fd_exhaustion_ = false;
+  bool warned_max_connections_ = false;
 };
 
 }  // namespace walnut::server

@@ -159,24 +159,37 @@ class Lifecycle(unittest.TestCase):
             self.assertNotEqual(s.connect_ex(("::1", port)), 0)
         self.box.stop(only4)
 
-    def test_maxconn_holds_back_extra_connections(self):
+    def test_maxconn_refuses_extra_connections(self):
         self.box.write("walnut/upsd.conf", f"LISTEN 127.0.0.1 {self.ports['walnut']}\nMAXCONN 2\n")
         self.start_servers(("walnut",))
         port = self.ports["walnut"]
         first, second = nh.LineClient(port), nh.LineClient(port)
         self.assertEqual(first.request("NETVER"), "1.3")
         self.assertEqual(second.request("NETVER"), "1.3")
+        # One past MAXCONN is closed at once (EOF), not left waiting in the listen queue.
         third = socket.create_connection(("127.0.0.1", port))
-        third.sendall(b"NETVER\n")
-        third.settimeout(1.5)
-        with self.assertRaises(socket.timeout):
-            third.recv(100)
-        first.close()
         third.settimeout(nh.DEADLINE)
-        self.assertEqual(third.recv(100), b"1.3\n")
-        second.close()
+        self.assertEqual(third.recv(100), b"")
         third.close()
-
+        # The clients already in are still served, and a freed slot takes a new client.
+        self.assertEqual(second.request("NETVER"), "1.3")
+        first.close()
+        fourth = None
+        deadline = time.monotonic() + nh.DEADLINE
+        while time.monotonic() < deadline:
+            candidate = socket.create_connection(("127.0.0.1", port))
+            candidate.settimeout(nh.DEADLINE)
+            candidate.sendall(b"NETVER\n")
+            reply = candidate.recv(100)
+            if reply:
+                fourth = candidate
+                self.assertEqual(reply, b"1.3\n")
+                break
+            candidate.close()  # the server had not yet seen the first client go
+            time.sleep(0.05)
+        self.assertIsNotNone(fourth, "a freed MAXCONN slot was never reused")
+        second.close()
+        fourth.close()
 
 if __name__ == "__main__":
     WALNUT_UPSD = sys.argv.pop(1)
