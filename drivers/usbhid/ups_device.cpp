@@ -16,10 +16,6 @@ namespace {
 
 // NUT reads at most this much per interrupt transfer (libhid.c's report buffer).
 constexpr std::size_t kInterruptBufferBytes = 512;
-// Interrupt reports taken in one read_interrupt() call, and how long to wait for each after
-// the first: reports sent together are already queued (1 ms: libusb reads 0 as forever).
-constexpr int kMaxQueuedReports = 16;
-constexpr std::chrono::milliseconds kQueuedReportWait{1};
 
 std::optional<std::string> non_empty(const std::string& text) {
   if (text.empty()) return std::nullopt;
@@ -183,21 +179,16 @@ LinkStatus UpsDevice::walk(mapping::WalkMode mode, UpsState& state) {
 
 LinkStatus UpsDevice::read_interrupt(std::chrono::milliseconds timeout, UpsState& state) {
   std::vector<std::uint8_t> buffer(options_.interrupt_size.value_or(kInterruptBufferBytes), 0);
-  bool got_report = false;
-  // After the first report, take the ones already queued behind it (the ES 850G2 sends 0x13
-  // and 0x16 for one mains change) before composing ups.status, so readers never see a mix
-  // of old and new bits (such as "OL DISCHRG") that NUT's walk would not show either.
-  for (int i = 0; i < kMaxQueuedReports; ++i) {
-    const IoResult result =
-        transport_->read_interrupt(buffer, got_report ? kQueuedReportWait : timeout);
-    if (is_lost(result.status)) return LinkStatus::kLost;
-    if (result.status != IoStatus::kOk || result.size == 0) break;
+  const IoResult result = transport_->read_interrupt(buffer, timeout);
+  if (is_lost(result.status)) return LinkStatus::kLost;
+  const bool got_report = result.status == IoStatus::kOk && result.size > 0;
+  if (got_report) {
     log::debug(2, "Got interrupt report 0x{:02x} ({} bytes)", buffer[0], result.size);
     model_->on_interrupt(std::span(buffer).first(result.size), state);
-    got_report = true;
   }
-  // ups.status from the reports' bits now, not after the walk that follows: a mains change
-  // reaches upsd without waiting for the GETs (the walk recomposes it the same way).
+  // ups.status from the report's bits now, not after the walk that follows: a mains change
+  // reaches upsd without waiting for the GETs (the walk recomposes it the same way). One
+  // report per update, as NUT reads them: draining the queue here broke its event order.
   if (got_report) model_->commit_status(state);
   return LinkStatus::kOk;
 }
