@@ -21,24 +21,9 @@ DEADLINE = 60.0
 SCALE = "20"  # sim seconds per real second: a 15-minute battery runs down in under a minute
 
 
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until(predicate, what, deadline=DEADLINE):
-    end = time.monotonic() + deadline
-    last = None
-    while time.monotonic() < end:
-        try:
-            last = predicate()
-            if last:
-                return last
-        except OSError as error:
-            last = error
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what} (last: {last!r})")
+# The stock-NUT harness's helpers: a free loopback port and a bounded wait.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "interop"))
+from nut_harness import free_port, wait_until  # noqa: E402
 
 
 class Stack:
