@@ -184,5 +184,20 @@ TEST_F(HidapiLab, UnplugEndsAnInterruptReadInProgress) {
   EXPECT_EQ(waiting.get().status, IoStatus::kDeviceGone);
 }
 
+// The kernel wakes hidraw readers (EIO) before it removes the sysfs node; a read woken in that
+// window must still report the unplug, not a plain I/O error. The CI once lost this race.
+TEST_F(HidapiLab, ReadWokenBeforeTheSysfsNodeGoesIsDeviceGone) {
+  HidapiTransport transport("hidraw");
+  ASSERT_TRUE(transport.open(MatchCriteria{}).ok());
+  std::uint8_t buffer[64] = {};
+  auto waiting = std::async(std::launch::async, [&] {
+    return transport.read_interrupt(buffer, std::chrono::milliseconds(60000));
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  lab_->hidraw().disconnect();  // the device is gone; /sys/class/hidraw/hidraw0 is still there
+  EXPECT_EQ(waiting.get().status, IoStatus::kDeviceGone);
+  lab_->unplug();
+}
+
 }  // namespace
 }  // namespace walnut::devicelab

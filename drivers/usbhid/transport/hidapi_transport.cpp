@@ -260,10 +260,14 @@ IoResult HidapiTransport::read_interrupt(std::span<std::uint8_t> buffer,
                                          std::chrono::milliseconds timeout) {
   if (device_ == nullptr) return IoResult{IoStatus::kDeviceGone, 0};
   const int wait_ms = static_cast<int>(std::clamp<std::int64_t>(timeout.count(), 0, 1 << 30));
+  errno = 0;
   const int rc = hid_read_timeout(device_, buffer.data(), buffer.size(), wait_ms);
   const int error = errno;
   if (rc == 0) return IoResult{IoStatus::kTimeout, 0};
-  if (rc < 0) return IoResult{failure_status(error), 0};
+  if (rc < 0) {
+    const IoStatus status = hidapi_detail::read_status_of_errno(error);
+    return IoResult{status == IoStatus::kDeviceGone ? status : failure_status(error), 0};
+  }
   return IoResult{IoStatus::kOk, static_cast<std::size_t>(rc)};
 }
 
@@ -305,6 +309,11 @@ IoStatus io_status_of_errno(int error) {
     default:
       return IoStatus::kIoError;
   }
+}
+
+IoStatus read_status_of_errno(int error) {
+  if (error == 0 || error == EIO) return IoStatus::kDeviceGone;
+  return io_status_of_errno(error);
 }
 
 }  // namespace hidapi_detail

@@ -66,6 +66,12 @@ std::string bus_port_from_devpath(std::string_view devpath);
 // How an errno from a hidraw call reads to the driver (before the sysfs check).
 IoStatus io_status_of_errno(int error);
 
+// How a failed hid_read_timeout() reads, given errno cleared before the call. hidraw's read()
+// fails with EIO only once the device is gone, and hidapi returns -1 without touching errno when
+// poll() reports a hang-up; the kernel wakes readers before it removes the sysfs node, so the
+// sysfs check alone would call an unplug a plain I/O error.
+IoStatus read_status_of_errno(int error);
+
 }  // namespace hidapi_detail
 
 }  // namespace walnut::usbhid

@@ -43,5 +43,15 @@ TEST(HidapiTransport, ErrnoMapsToDriverStatuses) {
   EXPECT_EQ(io_status_of_errno(EIO), IoStatus::kIoError);
 }
 
+// An interrupt read ends with EIO, or with errno untouched after a poll hang-up, only when the
+// hidraw device is gone; other errors keep their usual meaning.
+TEST(HidapiTransport, FailedInterruptReadsOnAVanishedNodeAreDeviceGone) {
+  EXPECT_EQ(read_status_of_errno(EIO), IoStatus::kDeviceGone);
+  EXPECT_EQ(read_status_of_errno(0), IoStatus::kDeviceGone);
+  EXPECT_EQ(read_status_of_errno(EINTR), IoStatus::kIoError);
+  EXPECT_EQ(read_status_of_errno(ENODEV), IoStatus::kDeviceGone);
+  EXPECT_EQ(read_status_of_errno(EPIPE), IoStatus::kStall);
+}
+
 }  // namespace
 }  // namespace walnut::usbhid::hidapi_detail
