@@ -95,7 +95,7 @@ void dispatch_net_command(const std::vector<std::string>& words, ClientState& cl
       if (!client.credentials.username) return reply.error(NetError::kUsernameRequired);
       if (!client.credentials.password) return reply.error(NetError::kPasswordRequired);
     }
-    const Args args(words.begin() + 1, words.end());
+    const Args args(words.data() + 1, words.size() - 1);
     command.handler(args, client, context, reply);
     return;
   }

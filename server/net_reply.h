@@ -2,6 +2,8 @@
 // the availability check, and the command-family entry points the dispatcher calls.
 #pragma once
 
+#include <iterator>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,8 +15,9 @@
 
 namespace walnut::server {
 
-// The words after the command word, as stock hands them to a handler.
-using Args = std::vector<std::string>;
+// The words after the command word, as stock hands them to a handler (a view of the
+// tokenizer's words: no copy per request).
+using Args = std::span<const std::string>;
 
 class Reply {
  public:
@@ -24,7 +27,10 @@ class Reply {
   void line(std::string_view line);
   template <typename... T>
   void format(fmt::format_string<T...> format_string, T&&... args) {
-    line(fmt::format(format_string, std::forward<T>(args)...));
+    // Formatted on the stack: the hot GET VAR path allocates nothing here.
+    fmt::memory_buffer buffer;
+    fmt::format_to(std::back_inserter(buffer), format_string, std::forward<T>(args)...);
+    line(std::string_view(buffer.data(), buffer.size()));
   }
   void error(NetError error);
 
