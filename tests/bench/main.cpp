@@ -1,5 +1,6 @@
 // walnut-bench: the load generator and benchmark scenarios against a NUT upsd on loopback.
 // Usage: walnut-bench SCENARIO --port N [--host 127.0.0.1] [--ups NAME] [--server-pid PID] ...
+// or walnut-bench floor-server --port N [--seconds S]: the reference server (floor_server.h).
 #include <cstdio>
 #include <map>
 #include <string>
@@ -7,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "tests/bench/floor_server.h"
 #include "tests/bench/scenario.h"
 
 namespace {
@@ -37,7 +39,9 @@ constexpr const char* kUsage =
     "                  --signal-off N | --control-socket PATH --control-on LINE --control-off LINE;\n"
     "                  --samples 20 --poll-us 500 --timeout 5 --var ups.status\n"
     "  cpu             --pid PID --seconds 10\n"
-    "Prints one line of key=value results on stdout; exits 1 (with error=...) on failure.\n";
+    "Prints one line of key=value results on stdout; exits 1 (with error=...) on failure.\n"
+    "walnut-bench floor-server --port N [--seconds S (default: until SIGTERM/SIGINT)]\n"
+    "  the loopback floor: one recv, one fixed VAR line sent per line received; 127.0.0.1 only.\n";
 
 Result<Target> target_from(Options& options) {
   Result<double> port = options.number("port", 0);
@@ -49,11 +53,30 @@ Result<Target> target_from(Options& options) {
   return Target{.endpoint = *endpoint, .ups = options.text("ups", "bench"), .server_pid = static_cast<pid_t>(*pid)};
 }
 
+// The floor server prints nothing but errors: its stdout is not a result line.
+int floor_server_main(Options& options) {
+  Result<double> port = options.number("port", 0);
+  Result<double> seconds = options.number("seconds", 0);
+  std::string host = options.text("host", "127.0.0.1");
+  walnut::Status status = walnut::Ok{};
+  if (!port || *port < 1 || *port > 65535) status = Error{"--port 1..65535 is required"};
+  if (!seconds || *seconds < 0 || *seconds > 1e6) status = Error{"--seconds must be 0..1000000"};
+  if (host != "127.0.0.1") status = Error{fmt::format("the floor server listens on 127.0.0.1 only, not {}", host)};
+  for (const std::string& key : options.unused()) status = Error{fmt::format("unknown option --{}", key)};
+  Result<Endpoint> endpoint = loopback_endpoint(host, static_cast<std::uint16_t>(port ? *port : 0));
+  if (status && !endpoint) status = Error{endpoint.error()};
+  if (status) status = run_floor_server(FloorPlan{.endpoint = *endpoint, .seconds = *seconds});
+  if (status) return 0;
+  std::fputs(fmt::format("walnut-bench floor-server: {}\n", status.error()).c_str(), stderr);
+  return 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   std::vector<std::string> arguments(argv + 1, argv + argc);
   Result<Options> options = Options::parse(arguments);
+  if (options && options->scenario() == "floor-server") return floor_server_main(*options);
   if (!options || !scenarios().contains(options->scenario())) {
     std::fputs(kUsage, stderr);
     return 2;
