@@ -3,7 +3,9 @@
 
 Each input line is `round=R server=S id=ID scenario=... key=value ...` (walnut-bench's output,
 prefixed by the runner). Figures are medians over the rounds; ratios are taken between the
-medians of the same run. The targets are issue 9's.
+medians of the same run. The targets are issue 9's. Server "floor" is walnut-bench's
+floor-server (one recv and one send per request): it runs the GET VAR scenarios only and shows
+the most any server can do on the machine.
 """
 import argparse
 import os
@@ -78,6 +80,7 @@ def targets(figures):
 
     row("GET VAR lock-step, 64 conns: req/s", "getvar-64", "req_per_s", ">= 1.5x stock",
         lambda s, w: s is not None and w >= 1.5 * s)
+    rows.append(floor_row(figures))
     row("GET VAR lock-step, 64 conns: p99 µs", "getvar-64", "p99_us", "<= stock",
         lambda s, w: s is not None and w <= s)
     row("GET VAR, 8 busy + 5,000 idle: req/s", "getvar-8-idle5000", "req_per_s", ">= 5x stock",
@@ -118,19 +121,40 @@ def targets(figures):
     return rows
 
 
+def floor_row(figures):
+    """The loopback floor at 64 connections: not a target, the ceiling the targets sit under.
+    Its stock and walnut cells say how close each server comes to it."""
+    what = "GET VAR lock-step, 64 conns: loopback floor (recv + send only)"
+    floor = median(figures, "floor", "getvar-64", "req_per_s")
+    if floor is None:
+        return (what, "—", "—", "ceiling for any server: not measured", "not measured")
+    stock = median(figures, "stock", "getvar-64", "req_per_s")
+    walnut = median(figures, "walnut", "getvar-64", "req_per_s")
+    share = lambda server: "—" if server is None else f"{server / floor:.2f}x floor"
+    ceiling = f"{floor / stock:.2f}x stock" if stock else "stock not measured"
+    return (what, share(stock), share(walnut),
+            f"floor {fmt(floor)} req/s; ceiling for any server: {ceiling}", "—")
+
+
+def ratio_text(value, reference):
+    return f"{value / reference:.2f}x" if reference and value is not None else "—"
+
+
 def detail_table(figures, order):
-    lines = ["| scenario | figure | stock | walnut | walnut / stock |", "|---|---|---|---|---|"]
+    lines = ["| scenario | figure | stock | walnut | walnut / stock | floor | floor / stock |",
+             "|---|---|---|---|---|---|---|"]
     for scenario in order:
         keys = []
-        for server in ("stock", "walnut"):
+        for server in ("stock", "walnut", "floor"):
             for key in figures.get((server, scenario), {}):
                 if key not in keys:
                     keys.append(key)
         for key in keys:
             stock = median(figures, "stock", scenario, key)
             walnut = median(figures, "walnut", scenario, key)
-            ratio = f"{walnut / stock:.2f}x" if stock and walnut is not None else "—"
-            lines.append(f"| {scenario} | {key} | {fmt(stock, 3)} | {fmt(walnut, 3)} | {ratio} |")
+            floor = median(figures, "floor", scenario, key)
+            lines.append(f"| {scenario} | {key} | {fmt(stock, 3)} | {fmt(walnut, 3)} | "
+                         f"{ratio_text(walnut, stock)} | {fmt(floor, 3)} | {ratio_text(floor, stock)} |")
     return lines
 
 
@@ -146,21 +170,24 @@ def write_chart(figures, out):
                ("status-unplug", "median_ms", "sim unplugged -> stale")]
     data = os.path.join(out, "chart.dat")
     with open(data, "w") as chart:
-        chart.write("# label stock walnut\n")
+        chart.write("# label stock walnut floor\n")
         for scenario in throughput:
-            values = [median(figures, s, scenario, "req_per_s") for s in ("stock", "walnut")]
+            values = [median(figures, s, scenario, "req_per_s") for s in ("stock", "walnut", "floor")]
             chart.write(f'"{scenario}" {" ".join("0" if v is None else str(v) for v in values)}\n')
         chart.write("\n\n")
         for scenario, key, label in latency:
             values = [median(figures, s, scenario, key) for s in ("stock", "walnut")]
             chart.write(f'"{label}" {" ".join("NaN" if v is None else str(max(v, 0.001)) for v in values)}\n')
     have_walnut = any(server == "walnut" for server, _ in figures)
+    have_floor = any(server == "floor" for server, _ in figures)
 
     def plot(index):
         # gnuplot refuses a series without a single valid point: leave walnut out if absent.
         command = f'plot "{data}" index {index} using 2:xtic(1) title "stock upsd 2.8.0" lc rgb "#9e9e9e"'
         if have_walnut:
             command += f', "" index {index} using 3 title "walnut upsd" lc rgb "#2e7d32"'
+        if have_floor and index == 0:
+            command += f', "" index {index} using 4 title "loopback floor" lc rgb "#1565c0"'
         return command
 
     script = f"""
@@ -203,7 +230,8 @@ def main():
               f"- Run: {meta.get('date', '?')}, commit {meta.get('commit', '?')}, "
               f"{meta.get('rounds', '?')} rounds (A/B alternating, medians), {meta.get('elapsed_s', '?')} s; "
               f"load average before/after: {meta.get('load_before', '?')} / {meta.get('load_after', '?')}",
-              f"- Stock: {meta.get('stock', '?')} with stock dummy-ups; walnut: {meta.get('walnut', '?')}",
+              f"- Stock: {meta.get('stock', '?')} with stock dummy-ups; walnut: {meta.get('walnut', '?')}; "
+              f"floor: {meta.get('floor', 'not run')}",
               f"- Command: `{meta.get('command', 'scripts/bench')}`; {meta.get('other_jobs', '?')}",
               "- Reproduce (as root, Debian 12): `scripts/setup && scripts/bench` "
               "(raw lines: `raw-results.txt`; method, scenarios and how to read them: `README.md`)", ""]
@@ -211,7 +239,9 @@ def main():
         lines += ["**walnut's upsd was not built for this run: only stock's figures are shown.**", ""]
     lines += ["## Issue 9 targets", "", "| target | stock | walnut | goal | met |", "|---|---|---|---|---|"]
     for what, stock, walnut, goal, met in targets(figures):
-        if met is None:
+        if isinstance(met, str):
+            verdict = met
+        elif met is None:
             verdict = "—" if "no target" in goal or walnut != "—" else "not measured"
         else:
             verdict = "yes" if met else "**no**"
