@@ -304,7 +304,7 @@ std::string help_text(const std::string& program) {
       "  -h             - display this help\n"
       "  -k             - force shutdown\n"
       "  -i <int>       - poll interval\n"
-      "  -u <user>      - switch to <user> (if started as root)\n"
+      "  -u <user>      - switch to <user> (if started as root; default: nut)\n"
       "  -x <var>=<val> - set driver variable <var> to <val>\n"
       "                 - example: -x cable=940-0095B\n\n"
       "Acceptable values for -x or ups.conf in this driver:\n\n";

@@ -29,6 +29,8 @@ namespace walnut::usbhid {
 namespace {
 
 constexpr const char* kProgram = "usbhid-ups";
+// The account a driver started as root runs as (NUT's RUN_AS_USER on Debian).
+constexpr const char* kDefaultUser = "nut";
 
 int fail(const std::string& message) {
   log::error("{}", message);
@@ -168,8 +170,11 @@ int run(const CommandLine& command_line) {
   if (command_line.kill_power) return kill_power(device, state);
   if (command_line.dump_after > 0) return dump(device, state, command_line.dump_after);
 
-  if (options->user) {
-    if (auto dropped = drop_privileges(*options->user); !dropped) return fail(dropped.error());
+  // Like stock's drivers (RUN_AS_USER), one started as root opens the device as root and then
+  // becomes "nut" unless -u or user= names another account; "-u root" keeps root, as in NUT.
+  const std::string run_as = options->user.value_or(::geteuid() == 0 ? kDefaultUser : "");
+  if (!run_as.empty()) {
+    if (auto dropped = drop_privileges(run_as); !dropped) return fail(dropped.error());
   }
   const bool background = command_line.background ||
                           (!command_line.foreground && command_line.debug_level == 0);

@@ -81,7 +81,9 @@ class Stack:
 
     # --- the stack ---
     def start_driver(self):
-        self.spawn("driver", [self.usbhid_ups, "-a", "ups", "-F"])
+        # As root the driver would become "nut", who cannot write the test's state dir.
+        as_root = ["-u", "root"] if os.geteuid() == 0 else []
+        self.spawn("driver", [self.usbhid_ups, "-a", "ups", "-F"] + as_root)
         wait_until(lambda: os.path.exists(self.path("usbhid-ups-ups")), "the driver socket")
 
     def start_upsd(self):

@@ -142,7 +142,9 @@ class Walnut:
                                   capture_output=True, text=True, timeout=120, errors="replace")
 
     def serve(self, capture, state, log, extra=()):
-        proc = subprocess.Popen(self.argv(capture, extra) + ["-D"], env=self.env(state, log),
+        # As root both drivers become "nut" unless told otherwise; the state dir is root's.
+        as_root = ["-u", "root"] if os.geteuid() == 0 else []
+        proc = subprocess.Popen(self.argv(capture, extra) + as_root + ["-D"], env=self.env(state, log),
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         return proc, os.path.join(state, "usbhid-ups-parity")
 

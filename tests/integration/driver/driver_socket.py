@@ -10,6 +10,7 @@ reader; unplug (SIGUSR1) -> DATASTALE and replug (SIGUSR2) -> DATAOK pushed to e
 driver idles without burning CPU; -d 1 prints the capture's NUT variables (driver.* aside).
 """
 import os
+import pwd
 import signal
 import socket
 import stat
@@ -17,6 +18,9 @@ import subprocess
 import sys
 import tempfile
 import time
+
+# As root the driver would become "nut", who cannot write the test's state dir.
+AS_ROOT = ["-u", "root"] if os.geteuid() == 0 else []
 
 TIMEOUT = 30.0
 
@@ -130,7 +134,7 @@ def check_interrupt_status(driver, capture, env, work):
     sim_socket = os.path.join(work, "sim.sock")
     log = open(os.path.join(work, "driver-interrupt.log"), "w")
     proc = subprocess.Popen([driver, "-s", "intr", "-x", f"port=sim:{capture}",
-                             "-x", "pollinterval=3600", "-F"],
+                             "-x", "pollinterval=3600", "-F"] + AS_ROOT,
                             env=dict(env, WALNUT_SIM_SOCKET=sim_socket), stdout=log, stderr=log)
     try:
         path = os.path.join(work, "usbhid-ups-intr")
@@ -165,6 +169,43 @@ def check_interrupt_status(driver, capture, env, work):
             proc.wait()
 
 
+def check_root_becomes_nut(driver, capture, env):
+    """Started as root with no -u, the driver runs as "nut" (NUT's RUN_AS_USER), as stock does."""
+    try:
+        nut = pwd.getpwnam("nut")
+    except KeyError:
+        print("skip: no user nut")
+        return
+    if os.geteuid() != 0:
+        print("skip: not root")
+        return
+    with tempfile.TemporaryDirectory(prefix="walnut-driver-nut.") as state:
+        os.chown(state, nut.pw_uid, nut.pw_gid)
+        log = open(os.path.join(state, "driver.log"), "w")
+        proc = subprocess.Popen([driver, "-s", "asnut", "-x", f"port=sim:{capture}", "-F"],
+                                env=dict(env, NUT_STATEPATH=state, NUT_ALTPIDPATH=state),
+                                stdout=log, stderr=log)
+        try:
+            path = os.path.join(state, "usbhid-ups-asnut")
+            deadline = time.monotonic() + TIMEOUT
+            while not os.path.exists(path):
+                assert proc.poll() is None, "driver exited"
+                assert time.monotonic() < deadline, "socket never appeared"
+                time.sleep(0.1)
+            with open(f"/proc/{proc.pid}/status") as status:
+                uids = next(line for line in status if line.startswith("Uid:")).split()[1:]
+            assert all(int(uid) == nut.pw_uid for uid in uids), uids
+            assert os.stat(path).st_uid == nut.pw_uid
+            print("ok: started as root without -u, the driver runs as nut")
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=TIMEOUT)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
 def main():
     driver, capture = sys.argv[1], os.path.abspath(sys.argv[2])
     with tempfile.TemporaryDirectory(prefix="walnut-driver-sock.") as work:
@@ -174,9 +215,10 @@ def main():
         check_capture_roundtrip(driver, capture, env, work)
         check_kill_power(driver, capture, env, work)
         check_interrupt_status(driver, capture, env, work)
+        check_root_becomes_nut(driver, capture, env)
         log = open(os.path.join(work, "driver.log"), "w")
         proc = subprocess.Popen([driver, "-s", "sim", "-x", f"port=sim:{capture}",
-                                 "-x", "pollinterval=1", "-F"], env=env, stdout=log, stderr=log)
+                                 "-x", "pollinterval=1", "-F"] + AS_ROOT, env=env, stdout=log, stderr=log)
         try:
             path = os.path.join(work, "usbhid-ups-sim")
             deadline = time.monotonic() + TIMEOUT

@@ -60,7 +60,10 @@ chmod 600 "$work"/*.conf "$work/upsd.users"
 export NUT_CONFPATH=$work NUT_STATEPATH=$work NUT_ALTPIDPATH=$work WALNUT_SIM_LOG=$work/set_report.log
 ups=sim@127.0.0.1:$port
 
-"$driver" -a sim -F >"$work/driver.log" 2>&1 &
+# As root the driver would become "nut", who cannot write this test's state dir.
+as_root=()
+if [ "$(id -u)" -eq 0 ]; then as_root=(-u root); fi
+"$driver" -a sim -F "${as_root[@]}" >"$work/driver.log" 2>&1 &
 driver_pid=$!
 pids+=("$driver_pid")
 wait_for 20 test -S "$work/usbhid-ups-sim" || fail "driver socket never appeared"
