@@ -30,7 +30,8 @@ struct BusyOutcome {
 };
 
 // Opens the busy connections (split over the threads), then runs them all for the duration.
-// More than one thread lets a cheap server be driven harder than one client core can.
+// More client threads only help on a machine with a spare core for each: on 2 cores, two client
+// threads and a server leave cores idle between wake-ups and every server loses (docs/benchmarks).
 Result<BusyOutcome> run_busy(const Target& target, const std::string& request, const BusyPlan& plan) {
   std::vector<std::unique_ptr<ClientPool>> pools;
   for (int thread = 0; thread < plan.threads; ++thread) {
