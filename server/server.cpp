@@ -34,7 +34,7 @@ Server::Server(asio::io_context& io, LoadedConfig config,
                std::function<Result<LoadedConfig>()> reload_config)
     : io_(io), config_(std::move(config)), reload_config_(std::move(reload_config)),
       context_{registry_, config_.users, tracking_, descriptions_, stats_, {}, false, {}},
-      sessions_(context_, stats_), listener_(io, sessions_), tick_timer_(io),
+      sessions_(io, context_, stats_), listener_(io, sessions_), tick_timer_(io),
       signals_(io, SIGHUP, SIGTERM, SIGINT) {
   signals_.add(SIGQUIT);
   sessions_.on_session_closed = [this] { listener_.on_session_closed(); };

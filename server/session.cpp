@@ -1,6 +1,13 @@
 // Client session.
 #include "server/session.h"
 
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+
 #include "common/log.h"
 #include "server/session_manager.h"
 
@@ -9,7 +16,7 @@ namespace {
 
 // Replies a client has not read yet; past this it is dropped rather than buffered.
 constexpr std::size_t kMaxPendingOutput = 1024 * 1024;
-// A quiet client that sends again within this interval becomes busy (gets a read buffer).
+// A client that sends again within this interval keeps its parsing buffers between requests.
 constexpr auto kChattyInterval = std::chrono::milliseconds(500);
 // Buffers larger than this are released once written, so idle sessions stay small.
 constexpr std::size_t kKeepCapacity = 2048;
@@ -33,94 +40,79 @@ void release_if_large(std::string& buffer) {
 }  // namespace
 
 Session::Session(ClientSocket socket, SessionManager& manager, std::uint64_t serial)
-    : socket_(std::move(socket)), manager_(manager), serial_(serial),
-      last_heard_(Clock::now()) {
-  client_.address = peer_address(socket_);
+    : manager_(manager), serial_(serial), last_heard_(Clock::now()) {
+  client_.address = peer_address(socket);
   client_.tls_offered = tls_policy().context != nullptr;
   client_.credentials_need_tls = tls_policy().force_ssl;
+  asio::error_code ignored;
+  socket.set_option(asio::ip::tcp::no_delay(true), ignored);
+  socket.non_blocking(true, ignored);
+  // From here on the client poller, not Asio, watches the socket (see client_poller.h).
+  fd_ = socket.release(ignored);
+}
+
+Session::~Session() {
+  if (fd_ >= 0) ::close(fd_);
 }
 
 void Session::start() {
-  asio::error_code ignored;
-  socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
-  socket_.non_blocking(true, ignored);
   log::debug(2, "Connect from {}", client_.address);
-  // Many connections never say much (monitoring systems, idle upsmon between polls): start
-  // quiet, and take a read buffer only once the client talks.
-  wait_readable();
+  if (Status added = manager_.poller().add(fd_, shared_from_this()); !added) {
+    log::warning("Client {}: {}", client_.address, added.error());
+    manager_.stop(shared_from_this());
+  }
 }
 
 void Session::stop() {
   if (stopped_) return;
   stopped_ = true;
-  asio::error_code ignored;
-  socket_.close(ignored);
-  busy_buffer_.reset();
+  manager_.poller().remove(fd_);
+  ::close(fd_);
+  fd_ = -1;
   if (client_.login_ups) {
     if (Ups* ups = manager_.context().registry.find(*client_.login_ups)) --ups->numlogins;
   }
   log::debug(2, "Disconnect {}", client_.address);
 }
 
-// Asio completes a read started right after the previous one without any extra system call
-// (no re-arming of epoll), unlike a wait: this is the fast path for busy clients.
-void Session::read_busy() {
-  if (!busy_buffer_) busy_buffer_ = std::make_unique<std::array<char, 512>>();
-  socket_.async_read_some(
-      asio::buffer(*busy_buffer_),
-      [self = shared_from_this()](const asio::error_code& error, std::size_t count) {
-        if (self->stopped_) return;
-        if (error == asio::error::operation_aborted && self->quiet_requested_) {
-          self->quiet_requested_ = false;
-          self->busy_buffer_.reset();
-          return self->wait_readable();
-        }
-        if (error) return self->manager_.stop(self);
-        if (!self->process(self->busy_buffer_->data(), count)) return;
-        if (self->quiet_requested_) {
-          self->quiet_requested_ = false;
-          self->busy_buffer_.reset();
-          return self->wait_readable();
-        }
-        self->read_busy();
-      });
+void Session::on_ready(std::uint32_t events) {
+  if (stopped_) return;
+  if (events & EPOLLOUT) on_writable();
+  if (stopped_) return;
+  if (closing_) {
+    // Only the last replies are still going out: nothing more is read.
+    if (events & (EPOLLHUP | EPOLLERR)) manager_.stop(shared_from_this());
+    return;
+  }
+  if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) on_readable();
 }
 
-void Session::go_quiet() {
-  if (stopped_ || !busy_buffer_ || write_in_flight_ || quiet_requested_) return;
-  quiet_requested_ = true;
-  asio::error_code ignored;
-  socket_.cancel(ignored);
-}
-
-void Session::wait_readable() {
-  socket_.async_wait(ClientSocket::wait_read,
-                     [self = shared_from_this()](const asio::error_code& error) {
-                       if (self->stopped_) return;
-                       if (error) return self->manager_.stop(self);
-                       self->on_readable();
-                     });
-}
-
-// A quiet session woke up: read with the shared buffer, then become busy again.
+// One non-blocking read into the manager's shared buffer (a few KiB) per wake: the poller is
+// level-triggered, so whatever is left is reported again after the other ready clients.
 void Session::on_readable() {
   auto& buffer = manager_.read_buffer();
-  asio::error_code error;
-  const std::size_t count = socket_.read_some(asio::buffer(buffer), error);
-  if (error == asio::error::would_block || error == asio::error::try_again) {
-    return wait_readable();
+  const ssize_t count = ::recv(fd_, buffer.data(), buffer.size(), 0);
+  if (count < 0) {
+    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return;
+    return manager_.stop(shared_from_this());
   }
-  if (error) return manager_.stop(shared_from_this());
-  if (!process(buffer.data(), count)) return;
-  // Only a client that talks again soon (a poller, a benchmark) earns a read buffer; one that
-  // asks once in a while stays quiet and gives back what this request needed.
+  if (count == 0) return manager_.stop(shared_from_this());
+  if (!process(buffer.data(), static_cast<std::size_t>(count))) return;
+  // A client that asks once in a while gives back what this request needed; a poller (one that
+  // talks again soon) keeps its tokenizer's buffers.
   const auto now = Clock::now();
   const bool chatty = now - last_wake_ < kChattyInterval;
   last_wake_ = now;
-  if (chatty) return read_busy();
+  if (!chatty) release_memory();
+}
+
+void Session::go_quiet() {
+  if (!stopped_) release_memory();
+}
+
+void Session::release_memory() {
   reader_.release_memory();
   if (!write_in_flight_) std::string().swap(pending_);
-  wait_readable();
 }
 
 bool Session::process(const char* data, std::size_t size) {
@@ -131,7 +123,11 @@ bool Session::process(const char* data, std::size_t size) {
   if (stopped_) return false;
   if (!keep_open) {
     closing_ = true;
-    if (!write_in_flight_) manager_.stop(shared_from_this());
+    if (!write_in_flight_) {
+      manager_.stop(shared_from_this());
+    } else if (!manager_.poller().watch(fd_, false, true)) {
+      manager_.stop(shared_from_this());  // nothing more is read: only the replies go out
+    }
     return false;
   }
   return true;
@@ -211,29 +207,39 @@ void Session::flush() {
     return manager_.stop(shared_from_this());
   }
   if (write_in_flight_ || pending_.empty()) return;
-  // Fast path: most replies fit the socket buffer and go out in one write() right away.
-  asio::error_code error;
-  const std::size_t written = socket_.write_some(asio::buffer(pending_), error);
-  if (error && error != asio::error::would_block && error != asio::error::try_again) {
+  // Fast path: most replies fit the socket buffer and go out in one send() right away.
+  const ssize_t sent = ::send(fd_, pending_.data(), pending_.size(), MSG_NOSIGNAL);
+  if (sent < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
     return manager_.stop(shared_from_this());
   }
+  const std::size_t written = sent < 0 ? 0 : static_cast<std::size_t>(sent);
   if (written == pending_.size()) return release_if_large(pending_);
   writing_.assign(pending_, written);
+  written_ = 0;
   release_if_large(pending_);
   write_in_flight_ = true;
-  asio::async_write(socket_, asio::buffer(writing_),
-                    [self = shared_from_this()](const asio::error_code& e, std::size_t) {
-                      self->on_written(e);
-                    });
+  if (!manager_.poller().watch(fd_, !closing_, true)) return manager_.stop(shared_from_this());
 }
 
-void Session::on_written(const asio::error_code& error) {
+// The socket has room again: send what is left, then whatever queued up meanwhile.
+void Session::on_writable() {
+  if (!write_in_flight_) return;
+  while (written_ < writing_.size()) {
+    const ssize_t sent =
+        ::send(fd_, writing_.data() + written_, writing_.size() - written_, MSG_NOSIGNAL);
+    if (sent < 0) {
+      if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return;
+      return manager_.stop(shared_from_this());
+    }
+    written_ += static_cast<std::size_t>(sent);
+  }
   write_in_flight_ = false;
   release_if_large(writing_);
-  if (stopped_) return;
-  if (error) return manager_.stop(shared_from_this());
-  if (!pending_.empty()) flush();
-  if (!stopped_ && closing_ && !write_in_flight_) manager_.stop(shared_from_this());
+  written_ = 0;
+  flush();  // what queued up meanwhile; a partial send keeps the socket watched for output
+  if (stopped_ || write_in_flight_) return;
+  if (closing_) return manager_.stop(shared_from_this());
+  if (!manager_.poller().watch(fd_, true, false)) manager_.stop(shared_from_this());
 }
 
 }  // namespace walnut::server

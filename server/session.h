@@ -1,11 +1,10 @@
 // One client connection: read bytes -> NUT line tokenizer -> dispatch -> write the replies.
-// A busy session reads into its own small buffer (one epoll wakeup, one read, one write per
-// request); an idle one gives the buffer back and only waits for readability. A client whose
-// unread output passes a bound is dropped.
+// Sessions own no read buffer: each wake-up reads into the manager's shared one (one epoll
+// wakeup, one read, one write per request). A client whose unread output passes a bound is
+// dropped.
 #pragma once
 
 #include <chrono>
-#include <array>
 #include <cstdint>
 #include <functional>
 #include <list>
@@ -14,6 +13,7 @@
 
 #include <asio.hpp>
 
+#include "server/client_poller.h"
 #include "server/net_commands.h"
 #include "server/request_reader.h"
 #include "server/tls_engine.h"
@@ -22,16 +22,18 @@ namespace walnut::server {
 
 class SessionManager;
 
-// A client socket bound to the io_context's own executor type: 48 bytes smaller than one
-// holding a polymorphic executor, which counts with thousands of idle connections.
+// A client socket as the listener accepts it (bound to the io_context's own executor type); the
+// session takes its descriptor over.
 using ClientSocket = asio::basic_stream_socket<asio::ip::tcp, asio::io_context::executor_type>;
 
-class Session : public std::enable_shared_from_this<Session> {
+class Session : public PolledClient, public std::enable_shared_from_this<Session> {
  public:
   using Clock = std::chrono::steady_clock;
 
   Session(ClientSocket socket, SessionManager& manager, std::uint64_t serial);
+  ~Session() override;
 
+  // Hands the socket to the manager's client poller.
   void start();
   // Closes the socket; the manager forgets the session.
   void stop();
@@ -41,8 +43,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::uint64_t serial() const { return serial_; }
   Clock::time_point last_heard() const { return last_heard_; }
 
-  // Gives the read buffer back and waits for readability instead (called for sessions quiet
-  // for a while, so that thousands of idle connections stay small).
+  // Gives parsing and output buffers back (called for sessions quiet for a while, so that
+  // thousands of idle connections stay small).
   void go_quiet();
 
   // Position in the manager's lists (most recently heard last), and which list.
@@ -50,9 +52,10 @@ class Session : public std::enable_shared_from_this<Session> {
   bool in_quiet_list = false;
 
  private:
-  void wait_readable();
+  void on_ready(std::uint32_t events) override;
   void on_readable();
-  void read_busy();
+  void on_writable();
+  void release_memory();
   // Handles one read's bytes; false when the session stopped or is closing.
   bool process(const char* data, std::size_t size);
   // Returns false when the session must close after flushing.
@@ -64,24 +67,22 @@ class Session : public std::enable_shared_from_this<Session> {
   void handle_line(const std::vector<std::string>& words);
   void flush();
   bool output_backed_up() const;
-  void on_written(const asio::error_code& error);
 
-  ClientSocket socket_;
+  int fd_ = -1;  // the client socket, non-blocking, owned
   SessionManager& manager_;
   std::uint64_t serial_;
   ClientState client_;
   RequestReader reader_;
   std::string pending_;  // replies not yet handed to the socket
-  std::string writing_;  // replies being written
+  std::string writing_;  // replies being written, waiting for the socket to take them
+  std::size_t written_ = 0;  // how much of writing_ the socket took
   bool write_in_flight_ = false;
   bool closing_ = false;
   bool stopped_ = false;
-  bool quiet_requested_ = false;
-  std::unique_ptr<std::array<char, 512>> busy_buffer_;  // null while quiet
   std::unique_ptr<TlsEngine> tls_;  // after STARTTLS; pending_ then holds ciphertext
   std::string tls_plain_out_;       // replies not yet encrypted
   Clock::time_point last_heard_;
-  Clock::time_point last_wake_{};  // when the quiet session last woke up
+  Clock::time_point last_wake_{};  // when the session last woke up to read
 };
 
 }  // namespace walnut::server

@@ -8,12 +8,13 @@
 namespace walnut::server {
 namespace {
 
-constexpr std::size_t kReadBufferSize = 64 * 1024;
+// The most a session reads per wake-up before the other ready sessions get their turn.
+constexpr std::size_t kReadBufferSize = 4096;
 
 }  // namespace
 
-SessionManager::SessionManager(NetContext& context, Stats& stats)
-    : context_(context), stats_(stats), read_buffer_(kReadBufferSize) {
+SessionManager::SessionManager(asio::io_context& io, NetContext& context, Stats& stats)
+    : context_(context), stats_(stats), poller_(io), read_buffer_(kReadBufferSize) {
   context_.for_each_client = [this](const std::function<void(const ClientState&)>& visit) {
     for_each_client(visit);
   };
@@ -40,6 +41,7 @@ void SessionManager::stop(const std::shared_ptr<Session>& session) {
 void SessionManager::stop_all() {
   while (!busy_.empty()) stop(busy_.front());
   while (!quiet_.empty()) stop(quiet_.front());
+  poller_.stop();
 }
 
 void SessionManager::touch(Session& session) {

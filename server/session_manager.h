@@ -11,6 +11,7 @@
 
 #include <asio.hpp>
 
+#include "server/client_poller.h"
 #include "server/net_commands.h"
 
 namespace walnut::server {
@@ -19,17 +20,18 @@ class Session;
 
 class SessionManager {
  public:
-  SessionManager(NetContext& context, Stats& stats);
+  SessionManager(asio::io_context& io, NetContext& context, Stats& stats);
 
   void start(asio::basic_stream_socket<asio::ip::tcp, asio::io_context::executor_type> socket);
   void stop(const std::shared_ptr<Session>& session);
+  // Closes every session and stops watching for clients (the server is stopping).
   void stop_all();
 
   // The session heard a complete line: move it to the back of the idle order.
   void touch(Session& session);
   // Closes sessions that have not completed a line within `idle_limit` (stock: 60 s).
   void close_idle(std::chrono::seconds idle_limit);
-  // Sessions quiet for longer than `quiet_after` give their read buffers back.
+  // Sessions quiet for longer than `quiet_after` give their parsing and output buffers back.
   void quiet_down(std::chrono::seconds quiet_after);
   // Closes sessions logged into `ups_name` (the UPS left ups.conf).
   void kick_logins(std::string_view ups_name);
@@ -40,6 +42,9 @@ class SessionManager {
   // Called whenever a session goes away (the listener resumes accepting under MAXCONN).
   std::function<void()> on_session_closed;
 
+  // Readiness of every session's socket.
+  ClientPoller& poller() { return poller_; }
+
   // Scratch space for reads, shared by every session: they run on one thread.
   std::vector<char>& read_buffer() { return read_buffer_; }
 
@@ -49,6 +54,7 @@ class SessionManager {
  private:
   NetContext& context_;
   Stats& stats_;
+  ClientPoller poller_;
   // Both ordered by the time each session last completed a line, oldest first: sweeps look
   // only at the fronts, so no timer pass is O(connections).
   std::list<std::shared_ptr<Session>> busy_;
