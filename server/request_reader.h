@@ -41,7 +41,10 @@ class RequestReader {
   void release_memory();
 
  private:
+  bool split_plain_line(const char* begin, const char* end);
+
   LineTokenizer tokenizer_;
+  std::vector<std::string> fast_words_;  // the last line the fast path split
   std::size_t line_bytes_ = 0;
 };
 

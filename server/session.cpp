@@ -97,13 +97,13 @@ void Session::on_readable() {
     return manager_.stop(shared_from_this());
   }
   if (count == 0) return manager_.stop(shared_from_this());
+  // One clock reading per wake serves every line in it.
+  const auto previous_wake = last_wake_;
+  last_wake_ = Clock::now();
   if (!process(buffer.data(), static_cast<std::size_t>(count))) return;
   // A client that asks once in a while gives back what this request needed; a poller (one that
   // talks again soon) keeps its tokenizer's buffers.
-  const auto now = Clock::now();
-  const bool chatty = now - last_wake_ < kChattyInterval;
-  last_wake_ = now;
-  if (!chatty) release_memory();
+  if (last_wake_ - previous_wake >= kChattyInterval) release_memory();
 }
 
 void Session::go_quiet() {
@@ -164,7 +164,7 @@ bool Session::output_backed_up() const {
 }
 
 void Session::handle_line(const std::vector<std::string>& words) {
-  last_heard_ = Clock::now();
+  last_heard_ = last_wake_;
   manager_.touch(*this);
   auto& context = manager_.context();
   context.now = last_heard_;

@@ -102,3 +102,65 @@ TEST(RequestReader, UnterminatedQuoteDoesNotRunIntoTheNextLine) {
 
 }  // namespace
 }  // namespace walnut::server
+
+namespace walnut::server {
+namespace {
+
+// NUT's tokenizer fed byte by byte: the reference for every line the reader's fast path takes.
+std::vector<std::string> tokenizer_lines(const std::string& bytes) {
+  LineTokenizer tokenizer;
+  std::vector<std::string> lines;
+  for (char byte : bytes) {
+    if (tokenizer.feed(byte) != LineTokenizer::Event::kLine) continue;
+    std::string joined;
+    for (const auto& w : tokenizer.words()) joined += (joined.empty() ? "" : "|") + w;
+    lines.push_back(joined);
+  }
+  return lines;
+}
+
+TEST(RequestReader, PlainLinesSplitExactlyAsTheTokenizerDoes) {
+  const std::vector<std::string> inputs = {
+      "GET VAR ups ups.status\n",
+      "  GET\tVAR  ups   ups.status \r\n",
+      "\n",
+      "   \n",
+      "LIST VAR ups\nLIST CMD ups\n",
+      "USERNAME admin\nPASSWORD s3cr3t!$%&'()*+,-./:;<>?@[]^_`{|}~\n",
+      "SET VAR ups ups.delay.shutdown 20\n",
+      // Not plain: each takes the byte-by-byte path, which must still agree.
+      "SET VAR ups ups.id \"my ups\"\n",
+      "GET VAR ups ups.status # comment\n",
+      "a=b c\n",
+      "back\\ slash\n",
+      std::string("ctrl\x01" "char \x80high\n"),
+      "\v\fform feed\n",
+  };
+  for (const auto& input : inputs) {
+    RequestReader reader;
+    EXPECT_EQ(feed(reader, input).lines, tokenizer_lines(input)) << input;
+  }
+}
+
+TEST(RequestReader, ManyOrLongWordsLeaveTheFastPathToTheTokenizersLimits) {
+  std::string many;
+  for (int i = 0; i < 40; ++i) many += "w" + std::to_string(i) + " ";
+  many += "\n";
+  const std::string long_word = std::string(600, 'x') + " y\n";
+  for (const auto& input : {many, long_word}) {
+    RequestReader reader;
+    EXPECT_EQ(feed(reader, input).lines, tokenizer_lines(input));
+  }
+}
+
+TEST(RequestReader, FastLinesFollowASlowLineSplitAcrossReads) {
+  RequestReader reader;
+  auto first = feed(reader, "SET VAR ups ups.id \"my");
+  EXPECT_TRUE(first.lines.empty());
+  auto second = feed(reader, " ups\"\nGET VAR ups ups.status\nVER\n");
+  EXPECT_EQ(second.lines,
+            (std::vector<std::string>{"SET|VAR|ups|ups.id|my ups", "GET|VAR|ups|ups.status", "VER"}));
+}
+
+}  // namespace
+}  // namespace walnut::server
