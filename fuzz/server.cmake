@@ -1,3 +1,5 @@
 # upsd's command parser: request bytes -> lines -> dispatcher -> replies, with the state of
 # one connection carried across lines.
 walnut_fuzzer(fuzz_net_command SOURCES net_command_fuzz.cpp LIBS walnut_server)
+# upsd's line splitting: the fast path for plain lines against NUT's tokenizer alone.
+walnut_fuzzer(fuzz_request_reader SOURCES request_reader_fuzz.cpp LIBS walnut_server)
