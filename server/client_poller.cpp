@@ -83,7 +83,8 @@ void ClientPoller::remove(int fd) {
 void ClientPoller::arm() {
   watcher_.async_wait(asio::posix::stream_descriptor::wait_read,
                       [this](const asio::error_code& error) {
-                        if (stopped_ || error == asio::error::operation_aborted) return;
+                        // The error first: after stop() the wait ends aborted.
+                        if (error == asio::error::operation_aborted || stopped_) return;
                         dispatch();
                         arm();
                       });

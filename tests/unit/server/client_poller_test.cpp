@@ -28,7 +28,9 @@ struct Recorder : PolledClient {
 
 class ClientPollerTest : public ::testing::Test {
  protected:
-  void SetUp() override { ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, ends_), 0); }
+  void SetUp() override {
+    ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, ends_), 0);
+  }
   void TearDown() override {
     ::close(ends_[0]);
     ::close(ends_[1]);
