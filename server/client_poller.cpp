@@ -16,6 +16,8 @@ namespace {
 
 // Events taken per wake; more ready clients simply make the set readable again at once.
 constexpr int kMaxEvents = 256;
+// Batches served per wake at most.
+constexpr int kPasses = 4;
 
 std::uint32_t interest(bool read, bool write) {
   std::uint32_t events = 0;
@@ -92,14 +94,20 @@ void ClientPoller::arm() {
 
 void ClientPoller::dispatch() {
   std::array<epoll_event, kMaxEvents> events;
-  const int ready = ::epoll_wait(epoll_fd_, events.data(), kMaxEvents, 0);
-  for (int i = 0; i < ready; ++i) {
-    const auto index = static_cast<std::size_t>(events[static_cast<std::size_t>(i)].data.fd);
-    // A client removed earlier in this batch is gone (nullptr); its descriptor cannot have been
-    // reused yet, since accepting happens outside this loop.
-    if (index >= clients_.size() || !clients_[index]) continue;
-    std::shared_ptr<PolledClient> client = clients_[index];
-    client->on_ready(events[static_cast<std::size_t>(i)].events);
+  // Busy clients have often sent again by the time a batch is served: look once more before
+  // going back to Asio's loop (its wait and re-arm cost two system calls), a bounded number of
+  // times so that timers, accepts and drivers still get their turn.
+  for (int pass = 0; pass < kPasses && !stopped_; ++pass) {
+    const int ready = ::epoll_wait(epoll_fd_, events.data(), kMaxEvents, 0);
+    if (ready <= 0) return;
+    for (int i = 0; i < ready; ++i) {
+      const auto index = static_cast<std::size_t>(events[static_cast<std::size_t>(i)].data.fd);
+      // A client removed earlier in this batch is gone (nullptr); its descriptor cannot have
+      // been reused yet, since accepting happens outside this loop.
+      if (index >= clients_.size() || !clients_[index]) continue;
+      std::shared_ptr<PolledClient> client = clients_[index];
+      client->on_ready(events[static_cast<std::size_t>(i)].events);
+    }
   }
 }
 
