@@ -171,17 +171,23 @@ TEST_F(HidapiLab, UnplugIsDeviceGoneAndReplugIsFoundAgainWithFreshData) {
   EXPECT_EQ(Bytes(buffer, buffer + result.size), (Bytes{0x0c, 0x4b, 0x64, 0x03}));
 }
 
-TEST_F(HidapiLab, UnplugEndsAnInterruptReadInProgress) {
-  HidapiTransport transport("hidraw");
-  ASSERT_TRUE(transport.open(MatchCriteria{}).ok());
+// Starts a read far longer than the test, does `meanwhile` once the read waits, and returns how
+// the read ended: only what `meanwhile` does can end it.
+template <typename Action>
+IoStatus read_ended_by(HidapiTransport& transport, Action meanwhile) {
   std::uint8_t buffer[64] = {};
   auto waiting = std::async(std::launch::async, [&] {
-    // Far longer than the test: only the unplug can end it with kDeviceGone.
     return transport.read_interrupt(buffer, std::chrono::milliseconds(60000));
   });
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  lab_->unplug();
-  EXPECT_EQ(waiting.get().status, IoStatus::kDeviceGone);
+  meanwhile();
+  return waiting.get().status;
+}
+
+TEST_F(HidapiLab, UnplugEndsAnInterruptReadInProgress) {
+  HidapiTransport transport("hidraw");
+  ASSERT_TRUE(transport.open(MatchCriteria{}).ok());
+  EXPECT_EQ(read_ended_by(transport, [&] { lab_->unplug(); }), IoStatus::kDeviceGone);
 }
 
 // The kernel wakes hidraw readers (EIO) before it removes the sysfs node; a read woken in that
@@ -189,13 +195,8 @@ TEST_F(HidapiLab, UnplugEndsAnInterruptReadInProgress) {
 TEST_F(HidapiLab, ReadWokenBeforeTheSysfsNodeGoesIsDeviceGone) {
   HidapiTransport transport("hidraw");
   ASSERT_TRUE(transport.open(MatchCriteria{}).ok());
-  std::uint8_t buffer[64] = {};
-  auto waiting = std::async(std::launch::async, [&] {
-    return transport.read_interrupt(buffer, std::chrono::milliseconds(60000));
-  });
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  lab_->hidraw().disconnect();  // the device is gone; /sys/class/hidraw/hidraw0 is still there
-  EXPECT_EQ(waiting.get().status, IoStatus::kDeviceGone);
+  // The device is gone; /sys/class/hidraw/hidraw0 is still there.
+  EXPECT_EQ(read_ended_by(transport, [&] { lab_->hidraw().disconnect(); }), IoStatus::kDeviceGone);
   lab_->unplug();
 }
 
