@@ -129,6 +129,25 @@ def sim_command(path, line):
         return reply.decode()
 
 
+def wait_for_paths(proc, *paths):
+    """Until the running driver has created every one of `paths` (its sockets)."""
+    deadline = time.monotonic() + TIMEOUT
+    while not all(os.path.exists(path) for path in paths):
+        assert proc.poll() is None, "driver exited"
+        assert time.monotonic() < deadline, f"never appeared: {paths}"
+        time.sleep(0.1)
+
+
+def stop(proc):
+    """SIGTERM, then SIGKILL if the driver is still there after TIMEOUT."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def check_interrupt_status(driver, capture, env, work):
     """A mains change on the interrupt pipe reaches readers with no poll due for an hour."""
     sim_socket = os.path.join(work, "sim.sock")
@@ -138,11 +157,7 @@ def check_interrupt_status(driver, capture, env, work):
                             env=dict(env, WALNUT_SIM_SOCKET=sim_socket), stdout=log, stderr=log)
     try:
         path = os.path.join(work, "usbhid-ups-intr")
-        deadline = time.monotonic() + TIMEOUT
-        while not (os.path.exists(path) and os.path.exists(sim_socket)):
-            assert proc.poll() is None, "driver exited"
-            assert time.monotonic() < deadline, "sockets never appeared"
-            time.sleep(0.1)
+        wait_for_paths(proc, path, sim_socket)
         reader = Reader(path)
         reader.send("DUMPALL")
         assert 'SETINFO ups.status "OL"' in reader.wait_for("DUMPDONE\n")
@@ -161,12 +176,7 @@ def check_interrupt_status(driver, capture, env, work):
         reader.wait_for('SETINFO ups.status "OL')
         print("ok: interrupt status changes published with pollinterval=3600")
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=TIMEOUT)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
 
 
 def check_root_becomes_nut(driver, capture, env):
@@ -187,23 +197,14 @@ def check_root_becomes_nut(driver, capture, env):
                                 stdout=log, stderr=log)
         try:
             path = os.path.join(state, "usbhid-ups-asnut")
-            deadline = time.monotonic() + TIMEOUT
-            while not os.path.exists(path):
-                assert proc.poll() is None, "driver exited"
-                assert time.monotonic() < deadline, "socket never appeared"
-                time.sleep(0.1)
+            wait_for_paths(proc, path)
             with open(f"/proc/{proc.pid}/status") as status:
                 uids = next(line for line in status if line.startswith("Uid:")).split()[1:]
             assert all(int(uid) == nut.pw_uid for uid in uids), uids
             assert os.stat(path).st_uid == nut.pw_uid
             print("ok: started as root without -u, the driver runs as nut")
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=TIMEOUT)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            stop(proc)
 
 
 def main():
@@ -221,11 +222,7 @@ def main():
                                  "-x", "pollinterval=1", "-F"] + AS_ROOT, env=env, stdout=log, stderr=log)
         try:
             path = os.path.join(work, "usbhid-ups-sim")
-            deadline = time.monotonic() + TIMEOUT
-            while not os.path.exists(path):
-                assert proc.poll() is None, "driver exited"
-                assert time.monotonic() < deadline, "socket never appeared"
-                time.sleep(0.1)
+            wait_for_paths(proc, path)
             mode = os.stat(path).st_mode
             assert stat.S_ISSOCK(mode) and stat.S_IMODE(mode) == 0o660, oct(mode)
             print("ok: socket STATEPATH/usbhid-ups-sim, mode 0660")
@@ -271,12 +268,7 @@ def main():
             first.send("LOGOUT")
             assert "OK Goodbye" in first.wait_for("OK Goodbye")
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=TIMEOUT)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            stop(proc)
         assert not os.path.exists(os.path.join(work, "usbhid-ups-sim")), "socket left behind"
         print("ok: SIGTERM stops the driver and removes its socket")
     print("1 passed, 0 failed")
