@@ -8,10 +8,13 @@
 namespace walnut::metrics {
 namespace {
 
-UpsSnapshot snapshot_of(const server::Ups& ups) {
+UpsSnapshot snapshot_of(const server::Ups& ups, std::chrono::steady_clock::time_point now) {
   UpsSnapshot snapshot;
   snapshot.name = ups.name;
-  snapshot.fresh = ups.driver_connected && !ups.stale;
+  // data_stale(now), not just the flag: MAXAGE silence counts from the last message heard,
+  // as GET VAR decides per request, not only as of the last tick.
+  snapshot.fresh = ups.driver_connected && !ups.data_stale(now);
+  snapshot.data_stale = !snapshot.fresh;
   if (!snapshot.fresh) return snapshot;
   for (const auto& [name, variable] : ups.variables.variables()) snapshot.variables[name] = variable.value;
   if (ups.fsd) {
@@ -49,7 +52,8 @@ ServerSnapshot server_snapshot(const server::UpsRegistry& registry, const server
 std::string render_upsd_metrics(const server::UpsRegistry& registry, const server::Stats& stats,
                                 const UpsdProcess& process) {
   std::vector<UpsSnapshot> upses;
-  for (const auto& ups : registry.all()) upses.push_back(snapshot_of(*ups));
+  const auto now = std::chrono::steady_clock::now();
+  for (const auto& ups : registry.all()) upses.push_back(snapshot_of(*ups, now));
   auto families = ups_metric_families(upses);
   auto server = server_metric_families(server_snapshot(registry, stats, process));
   families.insert(families.end(), std::make_move_iterator(server.begin()),
