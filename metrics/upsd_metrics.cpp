@@ -1,7 +1,6 @@
 #include "metrics/upsd_metrics.h"
 
 #include "metrics/exposition.h"
-#include "metrics/server_metrics.h"
 #include "metrics/ups_metrics.h"
 #include "server/net_error.h"
 
@@ -50,12 +49,15 @@ ServerSnapshot server_snapshot(const server::UpsRegistry& registry, const server
 }  // namespace
 
 std::string render_upsd_metrics(const server::UpsRegistry& registry, const server::Stats& stats,
-                                const UpsdProcess& process) {
+                                const UpsdProcess& process,
+                                const std::vector<MetricsListener>& listeners) {
   std::vector<UpsSnapshot> upses;
   const auto now = std::chrono::steady_clock::now();
   for (const auto& ups : registry.all()) upses.push_back(snapshot_of(*ups, now));
   auto families = ups_metric_families(upses);
-  auto server = server_metric_families(server_snapshot(registry, stats, process));
+  ServerSnapshot snapshot = server_snapshot(registry, stats, process);
+  snapshot.metrics_listeners = listeners;
+  auto server = server_metric_families(snapshot);
   families.insert(families.end(), std::make_move_iterator(server.begin()),
                   std::make_move_iterator(server.end()));
   return render(families);

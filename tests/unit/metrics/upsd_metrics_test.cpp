@@ -76,5 +76,11 @@ TEST_F(UpsdMetricsTest, ExportsTheServerCountersWithErrorTokens) {
   EXPECT_EQ(out.find("ACCESS-DENIED"), std::string::npos);  // nothing counted, no series
 }
 
+TEST_F(UpsdMetricsTest, ShowsTheStateOfEveryMetricsListener) {
+  const std::string out =
+      render_upsd_metrics(registry_, stats_, {"2.8.0 (walnut)", 1}, {{"*", "13493", false}});
+  EXPECT_TRUE(has_line(out, R"(walnut_metrics_listener_up{address="*",port="13493"} 0)")) << out;
+}
+
 }  // namespace
 }  // namespace walnut::metrics
