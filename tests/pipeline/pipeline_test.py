@@ -265,6 +265,17 @@ scrape_configs:
         shutil.rmtree(self.lab_dir, ignore_errors=True)
 
 
+def play(p, title, commands, alerts, undo):
+    """One scenario: the walnut-sim commands make `alerts` fire on both paths; `undo` resolves them."""
+    print(f"== {title}")
+    for command in commands:
+        p.sim(*command.split())
+    p.expect_firing(alerts)
+    for command in undo:
+        p.sim(*command.split())
+    p.expect_resolved(alerts)
+
+
 def scenarios(p):
     print("== baseline: both paths carry the UPSes, nothing fires")
     for job in ("node", "walnut"):
@@ -275,25 +286,10 @@ def scenarios(p):
     time.sleep(3)
     assert not p.active(), f"alerts at baseline: {p.active()}"
 
-    print("== outage")
-    p.sim("mains", "off")
-    p.expect_firing(["UPSOnBattery"])
-    p.sim("mains", "on")
-    p.expect_resolved(["UPSOnBattery"])
-
-    print("== low battery during an outage")
-    p.sim("mains", "off")
-    p.sim("charge", "8")
-    p.expect_firing(["UPSLowBattery", "UPSBatteryChargeLow", "UPSRuntimeLow", "UPSOnBattery"])
-    p.sim("mains", "on")
-    p.sim("charge", "100")
-    p.expect_resolved(["UPSLowBattery", "UPSBatteryChargeLow", "UPSRuntimeLow", "UPSOnBattery"])
-
-    print("== replace battery")
-    p.sim("battery", "worn")
-    p.expect_firing(["UPSReplaceBattery"])
-    p.sim("battery", "ok")
-    p.expect_resolved(["UPSReplaceBattery"])
+    play(p, "outage", ["mains off"], ["UPSOnBattery"], ["mains on"])
+    play(p, "low battery during an outage", ["mains off", "charge 8"],
+         ["UPSLowBattery", "UPSBatteryChargeLow", "UPSRuntimeLow", "UPSOnBattery"], ["mains on", "charge 100"])
+    play(p, "replace battery", ["battery worn"], ["UPSReplaceBattery"], ["battery ok"])
 
     print("== lost communication (USB cable pulled): stale data, not a failed scrape")
     p.sim("unplug")
