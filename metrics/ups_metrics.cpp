@@ -242,8 +242,9 @@ std::vector<MetricFamily> ups_metric_families(const std::vector<UpsSnapshot>& up
   for (const auto& ups : upses) {
     const bool ok = is_fresh(ups);
     scrape.samples.push_back({{ups_label(ups)}, ok ? 1.0 : 0.0});
-    // A fresh-but-WAIT UPS is connected and has not sent its data yet: stale, too.
-    if (ok || ups.data_stale || ups.fresh) stale.samples.push_back({{ups_label(ups)}, ok ? 0.0 : 1.0});
+    // The server answered either way; a UPS it answered for with status WAIT (connected, no
+    // data sent yet) has no current data, too.
+    if (ups.fresh || ups.data_stale) stale.samples.push_back({{ups_label(ups)}, ok ? 0.0 : 1.0});
     if (ok) fresh.push_back(&ups);
   }
   families.push_back(std::move(scrape));
