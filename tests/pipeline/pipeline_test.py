@@ -184,6 +184,9 @@ class Pipeline:
         # Scaled: a minute of for: becomes a second, as the evaluation interval is 1 s here.
         rules, n = re.subn(r"for: (\d+)m\b", r"for: \1s", rules)
         assert n >= 5, "for: durations not found in ups-alerts.yml"
+        # And UPSTextfileStale's 5 minutes without a rewrite become 5 seconds.
+        rules, n = re.subn(r"(node_textfile_mtime_seconds\{[^}]*\}) > 300", r"\1 > 5", rules)
+        assert n == 1, "UPSTextfileStale's threshold not found in ups-alerts.yml"
         self.write("ups-alerts.yml", rules)
         self.write("prometheus.yml", f"""global:
   scrape_interval: {SCRAPE}s
@@ -331,10 +334,17 @@ def dashboard(p):
 
 
 def stop_cleanly(p):
-    print("== systemctl stop: walnut-textfile ends on SIGTERM, exit 0")
+    print("== systemctl stop: walnut-textfile ends on SIGTERM, exit 0; its frozen file is noticed")
     p.lab(f"systemctl stop {UNIT}")
     state = p.lab(f"systemctl show -p ActiveState -p Result -p ExecMainStatus {UNIT}")
     assert "ActiveState=inactive" in state and "Result=success" in state and "ExecMainStatus=0" in state, state
+    # node_exporter keeps serving the last values; only the file's age tells (its real
+    # file label, as node_exporter 1.5.0 sets it, must match the rule's).
+    started = time.monotonic()
+    wait_until("UPSTextfileStale firing", lambda: any(
+        a["labels"]["alertname"] == "UPSTextfileStale" and a["state"] == "firing"
+        and a["labels"].get("file") == f"{TEXTFILE_DIR}/ups.prom" for a in p.api("alerts")["alerts"]))
+    print(f"  UPSTextfileStale firing after {time.monotonic() - started:.1f} s")
 
 
 def main():
