@@ -6,6 +6,7 @@
 #include "common/log.h"
 #include "common/config/conf_file.h"
 #include "common/paths.h"
+#include "common/service_notify.h"
 
 namespace walnut::server {
 namespace {
@@ -37,12 +38,16 @@ Server::Server(asio::io_context& io, LoadedConfig config,
       sessions_(io, context_, stats_), listener_(io, sessions_), tick_timer_(io),
       signals_(io, SIGHUP, SIGTERM, SIGINT) {
   signals_.add(SIGQUIT);
+  args_debug_level_ = log::debug_level();
+  log::set_debug_level(effective_debug_level(args_debug_level_, config_.upsd.debug_min, false));
+  log::debug(1, "debug level is '{}'", log::debug_level());
   sessions_.on_session_closed = [this] { listener_.on_session_closed(); };
 }
 
 Status Server::bind(AddressFamilies families) {
   log_warnings(config_);
-  return listener_.bind(config_.upsd.effective_listen(), families);
+  return listener_.bind(config_.upsd.effective_listen(), families,
+                        config_.upsd.allow_not_all_listeners);
 }
 
 void Server::start() {
@@ -131,10 +136,18 @@ void Server::wait_signals() {
   });
 }
 
-// LISTEN lines need a restart, as with stock; everything else applies in place and
-// connected clients keep their sessions.
+// systemd hears RELOADING=1 .. READY=1 around it (READY=1 also when the reload failed: the
+// running configuration still serves).
 void Server::reload() {
   log::info("Reloading configuration");
+  service::notify_reloading();
+  apply_reload();
+  service::notify_ready();
+}
+
+// LISTEN lines need a restart, as with stock; everything else applies in place and
+// connected clients keep their sessions.
+void Server::apply_reload() {
   auto fresh = reload_config_ ? reload_config_() : Result<LoadedConfig>(Error{"no reload"});
   if (!fresh) {
     log::error("Reload failed, keeping the running configuration: {}", fresh.error());
@@ -147,6 +160,9 @@ void Server::reload() {
   config_.ups = fresh->ups;
   config_.warnings = std::move(fresh->warnings);
   log_warnings(config_);
+  log::set_debug_level(effective_debug_level(args_debug_level_, config_.upsd.debug_min, true));
+  log::info("Applying debug level {}{}", log::debug_level(),
+            config_.upsd.debug_min ? " from DEBUG_MIN in upsd.conf" : " from the command line");
   load_descriptions();
   if (config_.upsd.maxconn) {
     listener_.set_max_connections(static_cast<std::size_t>(*config_.upsd.maxconn));
@@ -157,6 +173,7 @@ void Server::reload() {
 void Server::stop() {
   if (stopped_) return;
   stopped_ = true;
+  service::notify_stopping();
   listener_.stop();
   sessions_.stop_all();
   for (auto& [name, link] : links_) link->stop();

@@ -44,6 +44,7 @@ class Server {
   const config::UpsdConf& settings() const { return config_.upsd; }
 
  private:
+  void apply_reload();
   void apply_upses(const config::UpsConf& conf);
   void load_descriptions();
   void schedule_tick();
@@ -64,6 +65,7 @@ class Server {
   asio::steady_timer tick_timer_;
   asio::signal_set signals_;
   bool stopped_ = false;
+  int args_debug_level_ = 0;  // the -D count, before DEBUG_MIN
 };
 
 }  // namespace walnut::server

@@ -103,6 +103,13 @@ TEST(UpsdConf, ObsoleteAclDirectivesOnlyWarn) {
   EXPECT_TRUE(starts_with(conf->warnings[2], "upsd.conf:3: ")) << conf->warnings[2];
 }
 
+TEST(UpsdConf, CertIdentIsAcceptedWithAWarning) {
+  auto conf = parse_upsd_conf("MAXAGE 15\nCERTIDENT \"my server\" secret\n", "upsd.conf");
+  ASSERT_TRUE(conf.ok()) << conf.error();
+  ASSERT_EQ(conf->warnings.size(), 1u);
+  EXPECT_TRUE(starts_with(conf->warnings[0], "upsd.conf:2: CERTIDENT")) << conf->warnings[0];
+}
+
 TEST(UpsdConf, ExampleFileParses) {
   auto text = read_text_file(WALNUT_SOURCE_DIR "/config/examples/upsd.conf");
   ASSERT_TRUE(text.ok()) << text.error();
