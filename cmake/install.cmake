@@ -46,7 +46,8 @@ endforeach()
 
 # The units: configure_file() run by the install step, with the install's own prefix.
 set(walnut_unit_templates
-  walnut-textfile.service walnut-textfile.timer walnut-upsd.service walnut-usbhid-ups.target
+  walnut-textfile.service walnut-textfile.timer walnut-textfile-interval.service
+  walnut-upsd.service walnut-usbhid-ups.target
   walnut-usbhid-ups@.service)
 install(CODE "
   set(walnut_unit_source_dir \"${PROJECT_SOURCE_DIR}/config/systemd\")

@@ -12,7 +12,7 @@
   then every query of config/grafana/walnut-ups.json, expanded as Grafana expands it, returns
   data from that Prometheus.
 
-usage: pipeline_test.py USBHID_UPS WALNUT_SIM UPSD WALNUT_TEXTFILE SOURCE_DIR
+usage: pipeline_test.py USBHID_UPS WALNUT_SIM UPSD WALNUT_TEXTFILE SOURCE_DIR UNIT_DIR
 Exit 77 = skipped (not root, no namespaces, or prometheus / prometheus-node-exporter missing).
 Every wait is bounded; every process, the systemd lab (kill -9) and its scratch dir are removed.
 """
@@ -62,9 +62,9 @@ def wait_until(what, predicate, timeout=WAIT):
 
 
 class Pipeline:
-    def __init__(self, usbhid_ups, walnut_sim, upsd, textfile, source_dir):
+    def __init__(self, usbhid_ups, walnut_sim, upsd, textfile, source_dir, unit_dir):
         self.usbhid_ups, self.walnut_sim, self.upsd, self.textfile = usbhid_ups, walnut_sim, upsd, textfile
-        self.source_dir = source_dir
+        self.source_dir, self.unit_dir = source_dir, unit_dir
         self.dir = tempfile.mkdtemp(prefix="walnut-pipeline-")  # short: socket paths
         os.chmod(self.dir, 0o755)
         self.lab_dir = tempfile.mkdtemp(prefix="walnut-pipeline-lab.", dir="/var/tmp")
@@ -133,10 +133,12 @@ class Pipeline:
         os.mkdir(units)
         with open(os.path.join(units, "test.target"), "w") as f:
             f.write("[Unit]\nDescription=walnut pipeline test\n")
-        # The shipped unit, with this test's upsd and a 1 s interval; its ExecStart path
-        # (/usr/local/bin) gets the build's binary inside the lab's copy-on-write root.
-        with open(os.path.join(self.source_dir, "config", "systemd", UNIT)) as f:
+        # The shipped unit as the build generates it for its install prefix, with this test's
+        # upsd and a 1 s interval; its ExecStart path gets the build's binary inside the lab's
+        # copy-on-write root.
+        with open(os.path.join(self.unit_dir, UNIT)) as f:
             unit = f.read()
+        self.textfile_path = re.search(r"^ExecStart=(\S+)", unit, re.M).group(1)
         unit, n = re.subn(r"--server \S+ --interval \d+", f"--server 127.0.0.1:{self.nut_port} --interval 1", unit)
         assert n == 1, "ExecStart of the unit changed: adapt the test"
         with open(os.path.join(units, UNIT), "w") as f:
@@ -148,8 +150,8 @@ class Pipeline:
             raise AssertionError(f"boot-systemd failed: {result.stdout}{result.stderr}")
         self.lab_pid = int(result.stdout.strip())
         with open(self.textfile, "rb") as binary:
-            self.lab("cat > /usr/local/bin/walnut-textfile && chmod 755 /usr/local/bin/walnut-textfile",
-                     stdin=binary.read())
+            self.lab(f"mkdir -p {os.path.dirname(self.textfile_path)} && cat > {self.textfile_path}"
+                     f" && chmod 755 {self.textfile_path}", stdin=binary.read())
         # node_exporter on loopback and a free port, only its textfile collector, which keeps
         # Debian's default directory.
         self.lab(f"echo 'ARGS=\"--web.listen-address=127.0.0.1:{self.node_port} "
@@ -348,7 +350,7 @@ def stop_cleanly(p):
 
 
 def main():
-    if len(sys.argv) != 6:
+    if len(sys.argv) != 7:
         sys.exit(__doc__)
     if os.geteuid() != 0:
         skip("needs root (the systemd lab)")
@@ -361,7 +363,7 @@ def main():
         skip("../shared/systemd-lab not found")
     if subprocess.run(["unshare", "--pid", "--fork", "--mount", "true"], capture_output=True).returncode != 0:
         skip("cannot create PID and mount namespaces here")
-    p = Pipeline(*sys.argv[1:6])
+    p = Pipeline(*sys.argv[1:7])
     failed = True
     started = time.monotonic()
     try:
