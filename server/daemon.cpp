@@ -29,6 +29,17 @@ Status write_pid_file(const std::string& path) {
 
 void remove_pid_file(const std::string& path) { ::unlink(path.c_str()); }
 
+namespace {
+
+// The same program as this one, whatever it was installed as.
+bool same_file(const std::string& a, const std::string& b) {
+  struct stat first {}, second {};
+  return ::stat(a.c_str(), &first) == 0 && ::stat(b.c_str(), &second) == 0 &&
+         first.st_dev == second.st_dev && first.st_ino == second.st_ino;
+}
+
+}  // namespace
+
 bool is_upsd_executable(std::string_view path) {
   // A running program whose file was replaced (an upgrade) reads "/usr/sbin/upsd (deleted)".
   constexpr std::string_view kDeleted = " (deleted)";
@@ -43,7 +54,7 @@ Status check_process_is_upsd(long pid) {
   const ssize_t length = ::readlink((proc + "/exe").c_str(), target.data(), target.size() - 1);
   if (length >= 0) {
     const std::string_view exe(target.data(), static_cast<std::size_t>(length));
-    if (is_upsd_executable(exe)) return Ok{};
+    if (is_upsd_executable(exe) || same_file(proc + "/exe", "/proc/self/exe")) return Ok{};
     return Error{fmt::format("pid {} is {}, not upsd", pid, exe)};
   }
   if (errno == ENOENT) return Error{fmt::format("no process {} (a stale pid file?)", pid)};

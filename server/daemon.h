@@ -15,7 +15,8 @@ void remove_pid_file(const std::string& path);
 
 // Whether /proc/PID/exe's target names an upsd binary (any directory, also "(deleted)").
 bool is_upsd_executable(std::string_view path);
-// Ok when process `pid` runs an upsd (its /proc exe, else its comm); else why not.
+// Ok when process `pid` runs an upsd (its /proc exe is named upsd or is this very program,
+// else its comm is upsd); else why not.
 Status check_process_is_upsd(long pid);
 
 // Sends SIGHUP ("reload") or SIGTERM ("stop") to `pid`, or to the pid read from `pid_file`

@@ -25,15 +25,21 @@ TEST(Daemon, UpsdExecutablesAreRecognisedByName) {
   EXPECT_FALSE(is_upsd_executable(""));
 }
 
-// A pid file naming another process (here a child of the test, which is no upsd) is refused
-// with a message naming the file and the process, and the process is left alone.
+// A pid file naming another process (here `sleep`) is refused with a message naming the file
+// and the process, and the process is left alone.
 TEST(Daemon, StopRefusesAPidFileThatNamesAnotherProgram) {
   const pid_t child = ::fork();
   ASSERT_GE(child, 0);
   if (child == 0) {
-    ::pause();
-    ::_exit(0);
+    ::execlp("sleep", "sleep", "600", static_cast<char*>(nullptr));
+    ::_exit(127);
   }
+  // Until exec is done the child is still this test program.
+  const std::string exe = "/proc/" + std::to_string(child) + "/exe";
+  for (int i = 0; i < 10000 && std::filesystem::read_symlink(exe).filename() != "sleep"; ++i) {
+    ::usleep(1000);
+  }
+  ASSERT_EQ(std::filesystem::read_symlink(exe).filename(), "sleep");
   const auto pid_file = std::filesystem::temp_directory_path() /
                         ("walnut-daemon-test-" + std::to_string(::getpid()) + ".pid");
   std::ofstream(pid_file) << child << '\n';
