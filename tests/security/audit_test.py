@@ -15,6 +15,7 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "interop"))
 import nut_harness as nh  # noqa: E402
+from tls_test import read_line, tls_request  # noqa: E402
 
 WALNUT_UPSD = None
 USERS = ("[admin]\n  password = secret\n  actions = SET\n  instcmds = all\n"
@@ -84,25 +85,11 @@ class Audit(unittest.TestCase):
     def starttls(self, port, context):
         sock = socket.create_connection(("127.0.0.1", port), timeout=nh.DEADLINE)
         sock.sendall(b"STARTTLS\n")
-        reply = b""
-        while not reply.endswith(b"\n"):
-            reply += sock.recv(1)
-        self.assertEqual(reply, b"OK STARTTLS\n")
+        self.assertEqual(read_line(sock), b"OK STARTTLS\n")
         return context.wrap_socket(sock, server_hostname="127.0.0.1")
 
     def client_context(self):
         return ssl.create_default_context(cafile=f"{self.pki}/cert.pem")
-
-    @staticmethod
-    def tls_request(tls, line):
-        tls.sendall(line)
-        data = b""
-        while not data.endswith(b"\n"):
-            chunk = tls.recv(4096)
-            if not chunk:
-                break
-            data += chunk
-        return data
 
     # Item 1: the CVE-2011-0411 class.
     def test_plain_text_behind_starttls_closes_the_connection(self):
@@ -114,9 +101,9 @@ class Audit(unittest.TestCase):
         self.assertIn("after STARTTLS before the TLS handshake", self.box.log_of("inject"))
         # A real client (STARTTLS, wait, handshake) logs in as itself.
         with self.starttls(port, self.client_context()) as tls:
-            self.assertEqual(self.tls_request(tls, b"USERNAME mon\n"), b"OK\n")
-            self.assertEqual(self.tls_request(tls, b"PASSWORD monpass\n"), b"OK\n")
-            self.assertEqual(self.tls_request(tls, b"LOGIN dummy\n"), b"OK\n")
+            self.assertEqual(tls_request(tls, b"USERNAME mon\n"), b"OK\n")
+            self.assertEqual(tls_request(tls, b"PASSWORD monpass\n"), b"OK\n")
+            self.assertEqual(tls_request(tls, b"LOGIN dummy\n"), b"OK\n")
 
     # Item 10: forward-secret AEAD suites unless ALLOW_WEAK_SSL.
     def handshake(self, port, cipher=None, tls13=False):
@@ -126,7 +113,7 @@ class Audit(unittest.TestCase):
         if cipher:
             context.set_ciphers(cipher + ":@SECLEVEL=0")
         with self.starttls(port, context) as tls:
-            reply = self.tls_request(tls, b"VER\n")
+            reply = tls_request(tls, b"VER\n")
             if not reply:
                 raise OSError("closed")
             return tls.version(), tls.cipher()[0]
