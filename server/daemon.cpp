@@ -57,7 +57,12 @@ Status check_process_is_upsd(long pid) {
     if (is_upsd_executable(exe) || same_file(proc + "/exe", "/proc/self/exe")) return Ok{};
     return Error{fmt::format("pid {} is {}, not upsd", pid, exe)};
   }
-  if (errno == ENOENT) return Error{fmt::format("no process {} (a stale pid file?)", pid)};
+  if (errno == ENOENT) {
+    if (::access(proc.c_str(), F_OK) == 0) {
+      return Error{fmt::format("pid {} runs no program file (a kernel thread), not upsd", pid)};
+    }
+    return Error{fmt::format("no process {} (a stale pid file?)", pid)};
+  }
   // Another user's process (not root): its name is still readable.
   std::ifstream comm_file(proc + "/comm");
   std::string comm;

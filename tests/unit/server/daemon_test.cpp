@@ -62,5 +62,15 @@ TEST(Daemon, StopReportsAPidFileNamingNoProcess) {
   EXPECT_NE(status.error().find("no process"), std::string::npos) << status.error();
 }
 
+TEST(Daemon, KernelThreadsAreNoUpsd) {
+  // kthreadd is pid 2 wherever the test runs in the host's pid namespace.
+  std::ifstream comm("/proc/2/comm");
+  std::string name;
+  if (!std::getline(comm, name) || name != "kthreadd") GTEST_SKIP() << "no kthreadd as pid 2";
+  const Status status = check_process_is_upsd(2);
+  ASSERT_FALSE(status);
+  EXPECT_NE(status.error().find("kernel thread"), std::string::npos) << status.error();
+}
+
 }  // namespace
 }  // namespace walnut::server
