@@ -3,3 +3,7 @@
 walnut_fuzzer(fuzz_net_command SOURCES net_command_fuzz.cpp LIBS walnut_server)
 # upsd's line splitting: the fast path for plain lines against NUT's tokenizer alone.
 walnut_fuzzer(fuzz_request_reader SOURCES request_reader_fuzz.cpp LIBS walnut_server)
+# upsd's plain -> TLS switch: bytes cut anywhere around STARTTLS, then raw bytes or a real
+# in-memory TLS client (a self-signed certificate made at start).
+walnut_fuzzer(fuzz_session_stream SOURCES session_stream_fuzz.cpp
+  LIBS walnut_server OpenSSL::SSL OpenSSL::Crypto)

@@ -15,6 +15,10 @@ struct Credentials {
   std::optional<std::string> password;
 };
 
+// Whether a given password equals the configured one, in time that depends on neither
+// where they differ nor whether their lengths match.
+bool same_secret(const std::string& expected, const std::string& given);
+
 // True when the user exists, the password matches (compared in constant time) and the user
 // holds `action` ("LOGIN", "MASTER", "PRIMARY", "FSD", "SET"; case-insensitive). As stock,
 // the first account of that name decides.

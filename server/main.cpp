@@ -113,7 +113,11 @@ Result<LoadedConfig> load(const Options& options) {
 
 Status configure_tls(const config::UpsdConf& conf) {
   TlsPolicy policy;
-  policy.force_ssl = conf.force_ssl;
+  policy.force_ssl = credentials_need_tls(conf);
+  if (policy.force_ssl && !conf.force_ssl) {
+    log::notice("CERTREQUEST REQUIRE implies FORCESSL: USERNAME and PASSWORD are accepted only "
+                "after STARTTLS");
+  }
   if (conf.certfile) {
     auto context = TlsContext::create(conf);
     if (!context) return Error{context.error()};

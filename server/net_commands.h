@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -24,6 +25,7 @@ inline constexpr std::string_view kServerVersion = "2.8.0 (walnut)";
 
 // One client connection's protocol state.
 struct ClientState {
+  std::uint64_t connection = 0;  // unique per connection: its tracking ids belong to it
   std::string address;  // as LIST CLIENT prints it
   Credentials credentials;
   std::optional<std::string> login_ups;  // configured name of the UPS it LOGINed to

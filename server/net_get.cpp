@@ -85,7 +85,7 @@ void net_get(const Args& args, ClientState& client, NetContext& context, Reply& 
   if (equals_ignoring_case(sub, "TRACKING")) {
     if (args.size() < 2) return reply.line(client.tracking ? "ON\n" : "OFF\n");
     if (!client.tracking) return reply.error(NetError::kFeatureNotConfigured);
-    return reply.format("{}\n", context.tracking.get(args[1]));
+    return reply.format("{}\n", context.tracking.get(args[1], client.connection));
   }
   if (args.size() < 2) return reply.error(NetError::kInvalidArgument);
   if (equals_ignoring_case(sub, "NUMLOGINS")) return get_numlogins(context, args[1], reply);

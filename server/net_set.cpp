@@ -1,11 +1,36 @@
 // SET VAR, SET TRACKING and INSTCMD (NUT's server/netset.c, netinstcmd.c): validated in
 // stock's order, then forwarded to the driver; OK means forwarded, not applied.
-#include <cstdlib>
+#include <cctype>
+#include <climits>
 
+#include "common/tokenizer.h"
 #include "server/net_reply.h"
 
 namespace walnut::server {
 namespace {
+
+// Drivers read a command line in 512 bytes (stock builds it in a 512-byte buffer and cuts it,
+// losing the LF); walnut refuses a longer one with ERR TOO-LONG instead.
+constexpr std::size_t kMaxDriverLine = 512;
+
+// The number a RANGE check compares, read as atoi reads it (leading spaces, a sign, the
+// leading digits; trailing text ignored) but with no digits or an overflow refused: atoi
+// wraps 4294967346 to 50, which a 0..100 range would let through.
+std::optional<long long> range_number(const std::string& value) {
+  std::size_t i = 0;
+  while (i < value.size() && std::isspace(static_cast<unsigned char>(value[i]))) ++i;
+  bool negative = false;
+  if (i < value.size() && (value[i] == '+' || value[i] == '-')) negative = value[i++] == '-';
+  const std::size_t first_digit = i;
+  long long number = 0;
+  for (; i < value.size() && value[i] >= '0' && value[i] <= '9'; ++i) {
+    // Past INT_MAX no range can hold it; stopping there also keeps the arithmetic exact.
+    if (number > INT_MAX) return std::nullopt;
+    number = number * 10 + (value[i] - '0');
+  }
+  if (i == first_digit || number > static_cast<long long>(INT_MAX) + 1) return std::nullopt;
+  return negative ? -number : number;
+}
 
 // The value checks after ACCESS-DENIED and VAR-NOT-SUPPORTED, in stock's order.
 std::optional<NetError> check_new_value(const Variable& variable, const std::string& value) {
@@ -20,10 +45,10 @@ std::optional<NetError> check_new_value(const Variable& variable, const std::str
     if (!found) return NetError::kInvalidValue;
   }
   if (!variable.ranges.empty()) {
-    const int number = std::atoi(value.c_str());
+    const auto number = range_number(value);
     bool found = false;
     for (const auto& range : variable.ranges) {
-      found = found || (number >= range.min && number <= range.max);
+      found = found || (number && *number >= range.min && *number <= range.max);
     }
     if (!found) return NetError::kInvalidValue;
   }
@@ -31,15 +56,12 @@ std::optional<NetError> check_new_value(const Variable& variable, const std::str
 }
 
 // Sends `line` (without LF) to the driver with an optional tracking id; replies.
-void forward(Ups& ups, std::string line, const std::string& tracking_id, NetContext& context,
-             NetError failure, Reply& reply) {
-  if (!tracking_id.empty()) {
-    line += " TRACKING " + tracking_id;
-    context.tracking.add(tracking_id, context.now);
-  }
+void forward(Ups& ups, std::string line, const std::string& tracking_id,
+             const ClientState& client, NetContext& context, NetError failure, Reply& reply) {
+  if (!tracking_id.empty()) line += " TRACKING " + tracking_id;
   line.push_back('\n');
-  // Stock builds the driver line in 512 bytes too.
-  if (line.size() > 512) line.resize(512);
+  if (line.size() > kMaxDriverLine) return reply.error(NetError::kTooLong);
+  if (!tracking_id.empty()) context.tracking.add(tracking_id, client.connection, context.now);
   if (!ups.send_to_driver || !ups.send_to_driver(line)) return reply.error(failure);
   if (!tracking_id.empty()) return reply.format("OK TRACKING {}\n", tracking_id);
   reply.line("OK\n");
@@ -55,8 +77,8 @@ void set_var(const Args& args, ClientState& client, NetContext& context, Reply& 
   const Variable* variable = ups->variables.find(args[2]);
   if (variable == nullptr) return reply.error(NetError::kVarNotSupported);
   if (auto error = check_new_value(*variable, args[3])) return reply.error(*error);
-  forward(*ups, fmt::format("SET {} \"{}\"", args[2], encode_truncated(args[3], 512)),
-          tracking_id, context, NetError::kSetFailed, reply);
+  forward(*ups, fmt::format("SET {} \"{}\"", args[2], encode_word(args[3])), tracking_id,
+          client, context, NetError::kSetFailed, reply);
 }
 
 }  // namespace
@@ -93,8 +115,8 @@ void net_instcmd(const Args& args, ClientState& client, NetContext& context, Rep
     return reply.error(NetError::kAccessDenied);
   }
   std::string line = "INSTCMD " + args[1];
-  if (args.size() == 3) line += " " + encode_truncated(args[2], 512);
-  forward(*ups, std::move(line), tracking_id, context, NetError::kInstcmdFailed, reply);
+  if (args.size() == 3) line += " " + encode_word(args[2]);
+  forward(*ups, std::move(line), tracking_id, client, context, NetError::kInstcmdFailed, reply);
 }
 
 }  // namespace walnut::server

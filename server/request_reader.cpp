@@ -52,6 +52,14 @@ RequestReader::Outcome RequestReader::feed(const char* data, std::size_t size,
                                            const LineHandler& on_line,
                                            const ErrorHandler& on_error,
                                            const UnterminatedHandler& on_unterminated) {
+  unread_ = 0;
+  stop_after_line_ = false;
+  // After a line whose handler called stop_after_line(): the bytes from `next` on stay unread.
+  const auto stopped_at = [&](std::size_t next) {
+    stop_after_line_ = false;
+    unread_ = size - next;
+    return Outcome::kStop;
+  };
   for (std::size_t start = 0; start < size; start += kStockReadSize) {
     const std::size_t end = std::min(size, start + kStockReadSize);
     bool keep_going = true;
@@ -64,6 +72,7 @@ RequestReader::Outcome RequestReader::feed(const char* data, std::size_t size,
           line_bytes_ = 0;
           keep_going = on_line(fast_words_) && keep_going;
           i = static_cast<std::size_t>(line_end - data);
+          if (stop_after_line_) return stopped_at(i + 1);
           continue;
         }
       }
@@ -77,6 +86,7 @@ RequestReader::Outcome RequestReader::feed(const char* data, std::size_t size,
       if (event == LineTokenizer::Event::kLine) {
         line_bytes_ = 0;
         keep_going = on_line(tokenizer_.words()) && keep_going;
+        if (stop_after_line_) return stopped_at(i + 1);
         continue;
       }
       if (event == LineTokenizer::Event::kError) {

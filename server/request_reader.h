@@ -37,6 +37,12 @@ class RequestReader {
   Outcome feed(const char* data, std::size_t size, const LineHandler& on_line,
                const ErrorHandler& on_error, const UnterminatedHandler& on_unterminated = {});
 
+  // Called from inside a LineHandler: feed() returns kStop right after the current line,
+  // without looking at a single byte after its LF (after STARTTLS they are not requests).
+  void stop_after_line() { stop_after_line_ = true; }
+  // After feed() stopped that way: how many of its bytes were left unread.
+  std::size_t unread() const { return unread_; }
+
   // Frees the tokenizer's buffers when no line is half-read (for idle connections).
   void release_memory();
 
@@ -46,6 +52,8 @@ class RequestReader {
   LineTokenizer tokenizer_;
   std::vector<std::string> fast_words_;  // the last line the fast path split
   std::size_t line_bytes_ = 0;
+  bool stop_after_line_ = false;
+  std::size_t unread_ = 0;
 };
 
 }  // namespace walnut::server

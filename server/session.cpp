@@ -40,7 +40,16 @@ void release_if_large(std::string& buffer) {
 }  // namespace
 
 Session::Session(ClientSocket socket, SessionManager& manager, std::uint64_t serial)
-    : manager_(manager), serial_(serial), last_heard_(Clock::now()) {
+    : manager_(manager),
+      serial_(serial),
+      stream_(
+          client_,
+          [this](const std::vector<std::string>& words, std::string& reply) {
+            handle_line(words, reply);
+          },
+          [this] { return !output_backed_up(); }),
+      last_heard_(Clock::now()) {
+  client_.connection = serial;
   client_.address = peer_address(socket);
   client_.tls_offered = tls_policy().context != nullptr;
   client_.credentials_need_tls = tls_policy().force_ssl;
@@ -111,14 +120,13 @@ void Session::go_quiet() {
 }
 
 void Session::release_memory() {
-  reader_.release_memory();
+  stream_.release_memory();
   if (!write_in_flight_) std::string().swap(pending_);
 }
 
 bool Session::process(const char* data, std::size_t size) {
-  const bool keep_open = tls_ ? consume_tls(data, size) : consume(data, size);
+  const bool keep_open = stream_.feed(data, size, pending_);
   if (stopped_) return false;
-  if (client_.start_tls_after_reply) begin_tls();
   flush();
   if (stopped_) return false;
   if (!keep_open) {
@@ -133,71 +141,16 @@ bool Session::process(const char* data, std::size_t size) {
   return true;
 }
 
-bool Session::consume(const char* data, std::size_t size) {
-  const auto outcome = reader_.feed(
-      data, size,
-      [this](const std::vector<std::string>& words) {
-        handle_line(words);
-        // Stop parsing a client that already owes itself too many unread replies: flush()
-        // drops it, and memory never holds more than one read's worth beyond the bound.
-        return !client_.close_after_reply && !client_.start_tls_after_reply &&
-               !output_backed_up();
-      },
-      [](std::string_view message) { log::notice("Parse error on sock: {}", message); },
-      [this] {
-        log::notice("Client {} sent a line ending inside a quote", client_.address);
-        reply_buffer() += net_error_line(NetError::kInvalidArgument);
-      });
-  if (outcome == RequestReader::Outcome::kTooLong) {
-    log::notice("Client {} sent a line longer than {} bytes: disconnecting", client_.address,
-                RequestReader::kMaxLineBytes);
-    reply_buffer() += net_error_line(NetError::kTooLong);
-  }
-  // STARTTLS stops parsing: whatever follows its line belongs to the handshake.
-  return outcome == RequestReader::Outcome::kContinue ||
-         (outcome == RequestReader::Outcome::kStop && client_.start_tls_after_reply &&
-          !client_.close_after_reply);
-}
-
 bool Session::output_backed_up() const {
-  return pending_.size() + writing_.size() + tls_plain_out_.size() > kMaxPendingOutput;
+  return pending_.size() + writing_.size() + stream_.unsealed() > kMaxPendingOutput;
 }
 
-void Session::handle_line(const std::vector<std::string>& words) {
+void Session::handle_line(const std::vector<std::string>& words, std::string& reply) {
   last_heard_ = last_wake_;
   manager_.touch(*this);
   auto& context = manager_.context();
   context.now = last_heard_;
-  dispatch_net_command(words, client_, context, reply_buffer());
-}
-
-// "OK STARTTLS" is already in pending_ as plain text; everything after it is TLS.
-void Session::begin_tls() {
-  client_.start_tls_after_reply = false;
-  const auto& context = tls_policy().context;
-  if (!context) return;
-  tls_ = std::make_unique<TlsEngine>(*context);
-  client_.tls = true;
-}
-
-bool Session::consume_tls(const char* data, std::size_t size) {
-  std::string plain;
-  const bool handshaking = !tls_->handshake_done();
-  if (Status status = tls_->receive(data, size, plain, pending_); !status) {
-    log::notice("TLS with {} failed: {}", client_.address, status.error());
-    return false;  // pending_ may hold the alert, sent before closing
-  }
-  if (handshaking && tls_->handshake_done()) {
-    const std::string subject = tls_->peer_subject();
-    log::debug(2, "TLS with {} established{}{}", client_.address,
-               subject.empty() ? "" : ", client certificate ", subject);
-  }
-  const bool keep_open = plain.empty() || consume(plain.data(), plain.size());
-  if (Status status = tls_->send(tls_plain_out_, pending_); !status) {
-    log::notice("TLS with {} failed: {}", client_.address, status.error());
-    return false;
-  }
-  return keep_open;
+  dispatch_net_command(words, client_, context, reply);
 }
 
 void Session::flush() {

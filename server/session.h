@@ -15,8 +15,7 @@
 
 #include "server/client_poller.h"
 #include "server/net_commands.h"
-#include "server/request_reader.h"
-#include "server/tls_engine.h"
+#include "server/session_stream.h"
 
 namespace walnut::server {
 
@@ -58,13 +57,7 @@ class Session : public PolledClient, public std::enable_shared_from_this<Session
   void release_memory();
   // Handles one read's bytes; false when the session stopped or is closing.
   bool process(const char* data, std::size_t size);
-  // Returns false when the session must close after flushing.
-  bool consume(const char* data, std::size_t size);
-  // TLS after STARTTLS: decrypt, consume, seal the replies into pending_.
-  bool consume_tls(const char* data, std::size_t size);
-  void begin_tls();
-  std::string& reply_buffer() { return tls_ ? tls_plain_out_ : pending_; }
-  void handle_line(const std::vector<std::string>& words);
+  void handle_line(const std::vector<std::string>& words, std::string& reply);
   void flush();
   bool output_backed_up() const;
 
@@ -72,15 +65,13 @@ class Session : public PolledClient, public std::enable_shared_from_this<Session
   SessionManager& manager_;
   std::uint64_t serial_;
   ClientState client_;
-  RequestReader reader_;
-  std::string pending_;  // replies not yet handed to the socket
+  SessionStream stream_;  // plain requests, STARTTLS, TLS
+  std::string pending_;  // bytes not yet handed to the socket (TLS records after STARTTLS)
   std::string writing_;  // replies being written, waiting for the socket to take them
   std::size_t written_ = 0;  // how much of writing_ the socket took
   bool write_in_flight_ = false;
   bool closing_ = false;
   bool stopped_ = false;
-  std::unique_ptr<TlsEngine> tls_;  // after STARTTLS; pending_ then holds ciphertext
-  std::string tls_plain_out_;       // replies not yet encrypted
   Clock::time_point last_heard_;
   Clock::time_point last_wake_{};  // when the session last woke up to read
 };

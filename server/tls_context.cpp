@@ -59,6 +59,15 @@ Status load_client_cas(SSL_CTX* ctx, const config::UpsdConf& conf) {
 
 }  // namespace
 
+bool weak_suites_allowed(const config::UpsdConf& conf) {
+  return conf.allow_weak_ssl && !conf.disable_weak_ssl;
+}
+
+bool credentials_need_tls(const config::UpsdConf& conf) {
+  return conf.force_ssl ||
+         (conf.certfile && conf.certrequest == config::CertRequest::kRequire);
+}
+
 TlsContext::~TlsContext() { SSL_CTX_free(ctx_); }
 
 Result<std::shared_ptr<TlsContext>> TlsContext::create(const config::UpsdConf& conf) {
@@ -68,7 +77,9 @@ Result<std::shared_ptr<TlsContext>> TlsContext::create(const config::UpsdConf& c
   auto context = std::make_shared<TlsContext>(raw);
   SSL_CTX_set_options(raw, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION |
                                SSL_OP_CIPHER_SERVER_PREFERENCE);
-  if (conf.disable_weak_ssl) {
+  // Forward-secret AEAD suites unless weaker ones are asked for by name (stock offers
+  // OpenSSL's defaults unless DISABLE_WEAK_SSL; walnut makes the strong set the default).
+  if (!weak_suites_allowed(conf)) {
     SSL_CTX_set_min_proto_version(raw, TLS1_2_VERSION);
     if (SSL_CTX_set_cipher_list(raw, kStrongCiphers) != 1) {
       return Error{fmt::format("TLS ciphers: {}", openssl_error())};

@@ -28,6 +28,15 @@ class TlsContext {
   SSL_CTX* ctx_;
 };
 
+// Whether TLS may use OpenSSL's default protocols and suites (ALLOW_WEAK_SSL 1 without
+// DISABLE_WEAK_SSL 1); otherwise TLS 1.2+ with ECDHE/DHE AEAD suites only.
+bool weak_suites_allowed(const config::UpsdConf& conf);
+
+// FORCESSL, also implied by CERTREQUEST REQUIRE when TLS is on: a server that demands client
+// certificates must not take passwords in plain text. Without CERTFILE nothing is implied
+// (no client could ever log in, and upsmon could not shut down).
+bool credentials_need_tls(const config::UpsdConf& conf);
+
 // What sessions consult when they start: set once by main() before serving. FORCESSL
 // (credentials only over TLS) applies even without a certificate: then no one may log in.
 struct TlsPolicy {

@@ -1,7 +1,11 @@
 // TRACKING ids and results.
 #include "server/tracking.h"
 
+#include <openssl/rand.h>
+#include <sys/random.h>
+
 #include <array>
+#include <cerrno>
 #include <cstdlib>
 
 #include <fmt/format.h>
@@ -11,16 +15,23 @@ namespace {
 
 constexpr int kPending = -1;
 
-}  // namespace
+// OpenSSL's generator seeds itself from getrandom() and hardly ever fails; if it does, ask the
+// kernel directly. A kernel without getrandom() (before Linux 3.17) cannot run upsd anyway.
+void fill_from_kernel(std::array<std::uint8_t, 16>& bytes) {
+  std::size_t filled = 0;
+  while (filled < bytes.size()) {
+    const ssize_t count = ::getrandom(bytes.data() + filled, bytes.size() - filled, 0);
+    if (count < 0 && errno == EINTR) continue;
+    if (count <= 0) std::abort();
+    filled += static_cast<std::size_t>(count);
+  }
+}
 
-TrackingTable::TrackingTable() : random_(std::random_device{}()) {}
+}  // namespace
 
 std::string TrackingTable::new_id() {
   std::array<std::uint8_t, 16> bytes{};
-  for (std::size_t i = 0; i < bytes.size(); i += 8) {
-    std::uint64_t word = random_();
-    for (std::size_t j = 0; j < 8; ++j) bytes[i + j] = static_cast<std::uint8_t>(word >> (8 * j));
-  }
+  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) fill_from_kernel(bytes);
   bytes[6] = static_cast<std::uint8_t>((bytes[6] & 0x0F) | 0x40);
   bytes[8] = static_cast<std::uint8_t>((bytes[8] & 0x3F) | 0x80);
   std::string id;
@@ -39,9 +50,9 @@ std::string TrackingTable::key(std::string_view id) {
   return out;
 }
 
-void TrackingTable::add(std::string_view id, Clock::time_point now) {
+void TrackingTable::add(std::string_view id, Owner owner, Clock::time_point now) {
   if (!enabled_) return;
-  entries_[key(id)] = Entry{kPending, now};
+  entries_[key(id)] = Entry{kPending, owner, now};
 }
 
 void TrackingTable::set(std::string_view id, int status) {
@@ -51,9 +62,9 @@ void TrackingTable::set(std::string_view id, int status) {
 }
 
 // Stock upsd has no answer for a status outside -1..3 and falls through to "not found".
-std::string_view TrackingTable::get(std::string_view id) const {
+std::string_view TrackingTable::get(std::string_view id, Owner asker) const {
   auto it = entries_.find(key(id));
-  if (it == entries_.end()) return "ERR UNKNOWN";
+  if (it == entries_.end() || it->second.owner != asker) return "ERR UNKNOWN";
   switch (it->second.status) {
     case kPending:
       return "PENDING";

@@ -120,6 +120,10 @@ const std::vector<Directive>& directives() {
        [](UpsdConf& c, const Words& w, int) { return set_string(c.cacertfile, w); }},
       {"FORCESSL", 1, 1,
        [](UpsdConf& c, const Words& w, int) { return store(parse_boolean(w[1]), c.force_ssl); }},
+      {"ALLOW_WEAK_SSL", 1, 1,
+       [](UpsdConf& c, const Words& w, int) {
+         return store(parse_boolean(w[1]), c.allow_weak_ssl);
+       }},
   };
   return table;
 }

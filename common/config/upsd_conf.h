@@ -37,7 +37,7 @@ struct UpsdConf {
   std::optional<std::string> certident_name;      // CERTIDENT <name> <password>
   std::optional<std::string> certident_password;
   CertRequest certrequest = CertRequest::kNo;  // CERTREQUEST 0|1|2|NO|REQUEST|REQUIRE
-  bool disable_weak_ssl = false;       // DISABLE_WEAK_SSL: TLS >= 1.2
+  bool disable_weak_ssl = false;       // DISABLE_WEAK_SSL (walnut: already the default)
   std::optional<int> debug_min;        // DEBUG_MIN (key case-insensitive, as NUT)
 
   // walnut's additions.
@@ -47,6 +47,10 @@ struct UpsdConf {
   // FORCESSL <bool>: credentials only after STARTTLS: on a plain connection the server refuses
   // USERNAME/PASSWORD. Named after upsmon.conf's FORCESSL, its client-side twin.
   bool force_ssl = false;
+  // ALLOW_WEAK_SSL <bool>: TLS offers OpenSSL's default protocols and suites (what stock offers,
+  // e.g. TLS 1.2 AES128-SHA without forward secrecy) instead of walnut's forward-secret AEAD
+  // default. DISABLE_WEAK_SSL 1 wins over it.
+  bool allow_weak_ssl = false;
 
   std::vector<std::string> warnings;  // "file:line: ..." (ACCEPT/REJECT/ACL are obsolete)
 

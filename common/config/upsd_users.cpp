@@ -109,6 +109,14 @@ struct Parser {
     auto parts = key_and_values(words);
     if (!parts) return Error{fmt::format("expected \"key = value\", got \"{}\"", words[0])};
     if (result.users.empty()) return Error{fmt::format("\"{}\" outside a [user] section", words[0])};
+    if (equals_ignoring_case(parts->first, "password") && parts->second.size() > 1) {
+      // Stock takes the first word too; a password with spaces needs quotes.
+      result.warnings.push_back(where(
+          filename, line.line,
+          fmt::format("password of [{}] has {} words: only the first is used (quote a password "
+                      "that contains spaces)",
+                      result.users.back().name, parts->second.size())));
+    }
     for (const auto& value : parts->second) {
       if (auto status = apply_user_setting(result.users.back(), parts->first, value); !status.ok()) {
         return status;

@@ -135,5 +135,18 @@ TEST(Acl, LoginOnlyOncePerConnection) {
   EXPECT_EQ(fixture.registry.find("ups1")->numlogins, 1);
 }
 
+// The comparison's timing cannot be unit-tested (no timed tests); its answers can.
+TEST(Acl, SameSecretComparesWholePasswordsOfAnyLength) {
+  EXPECT_TRUE(same_secret("s3cret", "s3cret"));
+  EXPECT_TRUE(same_secret("", ""));
+  EXPECT_FALSE(same_secret("s3cret", "s3cre"));
+  EXPECT_FALSE(same_secret("s3cret", "s3cret\n"));
+  EXPECT_FALSE(same_secret("s3cret", ""));
+  EXPECT_FALSE(same_secret("", "x"));
+  EXPECT_FALSE(same_secret("s3cret", "S3cret"));
+  EXPECT_FALSE(same_secret(std::string("a\0b", 3), std::string("a\0c", 3)));
+  EXPECT_TRUE(same_secret(std::string(1000, 'p'), std::string(1000, 'p')));
+}
+
 }  // namespace
 }  // namespace walnut::server

@@ -137,6 +137,69 @@ TEST(NetCommands, TrackingIdsGoToTheDriverAndReportItsAnswer) {
   EXPECT_EQ(f.send(c, "GET TRACKING " + id), "ERR FEATURE-NOT-CONFIGURED\n");
 }
 
+TEST(NetCommands, GetTrackingAnswersOnlyTheConnectionThatGotTheId) {
+  NetFixture f;
+  ClientState owner = f.client_as("admin");
+  owner.connection = 1;
+  ClientState other = f.client_as("admin");  // even the same user on another connection
+  other.connection = 2;
+  EXPECT_EQ(f.send(owner, "SET TRACKING ON"), "OK\n");
+  EXPECT_EQ(f.send(other, "SET TRACKING ON"), "OK\n");
+  const std::string reply = f.send(owner, "INSTCMD ups1 load.off");
+  ASSERT_EQ(reply.substr(0, 12), "OK TRACKING ");
+  const std::string id = reply.substr(12, 36);
+  EXPECT_EQ(f.send(owner, "GET TRACKING " + id), "PENDING\n");
+  EXPECT_EQ(f.send(other, "GET TRACKING " + id), "ERR UNKNOWN\n");
+  f.tracking.set(id, 0);
+  EXPECT_EQ(f.send(owner, "GET TRACKING " + id), "SUCCESS\n");
+  EXPECT_EQ(f.send(other, "GET TRACKING " + id), "ERR UNKNOWN\n");
+}
+
+TEST(NetCommands, RangeChecksRefuseNumbersThatOverflowAnInt) {
+  NetFixture f;
+  ClientState c = f.client_as("admin");
+  // battery.charge.low takes 5..50; atoi would wrap 2^32 + 10 to 10.
+  EXPECT_EQ(f.send(c, "SET VAR ups1 battery.charge.low 4294967306"), "ERR INVALID-VALUE\n");
+  EXPECT_EQ(f.send(c, "SET VAR ups1 battery.charge.low -4294967286"), "ERR INVALID-VALUE\n");
+  EXPECT_EQ(f.send(c, "SET VAR ups1 battery.charge.low 99999999999999999999999"),
+            "ERR INVALID-VALUE\n");
+  EXPECT_EQ(f.send(c, "SET VAR ups1 battery.charge.low 2147483658"), "ERR INVALID-VALUE\n");
+  // No number at all is not 0 (atoi's answer) but no value in any range.
+  f.registry.find("ups1")->variables.add_range("battery.charge.low", -5, 5);
+  EXPECT_EQ(f.send(c, "SET VAR ups1 battery.charge.low abc"), "ERR INVALID-VALUE\n");
+  EXPECT_TRUE(f.driver_lines.empty());
+  // What atoi reads and fits stays accepted as stock accepts it.
+  EXPECT_EQ(f.send(c, "SET VAR ups1 battery.charge.low \" 20\""), "OK\n");
+  EXPECT_EQ(f.send(c, "SET VAR ups1 battery.charge.low 30%"), "OK\n");
+  EXPECT_EQ(f.send(c, "SET VAR ups1 battery.charge.low -5"), "OK\n");
+  EXPECT_EQ(f.driver_lines.size(), 3u);
+}
+
+TEST(NetCommands, CommandsTooLongForOneDriverLineAreRefusedNotCut) {
+  NetFixture f;
+  f.registry.find("ups1")->variables.set_info("ups.contact", "x");
+  f.registry.find("ups1")->variables.set_flags("ups.contact", kFlagRw);
+  ClientState c = f.client_as("admin");
+  // "INSTCMD load.off " + parameter + LF: 494 bytes of parameter make exactly 512.
+  EXPECT_EQ(f.send(c, "INSTCMD ups1 load.off " + std::string(494, 'p')), "OK\n");
+  EXPECT_EQ(f.send(c, "INSTCMD ups1 load.off " + std::string(495, 'p')), "ERR TOO-LONG\n");
+  // Escaping counts: 300 backslashes are 600 bytes on the driver line.
+  std::string backslashes;
+  for (int i = 0; i < 300; ++i) backslashes += "\\\\";
+  EXPECT_EQ(f.send(c, "SET VAR ups1 ups.contact \"" + backslashes + "\""), "ERR TOO-LONG\n");
+  // 493 bytes of value: "SET ups.contact \"" + value + "\"\n" is 512.
+  EXPECT_EQ(f.send(c, "SET VAR ups1 ups.contact " + std::string(493, 'v')), "OK\n");
+  EXPECT_EQ(f.send(c, "SET VAR ups1 ups.contact " + std::string(494, 'v')), "ERR TOO-LONG\n");
+  // The tracking id counts too.
+  EXPECT_EQ(f.send(c, "SET TRACKING ON"), "OK\n");
+  EXPECT_EQ(f.send(c, "INSTCMD ups1 load.off " + std::string(494, 'p')), "ERR TOO-LONG\n");
+  ASSERT_EQ(f.driver_lines.size(), 2u);
+  for (const auto& line : f.driver_lines) {
+    EXPECT_LE(line.size(), 512u);
+    EXPECT_EQ(line.back(), '\n');
+  }
+}
+
 TEST(NetCommands, UsernameAndPasswordAreAcceptedOnceUnchecked) {
   NetFixture f;
   ClientState c;

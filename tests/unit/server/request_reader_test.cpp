@@ -86,6 +86,32 @@ TEST(RequestReader, StopFinishesTheCurrentReadSliceOnly) {
   EXPECT_EQ(fed.lines, (std::vector<std::string>{"LOGOUT", "VER"}));
 }
 
+// STARTTLS's rule: not one byte after the line is looked at, on either path.
+TEST(RequestReader, StopAfterLineLeavesEveryFollowingByteUnread) {
+  const std::string inputs[] = {"VER\nSTARTTLS\nUSERNAME x\nPASSWORD y",
+                                "VER\n\"STARTTLS\"\nUSERNAME x\nPASSWORD y"};
+  for (const auto& bytes : inputs) {
+    RequestReader reader;
+    std::vector<std::string> lines;
+    const auto outcome = reader.feed(
+        bytes.data(), bytes.size(),
+        [&](const std::vector<std::string>& words) {
+          lines.push_back(words[0]);
+          if (words[0] == "STARTTLS") reader.stop_after_line();
+          return true;
+        },
+        {});
+    EXPECT_EQ(outcome, RequestReader::Outcome::kStop) << bytes;
+    EXPECT_EQ(lines, (std::vector<std::string>{"VER", "STARTTLS"})) << bytes;
+    EXPECT_EQ(reader.unread(), std::string("USERNAME x\nPASSWORD y").size()) << bytes;
+    // The next read starts clean.
+    const std::string next = "HELP\n";
+    EXPECT_EQ(reader.feed(next.data(), next.size(), [](const auto&) { return true; }, {}),
+              RequestReader::Outcome::kContinue);
+    EXPECT_EQ(reader.unread(), 0u);
+  }
+}
+
 TEST(RequestReader, EndlessLineIsTooLong) {
   RequestReader reader;
   auto fed = feed(reader, "GET " + std::string(RequestReader::kMaxLineBytes, 'x'));

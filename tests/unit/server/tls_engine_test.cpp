@@ -14,48 +14,23 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/unit/server/tls_test_cert.h"
+
 namespace walnut::server {
 namespace {
 
-// A self-signed P-256 certificate and key in one PEM file, made fresh for the test.
-class CertFile {
- public:
-  CertFile() {
-    path_ = std::filesystem::temp_directory_path() /
-            ("walnut-tls-test-" + std::to_string(::getpid()) + ".pem");
-    EVP_PKEY* key = EVP_EC_gen("P-256");
-    X509* cert = X509_new();
-    ASN1_INTEGER_set(X509_get_serialNumber(cert), 1);
-    X509_gmtime_adj(X509_getm_notBefore(cert), 0);
-    X509_gmtime_adj(X509_getm_notAfter(cert), 3600);
-    X509_set_pubkey(cert, key);
-    X509_NAME* name = X509_get_subject_name(cert);
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                               reinterpret_cast<const unsigned char*>("walnut test"), -1, -1, 0);
-    X509_set_issuer_name(cert, name);
-    X509_sign(cert, key, EVP_sha256());
-    FILE* out = std::fopen(path_.c_str(), "w");
-    PEM_write_X509(out, cert);
-    PEM_write_PrivateKey(out, key, nullptr, nullptr, 0, nullptr, nullptr);
-    std::fclose(out);
-    X509_free(cert);
-    EVP_PKEY_free(key);
-  }
-  ~CertFile() { std::filesystem::remove(path_); }
-  std::string path() const { return path_.string(); }
-
- private:
-  std::filesystem::path path_;
-};
+using testing::CertFile;
 
 // An OpenSSL client that does not check the certificate, exchanging bytes by hand.
 class Client {
  public:
-  explicit Client(int max_version = 0) : ctx_(SSL_CTX_new(TLS_client_method())) {
+  explicit Client(int max_version = 0, const char* ciphers = nullptr)
+      : ctx_(SSL_CTX_new(TLS_client_method())) {
     if (max_version != 0) {
       SSL_CTX_set_max_proto_version(ctx_, max_version);
       SSL_CTX_set_security_level(ctx_, 0);
     }
+    if (ciphers != nullptr) SSL_CTX_set_cipher_list(ctx_, ciphers);
     ssl_ = SSL_new(ctx_);
     SSL_set_bio(ssl_, BIO_new(BIO_s_mem()), BIO_new(BIO_s_mem()));
     SSL_set_connect_state(ssl_);
@@ -160,6 +135,60 @@ TEST(TlsEngine, OldProtocolsAreRefusedWithDisableWeakSsl) {
   std::string plain_in, replies;
   const bool ok = pump(client, engine, plain_in, replies);
   EXPECT_FALSE(ok && engine.handshake_done());
+}
+
+// A TLS 1.2 client offering only `cipher`: whether the handshake completes against `conf`.
+bool handshake_with_cipher(const config::UpsdConf& conf, const char* cipher) {
+  auto context = TlsContext::create(conf);
+  EXPECT_TRUE(context) << context.error();
+  if (!context) return false;
+  TlsEngine engine(**context);
+  Client client(TLS1_2_VERSION, cipher);
+  std::string plain_in, replies;
+  return pump(client, engine, plain_in, replies) && engine.handshake_done() &&
+         client.connected();
+}
+
+TEST(TlsEngine, OnlyForwardSecretAeadSuitesByDefault) {
+  CertFile cert;
+  config::UpsdConf conf;
+  conf.certfile = cert.path();  // no DISABLE_WEAK_SSL at all
+  EXPECT_TRUE(handshake_with_cipher(conf, "ECDHE-ECDSA-AES128-GCM-SHA256"));
+  EXPECT_TRUE(handshake_with_cipher(conf, "ECDHE-ECDSA-CHACHA20-POLY1305"));
+  EXPECT_FALSE(handshake_with_cipher(conf, "ECDHE-ECDSA-AES128-SHA"));  // no AEAD
+  EXPECT_FALSE(handshake_with_cipher(conf, "ECDHE-ECDSA-AES256-SHA384"));
+  conf.disable_weak_ssl = false;  // DISABLE_WEAK_SSL 0 given: still the strong set
+  EXPECT_FALSE(handshake_with_cipher(conf, "ECDHE-ECDSA-AES128-SHA"));
+  Client old(TLS1_1_VERSION);
+  auto context = TlsContext::create(conf);
+  ASSERT_TRUE(context);
+  TlsEngine engine(**context);
+  std::string plain_in, replies;
+  const bool ok = pump(old, engine, plain_in, replies);
+  EXPECT_FALSE(ok && engine.handshake_done());
+}
+
+TEST(TlsEngine, WeakerSuitesOnlyWhenAskedForByName) {
+  CertFile cert;
+  config::UpsdConf conf;
+  conf.certfile = cert.path();
+  conf.allow_weak_ssl = true;
+  EXPECT_TRUE(handshake_with_cipher(conf, "ECDHE-ECDSA-AES128-SHA"));
+  conf.disable_weak_ssl = true;  // DISABLE_WEAK_SSL 1 wins
+  EXPECT_FALSE(handshake_with_cipher(conf, "ECDHE-ECDSA-AES128-SHA"));
+}
+
+TEST(TlsContext, CertrequestRequireImpliesForcesslOnlyWithTls) {
+  config::UpsdConf conf;
+  EXPECT_FALSE(credentials_need_tls(conf));
+  conf.certrequest = config::CertRequest::kRequire;
+  EXPECT_FALSE(credentials_need_tls(conf));  // no CERTFILE: no one could ever log in
+  conf.certfile = "upsd.pem";
+  EXPECT_TRUE(credentials_need_tls(conf));
+  conf.certrequest = config::CertRequest::kRequest;
+  EXPECT_FALSE(credentials_need_tls(conf));
+  conf.force_ssl = true;
+  EXPECT_TRUE(credentials_need_tls(conf));
 }
 
 TEST(TlsEngine, ClientWithoutCertificateIsRefusedWhenRequired) {

@@ -29,6 +29,16 @@ TEST(UpsdConf, DefaultsAreStocks) {
   EXPECT_EQ(listen[1].port, "3493");
 }
 
+TEST(UpsdConf, AllowWeakSslIsAnExplicitWalnutSetting) {
+  auto plain = parse_upsd_conf("DISABLE_WEAK_SSL 0\n", "upsd.conf");
+  ASSERT_TRUE(plain.ok()) << plain.error();
+  EXPECT_FALSE(plain->allow_weak_ssl);  // stock's "0" does not ask for weak suites
+  auto weak = parse_upsd_conf("ALLOW_WEAK_SSL yes\n", "upsd.conf");
+  ASSERT_TRUE(weak.ok()) << weak.error();
+  EXPECT_TRUE(weak->allow_weak_ssl);
+  EXPECT_FALSE(parse_upsd_conf("ALLOW_WEAK_SSL maybe\n", "upsd.conf").ok());
+}
+
 TEST(UpsdConf, ReadsEveryDirective) {
   auto conf = parse_upsd_conf(
       "LISTEN 0.0.0.0\nLISTEN ::1 3494\nMAXAGE 30\nTRACKINGDELAY 60\nMAXCONN 2048\n"

@@ -62,6 +62,17 @@ TEST(UpsdUsers, ObsoleteLinesOnlyWarn) {
   EXPECT_EQ(users->warnings.size(), 2u);
 }
 
+TEST(UpsdUsers, UnquotedMultiWordPasswordWarnsNamingFileAndLine) {
+  auto users = parse_upsd_users("[a]\n password = correct horse\n[b]\n password = \"two words\"\n",
+                                "upsd.users");
+  ASSERT_TRUE(users.ok()) << users.error();
+  EXPECT_EQ(users->find("a")->password, "correct");  // as stock: the first word
+  EXPECT_EQ(users->find("b")->password, "two words");
+  ASSERT_EQ(users->warnings.size(), 1u);
+  EXPECT_TRUE(starts_with(users->warnings[0], "upsd.users:2: password of [a] has 2 words"))
+      << users->warnings[0];
+}
+
 TEST(UpsdUsers, PasswordFileIsReadByTheIoStep) {
   auto users = parse_upsd_users("[op]\npassword_file = /secrets/op\n[b]\npassword = x\n", "f");
   ASSERT_TRUE(users.ok()) << users.error();
