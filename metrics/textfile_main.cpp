@@ -33,6 +33,7 @@ void usage(std::FILE* out) {
                "                            (default %s)\n"
                "  -t, --timeout SECONDS     deadline for connecting and for each request (default 5)\n"
                "  -D                        more debug output (repeatable)\n"
+               "  -h, --help                this help\n"
                "Exits 0 when the file was written (a failed scrape is written as\n"
                "ups_scrape_success 0), 1 when it could not be written, 2 on bad arguments.\n",
                kDefaultOutput);
