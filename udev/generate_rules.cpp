@@ -1,53 +1,90 @@
-// walnut-udev-rules: prints (or writes to the file given) the udev rules for every USB UPS
-// the usbhid-ups driver claims, from the driver's own compiled-in table.
+// walnut-udev-rules: writes, from the usbhid-ups driver's own compiled-in claim table,
+//   walnut-udev-rules [OUT]                       the udev rules for every claimed UPS
+//   walnut-udev-rules --missing-from RULES [OUT]  only what NUT's RULES file (Debian's
+//                                                 62-nut-usbups.rules) lacks
+//   walnut-udev-rules --markdown [OUT]            the supported hardware table (README.md)
+// to OUT, or to standard output.
 #include <cstdio>
+#include <cstring>
 #include <fstream>
+#include <sstream>
 #include <string>
-#include <string_view>
 
 #include "drivers/usbhid/mapping/subdriver.h"
 #include "udev/rules_check.h"
+#include "udev/rules_text.h"
 
 namespace {
 
-void usage(std::FILE* out) {
+void print_usage(std::FILE* out) {
   std::fputs(
-      "usage: walnut-udev-rules [FILE]\n"
-      "Writes the udev rules giving the nut group access to every USB UPS usbhid-ups claims\n"
-      "to FILE (replaced), or to stdout without FILE.\n"
-      "  -h, --help   this help\n",
+      "usage: walnut-udev-rules [--missing-from NUT_RULES | --markdown] [OUT]\n"
+      "Writes, from usbhid-ups's own claim table, the udev rules giving the nut group access to\n"
+      "every USB UPS a subdriver claims, to OUT (replaced) or to stdout.\n"
+      "  --missing-from NUT_RULES  only the rules NUT's NUT_RULES file (62-nut-usbups.rules) lacks\n"
+      "  --markdown                the supported hardware table instead of rules\n"
+      "  -h, --help                this help\n",
       out);
+}
+
+int usage() {
+  print_usage(stderr);
+  return 2;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc >= 2) {
-    const std::string_view arg = argv[1];
-    if (arg == "-h" || arg == "--help") {
-      usage(stdout);
-      return 0;
-    }
-    // A file name starting with '-' is more likely a mistyped option than a wish.
-    if (argc > 2 || (arg.size() > 1 && arg[0] == '-')) {
-      usage(stderr);
-      return 2;
-    }
-  }
-  const std::string rules = walnut::mapping::udev_rules();
-  for (const std::string& problem : walnut::udev::check_rules(rules)) {
-    std::fprintf(stderr, "walnut-udev-rules: generated rules: %s\n", problem.c_str());
-    return 1;
-  }
-  if (argc < 2) {
-    std::fputs(rules.c_str(), stdout);
+  using namespace walnut;
+  int arg = 1;
+  bool markdown = false;
+  const char* base = nullptr;
+  if (arg < argc && (std::strcmp(argv[arg], "-h") == 0 || std::strcmp(argv[arg], "--help") == 0)) {
+    print_usage(stdout);
     return 0;
   }
-  std::ofstream out(argv[1], std::ios::binary | std::ios::trunc);
-  out << rules;
+  if (arg < argc && std::strcmp(argv[arg], "--markdown") == 0) {
+    markdown = true;
+    ++arg;
+  } else if (arg < argc && std::strcmp(argv[arg], "--missing-from") == 0) {
+    if (arg + 1 >= argc) return usage();
+    base = argv[arg + 1];
+    arg += 2;
+  }
+  if (arg < argc && argv[arg][0] == '-') return usage();
+  if (argc - arg > 1) return usage();
+
+  const auto claimed = mapping::claimed_devices();
+  std::string text;
+  if (markdown) {
+    text = udev::supported_hardware_markdown(claimed);
+  } else {
+    udev::UsbIds granted;
+    if (base != nullptr) {
+      std::ifstream in(base, std::ios::binary);
+      if (!in) {
+        std::fprintf(stderr, "walnut-udev-rules: cannot read %s\n", base);
+        return 1;
+      }
+      std::ostringstream nut_rules;
+      nut_rules << in.rdbuf();
+      granted = udev::nut_group_ids(nut_rules.str());
+    }
+    text = udev::udev_rules(claimed, granted);
+    for (const std::string& problem : udev::check_rules(text)) {
+      std::fprintf(stderr, "walnut-udev-rules: generated rules: %s\n", problem.c_str());
+      return 1;
+    }
+  }
+  if (arg == argc) {
+    std::fputs(text.c_str(), stdout);
+    return 0;
+  }
+  std::ofstream out(argv[arg], std::ios::binary | std::ios::trunc);
+  out << text;
   out.close();
   if (!out) {
-    std::fprintf(stderr, "walnut-udev-rules: cannot write %s\n", argv[1]);
+    std::fprintf(stderr, "walnut-udev-rules: cannot write %s\n", argv[arg]);
     return 1;
   }
   return 0;

@@ -8,7 +8,7 @@
 
 #include <fmt/format.h>
 
-#include "drivers/usbhid/driver_info.h"
+#include "common/version.h"
 #include "drivers/usbhid/hid/explore.h"
 #include "drivers/usbhid/ups_device.h"
 
@@ -194,7 +194,7 @@ std::string capture_file_text(UpsDevice& device, const std::vector<Setting>& set
     return s.key == "capture_keep_serial";
   });
   hid::Capture capture = capture_device(device);
-  capture.comments.push_back(fmt::format("written by usbhid-ups {} with: {}", kDriverVersion,
+  capture.comments.push_back(fmt::format("written by usbhid-ups walnut-{} with: {}", kWalnutVersion,
                                          settings_text(settings, keep_serial)));
   if (keep_serial) {
     capture.comments.push_back("serial numbers kept (capture_keep_serial)");
