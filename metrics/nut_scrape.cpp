@@ -7,8 +7,8 @@ namespace {
 
 std::vector<UpsSnapshot> not_fresh(const std::vector<std::string>& names) {
   std::vector<UpsSnapshot> upses;
-  for (const auto& name : names) upses.push_back({name, false, {}});
-  if (upses.empty()) upses.push_back({"", false, {}});
+  for (const auto& name : names) upses.push_back({name, false, {}, false});
+  if (upses.empty()) upses.push_back({"", false, {}, false});
   return upses;
 }
 
@@ -36,12 +36,13 @@ ServerScrape scrape_nut_server(const ServerAddress& server, const std::vector<st
     for (auto& [name, description] : *listed) names.push_back(std::move(name));
   }
   for (const auto& name : names) {
-    UpsSnapshot ups{name, false, {}};
+    UpsSnapshot ups{name, false, {}, false};
     auto variables = client->list_var(name);
     if (variables) {
       ups.fresh = true;
       ups.variables = std::move(*variables);
     } else {
+      ups.data_stale = variables.error() == "DATA-STALE" || variables.error() == "DRIVER-NOT-CONNECTED";
       scrape.problems.push_back(fmt::format("LIST VAR {}: {}", name, variables.error()));
     }
     scrape.upses.push_back(std::move(ups));

@@ -43,6 +43,15 @@ std::vector<MetricFamily> server_metric_families(const ServerSnapshot& server) {
                               MetricType::kGauge, "ups", server.logins_by_ups));
   families.push_back(labelled("walnut_errors_total", "ERR replies sent, by error code",
                               MetricType::kCounter, "code", server.errors_by_code));
+  MetricFamily listeners{"walnut_metrics_listener_up",
+                         "1 when upsd listens on this METRICS_LISTEN address, 0 while binding it "
+                         "fails (upsd keeps trying)",
+                         MetricType::kGauge, {}};
+  for (const auto& listener : server.metrics_listeners) {
+    listeners.samples.push_back(
+        {{{"address", listener.address}, {"port", listener.port}}, listener.listening ? 1.0 : 0.0});
+  }
+  families.push_back(std::move(listeners));
   return families;
 }
 

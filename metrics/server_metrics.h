@@ -11,6 +11,13 @@
 
 namespace walnut::metrics {
 
+// One METRICS_LISTEN line of upsd and whether it is bound (upsd retries one that is not).
+struct MetricsListener {
+  std::string address;
+  std::string port;
+  bool listening = false;
+};
+
 struct ServerSnapshot {
   std::string version;                     // walnut_build_info{version}
   double start_time_seconds = 0;           // Unix time the process started
@@ -22,12 +29,14 @@ struct ServerSnapshot {
   std::uint64_t driver_reconnects = 0;     // driver socket re-connections since start
   std::map<std::string, std::uint64_t> logins_by_ups;  // current NUMLOGINS per UPS
   std::map<std::string, std::uint64_t> errors_by_code;  // "ACCESS-DENIED" → ERR replies sent
+  std::vector<MetricsListener> metrics_listeners;       // METRICS_LISTEN lines, in order
 };
 
 // walnut_build_info{version}, walnut_start_time_seconds, walnut_connected_clients,
 // walnut_clients_accepted_total, walnut_clients_dropped_slow_total, walnut_logins_total,
-// walnut_commands_total, walnut_driver_reconnects_total, walnut_ups_logins{ups} and
-// walnut_errors_total{code}. Maps that are empty give no samples.
+// walnut_commands_total, walnut_driver_reconnects_total, walnut_ups_logins{ups},
+// walnut_errors_total{code} and walnut_metrics_listener_up{address,port}. Empty maps and
+// lists give no samples.
 std::vector<MetricFamily> server_metric_families(const ServerSnapshot& server);
 
 }  // namespace walnut::metrics

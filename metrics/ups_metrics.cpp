@@ -28,10 +28,28 @@ constexpr std::array<StatusMetric, 4> kStatusMetrics = {{
 }};
 
 constexpr std::string_view kScrapeSuccess = "ups_scrape_success";
+constexpr std::string_view kDataStale = "ups_data_stale";
+constexpr std::string_view kDeviceInfo = "ups_device_info";
 constexpr std::string_view kStatusInfo = "ups_status_info";
 
+// ups_device_info's labels and the NUT variables they come from, the first present winning
+// (NUT 2.8 publishes device.* beside the older ups.* names; drivers may have either).
+struct InfoLabel {
+  std::string_view label;
+  std::array<std::string_view, 2> variables;
+};
+constexpr std::array<InfoLabel, 5> kInfoLabels = {{
+    {"mfr", {"device.mfr", "ups.mfr"}},
+    {"model", {"device.model", "ups.model"}},
+    {"firmware", {"ups.firmware", ""}},
+    {"serial", {"device.serial", "ups.serial"}},
+    {"driver", {"driver.name", ""}},
+}};
+
 bool is_reserved_name(std::string_view name) {
-  if (name == kScrapeSuccess || name == kStatusInfo) return true;
+  if (name == kScrapeSuccess || name == kDataStale || name == kDeviceInfo || name == kStatusInfo) {
+    return true;
+  }
   return std::any_of(kStatusMetrics.begin(), kStatusMetrics.end(),
                      [&](const StatusMetric& m) { return m.name == name; });
 }
@@ -78,6 +96,32 @@ bool is_fresh(const UpsSnapshot& ups) {
 }
 
 Label ups_label(const UpsSnapshot& ups) { return {"ups", ups.name}; }
+
+std::string first_present(const UpsSnapshot& ups, const std::array<std::string_view, 2>& names) {
+  for (std::string_view name : names) {
+    if (name.empty()) continue;
+    const auto found = ups.variables.find(std::string(name));
+    if (found != ups.variables.end()) return found->second;
+  }
+  return "";
+}
+
+// The usual info-metric pattern: value 1, what the UPS is in the labels, so dashboards can
+// show it and queries can join on it.
+MetricFamily device_info_family(const std::vector<const UpsSnapshot*>& fresh) {
+  MetricFamily info{std::string(kDeviceInfo),
+                    "What the UPS is, in the labels (from device.mfr/ups.mfr, device.model/"
+                    "ups.model, ups.firmware, device.serial/ups.serial, driver.name); always 1",
+                    MetricType::kGauge, {}};
+  for (const auto* ups : fresh) {
+    Sample sample{{ups_label(*ups)}, 1.0};
+    for (const auto& label : kInfoLabels) {
+      sample.labels.push_back({std::string(label.label), first_present(*ups, label.variables)});
+    }
+    info.samples.push_back(std::move(sample));
+  }
+  return info;
+}
 
 void add_status_families(const std::vector<const UpsSnapshot*>& fresh,
                          std::vector<MetricFamily>& families) {
@@ -189,13 +233,23 @@ std::vector<MetricFamily> ups_metric_families(const std::vector<UpsSnapshot>& up
                       "1 when the UPS data is fresh, 0 when the driver is gone, the data is "
                       "stale or the server could not be asked",
                       MetricType::kGauge, {}};
+  MetricFamily stale{std::string(kDataStale),
+                     "1 when the NUT server has no current data for the UPS (driver not "
+                     "connected, data stale, or no data yet), 0 when it has; absent when the "
+                     "server could not be asked",
+                     MetricType::kGauge, {}};
   std::vector<const UpsSnapshot*> fresh;
   for (const auto& ups : upses) {
     const bool ok = is_fresh(ups);
     scrape.samples.push_back({{ups_label(ups)}, ok ? 1.0 : 0.0});
+    // The server answered either way; a UPS it answered for with status WAIT (connected, no
+    // data sent yet) has no current data, too.
+    if (ups.fresh || ups.data_stale) stale.samples.push_back({{ups_label(ups)}, ok ? 0.0 : 1.0});
     if (ok) fresh.push_back(&ups);
   }
   families.push_back(std::move(scrape));
+  families.push_back(std::move(stale));
+  families.push_back(device_info_family(fresh));
   add_status_families(fresh, families);
   add_variable_families(fresh, families);
   return families;

@@ -20,6 +20,10 @@ struct UpsSnapshot {
   // A UPS whose ups.status is still WAIT (no dump from the driver yet) counts as not fresh.
   bool fresh = false;
   std::map<std::string, std::string> variables;  // NUT name → value, as served by LIST VAR
+  // The server answered for this UPS that it has no current data: its driver is not
+  // connected or the data is stale (ERR DRIVER-NOT-CONNECTED / DATA-STALE). False when fresh
+  // and when the server could not be asked at all, which is a failed scrape instead.
+  bool data_stale = false;
 };
 
 // The NUT status flags that get one ups_status_info series each, present or not.
@@ -38,9 +42,10 @@ std::string metric_name_for_variable(std::string_view variable);
 // serial numbers, firmware and driver versions, dates, USB bus/device numbers).
 bool is_exported_variable(std::string_view variable);
 
-// All ups_* families for these UPSes, in a fixed order: ups_scrape_success, the status
-// metrics, then one family per numeric variable, sorted by name. A UPS that is not fresh
-// contributes only ups_scrape_success 0, so no stale number is ever exported.
+// All ups_* families for these UPSes, in a fixed order: ups_scrape_success, ups_data_stale,
+// ups_device_info, the status metrics, then one family per numeric variable, sorted by name.
+// A UPS that is not fresh contributes only ups_scrape_success 0 (and ups_data_stale 1 when
+// the server said why), so no stale number is ever exported.
 std::vector<MetricFamily> ups_metric_families(const std::vector<UpsSnapshot>& upses);
 
 }  // namespace walnut::metrics

@@ -1,17 +1,19 @@
 #include "metrics/upsd_metrics.h"
 
 #include "metrics/exposition.h"
-#include "metrics/server_metrics.h"
 #include "metrics/ups_metrics.h"
 #include "server/net_error.h"
 
 namespace walnut::metrics {
 namespace {
 
-UpsSnapshot snapshot_of(const server::Ups& ups) {
+UpsSnapshot snapshot_of(const server::Ups& ups, std::chrono::steady_clock::time_point now) {
   UpsSnapshot snapshot;
   snapshot.name = ups.name;
-  snapshot.fresh = ups.driver_connected && !ups.stale;
+  // data_stale(now), not just the flag: MAXAGE silence counts from the last message heard,
+  // as GET VAR decides per request, not only as of the last tick.
+  snapshot.fresh = ups.driver_connected && !ups.data_stale(now);
+  snapshot.data_stale = !snapshot.fresh;
   if (!snapshot.fresh) return snapshot;
   for (const auto& [name, variable] : ups.variables.variables()) snapshot.variables[name] = variable.value;
   if (ups.fsd) {
@@ -47,11 +49,15 @@ ServerSnapshot server_snapshot(const server::UpsRegistry& registry, const server
 }  // namespace
 
 std::string render_upsd_metrics(const server::UpsRegistry& registry, const server::Stats& stats,
-                                const UpsdProcess& process) {
+                                const UpsdProcess& process,
+                                const std::vector<MetricsListener>& listeners) {
   std::vector<UpsSnapshot> upses;
-  for (const auto& ups : registry.all()) upses.push_back(snapshot_of(*ups));
+  const auto now = std::chrono::steady_clock::now();
+  for (const auto& ups : registry.all()) upses.push_back(snapshot_of(*ups, now));
   auto families = ups_metric_families(upses);
-  auto server = server_metric_families(server_snapshot(registry, stats, process));
+  ServerSnapshot snapshot = server_snapshot(registry, stats, process);
+  snapshot.metrics_listeners = listeners;
+  auto server = server_metric_families(snapshot);
   families.insert(families.end(), std::make_move_iterator(server.begin()),
                   std::make_move_iterator(server.end()));
   return render(families);

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "metrics/server_metrics.h"
 #include "server/stats.h"
 #include "server/ups_registry.h"
 
@@ -17,7 +18,10 @@ struct UpsdProcess {
 // REQUIRES: called on the thread that owns `registry` and `stats` (upsd's io_context).
 // A UPS counts as fresh when its driver is connected and its data is not stale; a latched FSD
 // shows in ups.status as stock upsd shows it to clients ("FSD OL").
+// `listeners`: the state of every METRICS_LISTEN line, so one that did bind tells of one that
+// did not.
 std::string render_upsd_metrics(const server::UpsRegistry& registry, const server::Stats& stats,
-                                const UpsdProcess& process);
+                                const UpsdProcess& process,
+                                const std::vector<MetricsListener>& listeners = {});
 
 }  // namespace walnut::metrics

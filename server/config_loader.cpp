@@ -3,7 +3,9 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <strings.h>
 
 #include <fmt/format.h>
 
@@ -24,9 +26,15 @@ std::optional<std::string> environment(const char* name) {
 
 Status finish(LoadedConfig& config, std::string_view source) {
   if (Status status = config::load_password_files(config.users); !status) return status;
+  if (auto allow = nut_environment_boolean(environment("ALLOW_NO_DEVICE"))) {
+    config.upsd.allow_no_device = *allow;
+  }
   if (config.ups.ups.empty() && !config.upsd.allow_no_device) {
     return Error{fmt::format("{}: no UPS defined (ALLOW_NO_DEVICE allows starting without one)",
                              source)};
+  }
+  if (auto allow = nut_environment_boolean(environment("ALLOW_NOT_ALL_LISTENERS"))) {
+    config.upsd.allow_not_all_listeners = *allow;
   }
   config.statepath = paths::choose_state_path(environment("NUT_STATEPATH"),
                                               config.ups.statepath(), config.upsd.statepath);
@@ -90,6 +98,21 @@ Result<LoadedConfig> load_yaml_config(const std::string& file) {
   config.users = std::move(parsed->users);
   if (Status status = finish(config, file); !status) return Error{status.error()};
   return config;
+}
+
+std::optional<bool> nut_environment_boolean(const std::optional<std::string>& value) {
+  if (!value) return std::nullopt;
+  const auto starts = [&](const char* word) {
+    return ::strncasecmp(value->c_str(), word, std::char_traits<char>::length(word)) == 0;
+  };
+  if (starts("TRUE") || starts("YES") || starts("ON") || starts("1")) return true;
+  if (starts("FALSE") || starts("NO") || starts("OFF") || starts("0")) return false;
+  return std::nullopt;
+}
+
+int effective_debug_level(int args_level, std::optional<int> debug_min, bool reloading) {
+  if (reloading) return debug_min.value_or(args_level);
+  return std::max(args_level, debug_min.value_or(0));
 }
 
 }  // namespace walnut::server

@@ -2,6 +2,7 @@
 // YAML file into the models upsd runs from (readers in common/config), with NUT's paths.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "common/config/ups_conf.h"
@@ -27,5 +28,14 @@ Result<LoadedConfig> load_nut_config();
 
 // One walnut YAML file with the same settings (upsd -f).
 Result<LoadedConfig> load_yaml_config(const std::string& file);
+
+// NUT's reading of the ALLOW_NO_DEVICE / ALLOW_NOT_ALL_LISTENERS environment variables, which
+// win over upsd.conf (server/upsd.c:2694-2736 at v2.8.5): a value starting with TRUE, YES, ON
+// or 1 (case-insensitive) is true, FALSE, NO, OFF or 0 false; anything else leaves upsd.conf's.
+std::optional<bool> nut_environment_boolean(const std::optional<std::string>& value);
+
+// The debug level upsd runs with: at start the -D count raised to DEBUG_MIN (upsd.c:2690); on
+// reload DEBUG_MIN when upsd.conf has it, else the -D count again (conf.c:460-473).
+int effective_debug_level(int args_level, std::optional<int> debug_min, bool reloading);
 
 }  // namespace walnut::server

@@ -48,7 +48,7 @@ Status Listener::bind_one(const asio::ip::tcp::endpoint& endpoint) {
 }
 
 Status Listener::bind(const std::vector<config::ListenAddress>& addresses,
-                      AddressFamilies families) {
+                      AddressFamilies families, bool allow_not_all) {
   asio::ip::tcp::resolver resolver(io_);
   std::string fatal;
   for (const auto& address : addresses) {
@@ -84,8 +84,14 @@ Status Listener::bind(const std::vector<config::ListenAddress>& addresses,
       fatal = why;
     }
   }
-  if (!fatal.empty()) return Error{fatal};
-  if (acceptors_.empty()) return Error{"no listening interface available"};
+  if (acceptors_.empty()) return Error{fatal.empty() ? "no listening interface available" : fatal};
+  if (!fatal.empty()) {
+    if (!allow_not_all) {
+      return Error{fatal + " (ALLOW_NOT_ALL_LISTENERS lets upsd serve on the others)"};
+    }
+    log::warning("{}: some listening interfaces were not available, but the "
+                 "ALLOW_NOT_ALL_LISTENERS setting is active", fatal);
+  }
   return Ok{};
 }
 

@@ -24,7 +24,10 @@ class Listener {
 
   // Binds every address. Fails when none could be bound, or when one that is not a
   // localhost alias failed (stock's rule, so NIT-style duplicate LISTENs still work).
-  Status bind(const std::vector<config::ListenAddress>& addresses, AddressFamilies families);
+  // With `allow_not_all` (ALLOW_NOT_ALL_LISTENERS), addresses that cannot be bound are a
+  // warning as long as one listener works (NUT's server/upsd.c:1121 at v2.8.5).
+  Status bind(const std::vector<config::ListenAddress>& addresses, AddressFamilies families,
+              bool allow_not_all = false);
   void start();
   void stop();
   void set_max_connections(std::size_t max) { max_connections_ = max; }

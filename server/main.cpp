@@ -30,6 +30,9 @@ namespace {
 using namespace walnut;
 using namespace walnut::server;
 
+// How often upsd tries again to bind a METRICS_LISTEN address that failed.
+constexpr std::chrono::seconds kMetricsBindRetry{5};
+
 struct Options {
   bool foreground = false;
   bool pid_file_in_foreground = false;  // -FF
@@ -167,18 +170,25 @@ int run(const Options& options) {
     return 1;
   }
   // Opt-in HTTP /metrics on the same io_context (METRICS_LISTEN), bound before dropping root.
+  // A metrics address that cannot be bound (port taken) must not keep upsd from serving NUT:
+  // it is logged, shown as walnut_metrics_listener_up 0 on the others, and retried.
   std::vector<std::unique_ptr<MetricsEndpoint>> metrics;
   const metrics::UpsdProcess process{std::string(kWalnutVersion),
                                      static_cast<double>(std::time(nullptr))};
-  for (const auto& address : server.settings().metrics_listen) {
-    auto endpoint = std::make_unique<MetricsEndpoint>(io, [&server, &process] {
-      return metrics::render_upsd_metrics(server.registry(), server.stats(), process);
-    });
-    if (Status status = endpoint->bind(address.address, address.port); !status) {
-      log::error("Fatal error: METRICS_LISTEN {} {}: {}", address.address, address.port,
-                 status.error());
-      return 1;
+  // A copy: a reload replaces the settings, but METRICS_LISTEN (like LISTEN) needs a restart.
+  const std::vector<config::ListenAddress> metrics_listen = server.settings().metrics_listen;
+  const auto listener_states = [&metrics, &metrics_listen] {
+    std::vector<metrics::MetricsListener> states;
+    for (std::size_t i = 0; i < metrics.size(); ++i) {
+      states.push_back({metrics_listen[i].address, metrics_listen[i].port, metrics[i]->listening()});
     }
+    return states;
+  };
+  for (const auto& address : metrics_listen) {
+    auto endpoint = std::make_unique<MetricsEndpoint>(io, [&server, &process, &listener_states] {
+      return metrics::render_upsd_metrics(server.registry(), server.stats(), process, listener_states());
+    });
+    endpoint->bind_or_retry(address.address, address.port, kMetricsBindRetry);
     metrics.push_back(std::move(endpoint));
   }
   asio::steady_timer watchdog(io);

@@ -68,7 +68,7 @@ MetricsEndpoint::MetricsEndpoint(asio::io_context& io, std::function<std::string
     : MetricsEndpoint(io, std::move(render), Limits{}) {}
 
 MetricsEndpoint::MetricsEndpoint(asio::io_context& io, std::function<std::string()> render, Limits limits)
-    : io_(io), render_(std::move(render)), limits_(limits) {}
+    : io_(io), render_(std::move(render)), limits_(limits), bind_retry_(io) {}
 
 MetricsEndpoint::~MetricsEndpoint() { stop(); }
 
@@ -96,20 +96,55 @@ Status MetricsEndpoint::bind(const std::string& host, const std::string& port) {
   const std::vector<std::string> hosts =
       host == "*" ? std::vector<std::string>{"::", "0.0.0.0"} : std::vector<std::string>{host};
   asio::ip::tcp::resolver resolver(io_);
+  const std::size_t already = acceptors_.size();
   for (const auto& name : hosts) {
     asio::error_code error;
     const auto results = resolver.resolve(
         name, port, asio::ip::tcp::resolver::passive | asio::ip::tcp::resolver::numeric_service, error);
-    if (error || results.empty()) {
-      return Error{fmt::format("metrics: cannot resolve {} port {}: {}", name, port,
-                               error ? error.message() : "no address")};
+    Status bound = error || results.empty()
+                       ? Status(Error{fmt::format("metrics: cannot resolve {} port {}: {}", name, port,
+                                                  error ? error.message() : "no address")})
+                       : bind_endpoint(results.begin()->endpoint());
+    if (!bound) {
+      // All or nothing: "*" does not stay half bound, so a retry starts from scratch.
+      acceptors_.resize(already);
+      return bound;
     }
-    if (Status bound = bind_endpoint(results.begin()->endpoint()); !bound) return bound;
   }
   return Ok{};
 }
 
+void MetricsEndpoint::bind_or_retry(const std::string& host, const std::string& port,
+                                    std::chrono::milliseconds retry) {
+  Status bound = bind(host, port);
+  if (bound) return;
+  log::error("{}; serving NUT without it, trying again every {} s", bound.error(),
+             std::chrono::duration_cast<std::chrono::seconds>(retry).count());
+  bind_pending_ = true;
+  bind_failures_ = 1;
+  retry_bind(host, port, retry);
+}
+
+void MetricsEndpoint::retry_bind(std::string host, std::string port, std::chrono::milliseconds retry) {
+  bind_retry_.expires_after(retry);
+  bind_retry_.async_wait([this, host = std::move(host), port = std::move(port), retry](const asio::error_code& e) {
+    if (e || stopped_) return;
+    const std::size_t before = acceptors_.size();
+    if (Status bound = bind(host, port); !bound) {
+      ++bind_failures_;
+      log::debug(1, "{} (attempt {})", bound.error(), bind_failures_);
+      return retry_bind(host, port, retry);
+    }
+    log::notice("metrics: listening on {} port {} after {} failed attempts", host, port, bind_failures_);
+    bind_pending_ = false;
+    if (started_) {
+      for (std::size_t i = before; i < acceptors_.size(); ++i) accept(*acceptors_[i]);
+    }
+  });
+}
+
 void MetricsEndpoint::start() {
+  started_ = true;
   for (auto& acceptor : acceptors_) accept(*acceptor);
 }
 
@@ -141,6 +176,7 @@ void MetricsEndpoint::accept(Acceptor& acceptor) {
 
 void MetricsEndpoint::stop() {
   stopped_ = true;
+  bind_retry_.cancel();
   for (auto& acceptor : acceptors_) {
     asio::error_code ignored;
     acceptor->socket.close(ignored);

@@ -33,9 +33,15 @@ class MetricsEndpoint {
   MetricsEndpoint& operator=(const MetricsEndpoint&) = delete;
 
   // Binds one METRICS_LISTEN address: an IPv4 or IPv6 literal, or a host name (its first
-  // address is used, as upsd does for LISTEN); "*" binds both "::" and "0.0.0.0". Port "0"
-  // picks a free port (see local_endpoints()). Accepting starts with start().
+  // address is used, as upsd does for LISTEN); "*" binds both "::" and "0.0.0.0", or neither.
+  // Port "0" picks a free port (see local_endpoints()). Accepting starts with start().
   Status bind(const std::string& host, const std::string& port);
+  // As bind(), but a failure (port taken, address not there yet) is not final: it is logged
+  // and bind() is tried again every `retry` on the io_context until it works or stop(), and
+  // what binds late is accepted on at once. upsd's NUT service must not depend on its metrics.
+  void bind_or_retry(const std::string& host, const std::string& port, std::chrono::milliseconds retry);
+  // False while a bind_or_retry() address is not bound yet.
+  bool listening() const { return !bind_pending_; }
   void start();
   // Closes the listening sockets and every open connection; pending handlers end quietly.
   void stop();
@@ -52,6 +58,7 @@ class MetricsEndpoint {
   };
   Status bind_endpoint(const asio::ip::tcp::endpoint& endpoint);
   void accept(Acceptor& acceptor);
+  void retry_bind(std::string host, std::string port, std::chrono::milliseconds retry);
 
   asio::io_context& io_;
   std::function<std::string()> render_;
@@ -59,6 +66,10 @@ class MetricsEndpoint {
   std::vector<std::unique_ptr<Acceptor>> acceptors_;
   std::set<std::shared_ptr<Connection>> connections_;
   bool stopped_ = false;
+  bool started_ = false;
+  bool bind_pending_ = false;
+  int bind_failures_ = 0;
+  asio::steady_timer bind_retry_;
 };
 
 }  // namespace walnut::server

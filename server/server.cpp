@@ -38,12 +38,16 @@ Server::Server(asio::io_context& io, LoadedConfig config,
       sessions_(io, context_, stats_), listener_(io, sessions_), tick_timer_(io),
       signals_(io, SIGHUP, SIGTERM, SIGINT) {
   signals_.add(SIGQUIT);
+  args_debug_level_ = log::debug_level();
+  log::set_debug_level(effective_debug_level(args_debug_level_, config_.upsd.debug_min, false));
+  log::debug(1, "debug level is '{}'", log::debug_level());
   sessions_.on_session_closed = [this] { listener_.on_session_closed(); };
 }
 
 Status Server::bind(AddressFamilies families) {
   log_warnings(config_);
-  return listener_.bind(config_.upsd.effective_listen(), families);
+  return listener_.bind(config_.upsd.effective_listen(), families,
+                        config_.upsd.allow_not_all_listeners);
 }
 
 void Server::start() {
@@ -156,6 +160,9 @@ void Server::apply_reload() {
   config_.ups = fresh->ups;
   config_.warnings = std::move(fresh->warnings);
   log_warnings(config_);
+  log::set_debug_level(effective_debug_level(args_debug_level_, config_.upsd.debug_min, true));
+  log::info("Applying debug level {}{}", log::debug_level(),
+            config_.upsd.debug_min ? " from DEBUG_MIN in upsd.conf" : " from the command line");
   load_descriptions();
   if (config_.upsd.maxconn) {
     listener_.set_max_connections(static_cast<std::size_t>(*config_.upsd.maxconn));

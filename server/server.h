@@ -65,6 +65,7 @@ class Server {
   asio::steady_timer tick_timer_;
   asio::signal_set signals_;
   bool stopped_ = false;
+  int args_debug_level_ = 0;  // the -D count, before DEBUG_MIN
 };
 
 }  // namespace walnut::server

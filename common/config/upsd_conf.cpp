@@ -141,6 +141,13 @@ Status apply_upsd_directive(UpsdConf& conf, const std::vector<std::string>& word
         where(filename, line, fmt::format("{} is no longer supported - switch to LISTEN", name)));
     return Ok{};
   }
+  // NUT's NSS builds name their key in a certificate database (server/conf.c:385 at v2.8.5);
+  // walnut's OpenSSL reads the key from CERTFILE, as NUT's OpenSSL builds do.
+  if (name == "CERTIDENT") {
+    conf.warnings.push_back(where(filename, line,
+                                  "CERTIDENT (an NSS certificate database identity) is not used "
+                                  "by walnut, whose TLS reads CERTFILE: ignored"));
+  }
   for (const auto& directive : directives()) {
     if (name != directive.name) continue;
     const std::size_t args = words.size() - 1;

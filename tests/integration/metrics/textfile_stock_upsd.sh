@@ -51,6 +51,14 @@ grep -q '^# HELP ups_battery_charge Battery charge (percent of full)' "$prom" ||
 expect ups_status_online 'ups="ups1"' 1
 expect ups_status_info 'ups="ups1",status="CHRG"' 1
 expect ups_status_info 'ups="ups1",status="OB"' 0
+expect ups_data_stale 'ups="ups1"' 0
+# The labels as stock upsd serves the variables (dummy-ups drops the quotes and backslash of
+# ups.mfr and adds a model). Label values with blanks: grep the whole line, not metric().
+mfr=$(upsc "ups1@$server" device.mfr 2>/dev/null)
+model=$(upsc "ups1@$server" device.model 2>/dev/null)
+[ -n "$mfr" ] && [ -n "$model" ] || fail "stock upsd has no device.mfr/device.model for ups1"
+grep -qxF "ups_device_info{ups=\"ups1\",mfr=\"$mfr\",model=\"$model\",firmware=\"\",serial=\"000123\",driver=\"dummy-ups\"} 1" "$prom" \
+  || fail "ups_device_info of ups1: $(grep '^ups_device_info' "$prom")"
 
 echo "== status change through upsrw shows up"
 upsrw -s 'ups.status=OB LB' -u admin -p secret "ups1@$server" >/dev/null 2>&1 || fail "upsrw failed"
@@ -72,7 +80,9 @@ scrape
 check_promtool "$prom"
 expect ups_scrape_success 'ups="ups2"' 0
 expect ups_scrape_success 'ups="ups1"' 1
+expect ups_data_stale 'ups="ups2"' 1
 [ -z "$(metric "$prom" ups_load 'ups="ups2"')" ] || fail "stale ups_load of ups2 still exported"
+grep -q '^ups_device_info{ups="ups2"' "$prom" && fail "device info of a UPS without data"
 
 echo "== the server is down: every named UPS reports 0, the old numbers are gone"
 stop_upsd
@@ -81,6 +91,7 @@ check_promtool "$prom"
 expect ups_scrape_success 'ups="ups1"' 0
 expect ups_scrape_success 'ups="ups2"' 0
 grep -q '^ups_load' "$prom" && fail "stale numbers left after a failed scrape"
+grep -q '^ups_data_stale' "$prom" && fail "ups_data_stale when the server could not be asked"
 scrape --timeout 2  # no --ups: the names come from the previous file
 check_promtool "$prom"
 expect ups_scrape_success 'ups="ups1"' 0

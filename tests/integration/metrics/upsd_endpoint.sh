@@ -100,5 +100,7 @@ scrape
 check_promtool "$prom"
 expect_metric "$prom" ups_scrape_success 'ups="ups2"' 0
 expect_metric "$prom" ups_scrape_success 'ups="ups1"' 1
+expect_metric "$prom" ups_data_stale 'ups="ups2"' 1
+expect_metric "$prom" ups_data_stale 'ups="ups1"' 0
 [ -z "$(metric "$prom" ups_load 'ups="ups2"')" ] || fail "stale ups_load of ups2 still exported"
 echo PASS

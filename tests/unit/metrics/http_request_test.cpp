@@ -20,7 +20,7 @@ std::string reply_to(std::string_view bytes) {
 
 TEST(HttpRequestParser, ParsesAPrometheusScrape) {
   const auto parser = parsed(
-      "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1:9199\r\nUser-Agent: Prometheus/2.42.0\r\n"
+      "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1:13493\r\nUser-Agent: Prometheus/2.42.0\r\n"
       "Accept: text/plain;version=0.0.4;q=1\r\nAccept-Encoding: gzip\r\n\r\n");
   ASSERT_EQ(parser.state(), State::kDone);
   EXPECT_EQ(parser.method(), "GET");

@@ -141,6 +141,60 @@ TEST_F(MetricsEndpointTest, RefusesConnectionsBeyondTheLimit) {
   EXPECT_TRUE(reply.starts_with("HTTP/1.1 200")) << reply;
 }
 
+TEST(MetricsEndpoint, KeepsTryingToBindATakenPortAndServesOnceItIsFree) {
+  asio::io_context io;
+  auto work = asio::make_work_guard(io);
+  // Another program holds the port.
+  auto holder = std::make_unique<tcp::acceptor>(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  const std::uint16_t port = holder->local_endpoint().port();
+  MetricsEndpoint endpoint(io, [] { return std::string("walnut_up 1\n"); });
+  endpoint.bind_or_retry("127.0.0.1", std::to_string(port), 20ms);
+  EXPECT_FALSE(endpoint.listening());
+  EXPECT_TRUE(endpoint.local_endpoints().empty());
+  endpoint.start();
+  std::thread thread([&] { io.run(); });
+  const auto ask = [&](auto&& what) {
+    std::promise<decltype(what())> result;
+    asio::post(io, [&] { result.set_value(what()); });
+    return result.get_future().get();
+  };
+  std::this_thread::sleep_for(100ms);  // several failed attempts
+  EXPECT_FALSE(ask([&] { return endpoint.listening(); }));
+  ask([&] { holder.reset(); return true; });
+  bool listening = false;
+  for (int i = 0; i < 500 && !listening; ++i) {
+    listening = ask([&] { return endpoint.listening(); });
+    if (!listening) std::this_thread::sleep_for(10ms);
+  }
+  ASSERT_TRUE(listening);
+  // Accepting started on the late listener: a scrape is answered.
+  asio::io_context client;
+  tcp::socket socket(client);
+  socket.connect({asio::ip::make_address("127.0.0.1"), port});
+  asio::write(socket, asio::buffer(std::string("GET /metrics HTTP/1.0\r\n\r\n")));
+  std::string reply;
+  asio::error_code error;
+  std::array<char, 1024> buffer;
+  while (!error) reply.append(buffer.data(), socket.read_some(asio::buffer(buffer), error));
+  EXPECT_TRUE(reply.starts_with("HTTP/1.1 200")) << reply;
+  EXPECT_TRUE(reply.ends_with("walnut_up 1\n")) << reply;
+  ask([&] { endpoint.stop(); return true; });
+  work.reset();
+  thread.join();
+}
+
+TEST(MetricsEndpoint, StopEndsTheBindRetries) {
+  asio::io_context io;
+  tcp::acceptor holder(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  MetricsEndpoint endpoint(io, [] { return std::string(); });
+  endpoint.bind_or_retry("127.0.0.1", std::to_string(holder.local_endpoint().port()), 10ms);
+  endpoint.stop();
+  // Nothing else keeps the io_context busy: run() returns once the cancelled retry is done.
+  io.run_for(5s);
+  EXPECT_TRUE(io.stopped());
+  EXPECT_FALSE(endpoint.listening());
+}
+
 TEST(MetricsEndpoint, BindsIpv6AndReportsBadAddresses) {
   asio::io_context io;
   MetricsEndpoint endpoint(io, [] { return std::string(); });

@@ -33,9 +33,21 @@ TEST(ServerMetrics, RendersCountersWithTheirLabels) {
             std::string::npos);
 }
 
+TEST(ServerMetrics, TellsWhichMetricsListenAddressesAreBound) {
+  ServerSnapshot server;
+  server.metrics_listeners = {{"127.0.0.1", "13493", true}, {"::1", "13493", false}};
+  const std::string text = render(server_metric_families(server));
+  EXPECT_NE(text.find("# TYPE walnut_metrics_listener_up gauge\n"
+                      "walnut_metrics_listener_up{address=\"127.0.0.1\",port=\"13493\"} 1\n"
+                      "walnut_metrics_listener_up{address=\"::1\",port=\"13493\"} 0\n"),
+            std::string::npos)
+      << text;
+}
+
 TEST(ServerMetrics, LeavesOutLabelledFamiliesWithNothingCounted) {
   const std::string text = render(server_metric_families(ServerSnapshot{}));
   EXPECT_EQ(text.find("walnut_errors_total"), std::string::npos);
+  EXPECT_EQ(text.find("walnut_metrics_listener_up"), std::string::npos);
   EXPECT_NE(text.find("walnut_connected_clients 0\n"), std::string::npos);
 }
 

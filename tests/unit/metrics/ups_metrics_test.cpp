@@ -134,6 +134,51 @@ TEST(UpsMetrics, TreatsWaitStatusAsNotFresh) {
   EXPECT_EQ(text.find("ups_load"), std::string::npos);
 }
 
+TEST(UpsMetrics, DescribesEachFreshUpsInOneDeviceInfoSeries) {
+  UpsSnapshot ups = sample_ups("rack1", "OL");
+  ups.variables["device.mfr"] = "American Power Conversion";
+  ups.variables["ups.model"] = "Back-UPS ES 850G2";
+  ups.variables["ups.firmware"] = "938.a2 .I";
+  ups.variables["driver.name"] = "usbhid-ups";
+  const std::string text = text_of({ups});
+  // device.mfr wins over ups.mfr; ups.serial stands in for a missing device.serial.
+  EXPECT_TRUE(has_line(text,
+                       R"(ups_device_info{ups="rack1",mfr="American Power Conversion",)"
+                       R"(model="Back-UPS ES 850G2",firmware="938.a2 .I",serial="1234",driver="usbhid-ups"} 1)"))
+      << text;
+  EXPECT_TRUE(has_line(text, "# TYPE ups_device_info gauge"));
+}
+
+TEST(UpsMetrics, EscapesDeviceInfoLabelValuesAndLeavesMissingOnesEmpty) {
+  UpsSnapshot ups;
+  ups.name = "u";
+  ups.fresh = true;
+  ups.variables = {{"ups.status", "OL"}, {"ups.mfr", "Quote \"Maker\"\\"}, {"device.model", "two\nlines"}};
+  const std::string text = text_of({ups});
+  EXPECT_TRUE(has_line(text, R"(ups_device_info{ups="u",mfr="Quote \"Maker\"\\",model="two\nlines",)"
+                             R"(firmware="",serial="",driver=""} 1)"))
+      << text;
+}
+
+TEST(UpsMetrics, HasNoDeviceInfoForAUpsWithoutCurrentData) {
+  UpsSnapshot stale = sample_ups("old", "OL");
+  stale.fresh = false;
+  stale.data_stale = true;
+  EXPECT_EQ(text_of({stale}).find("ups_device_info{"), std::string::npos);
+}
+
+TEST(UpsMetrics, TellsStaleDataFromAServerThatCouldNotBeAsked) {
+  UpsSnapshot stale{"stale", false, {}, true};
+  UpsSnapshot unasked{"unasked", false, {}, false};
+  const std::string text = text_of({sample_ups("ok", "OL"), stale, unasked, sample_ups("waiting", "WAIT")});
+  EXPECT_TRUE(has_line(text, R"(ups_data_stale{ups="ok"} 0)"));
+  EXPECT_TRUE(has_line(text, R"(ups_data_stale{ups="stale"} 1)"));
+  EXPECT_TRUE(has_line(text, R"(ups_data_stale{ups="waiting"} 1)"));
+  EXPECT_EQ(text.find(R"(ups_data_stale{ups="unasked"})"), std::string::npos);
+  EXPECT_TRUE(has_line(text, R"(ups_scrape_success{ups="stale"} 0)"));
+  EXPECT_TRUE(has_line(text, R"(ups_scrape_success{ups="unasked"} 0)"));
+}
+
 TEST(UpsMetrics, GroupsSamplesOfSeveralUpsesUnderOneFamily) {
   UpsSnapshot stale = sample_ups("c", "OL");
   stale.fresh = false;
@@ -147,10 +192,14 @@ TEST(UpsMetrics, NeverLetsAVariableTakeAReservedName) {
   UpsSnapshot ups = sample_ups("u", "OL");
   ups.variables["scrape.success"] = "5";
   ups.variables["status.online"] = "7";
+  ups.variables["data.stale"] = "9";
+  ups.variables["device.info"] = "3";
   const std::string text = text_of({ups});
   EXPECT_TRUE(has_line(text, R"(ups_scrape_success{ups="u"} 1)"));
   EXPECT_FALSE(has_line(text, R"(ups_scrape_success{ups="u"} 5)"));
   EXPECT_FALSE(has_line(text, R"(ups_status_online{ups="u"} 7)"));
+  EXPECT_TRUE(has_line(text, R"(ups_data_stale{ups="u"} 0)"));
+  EXPECT_EQ(text.find(R"(ups_device_info{ups="u"} 3)"), std::string::npos);
 }
 
 TEST(UpsMetrics, KeepsOneSeriesWhenTwoVariablesSanitizeToOneName) {

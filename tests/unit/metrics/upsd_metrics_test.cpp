@@ -41,6 +41,18 @@ TEST_F(UpsdMetricsTest, ReportsStaleAndDisconnectedUpsesAsScrapeFailures) {
   EXPECT_TRUE(has_line(out, R"(ups_scrape_success{ups="stale"} 0)"));
   EXPECT_TRUE(has_line(out, R"(ups_scrape_success{ups="gone"} 0)"));
   EXPECT_EQ(out.find("ups_battery_charge"), std::string::npos);
+  // upsd always knows why: both are stale data, not a failed scrape.
+  EXPECT_TRUE(has_line(out, R"(ups_data_stale{ups="stale"} 1)"));
+  EXPECT_TRUE(has_line(out, R"(ups_data_stale{ups="gone"} 1)"));
+}
+
+TEST_F(UpsdMetricsTest, CountsMaxageSilenceAsStaleBeforeTheNextTick) {
+  add("quiet", "OL").fresh_until = std::chrono::steady_clock::now() - std::chrono::seconds(1);
+  add("talking", "OL");
+  const std::string out = text();
+  EXPECT_TRUE(has_line(out, R"(ups_data_stale{ups="quiet"} 1)"));
+  EXPECT_TRUE(has_line(out, R"(ups_scrape_success{ups="quiet"} 0)"));
+  EXPECT_TRUE(has_line(out, R"(ups_data_stale{ups="talking"} 0)"));
 }
 
 TEST_F(UpsdMetricsTest, ShowsALatchedFsdInTheStatusFlags) {
@@ -62,6 +74,12 @@ TEST_F(UpsdMetricsTest, ExportsTheServerCountersWithErrorTokens) {
   EXPECT_TRUE(has_line(out, R"(walnut_errors_total{code="DATA-STALE"} 4)"));
   EXPECT_TRUE(has_line(out, R"(walnut_ups_logins{ups="rack1"} 2)"));
   EXPECT_EQ(out.find("ACCESS-DENIED"), std::string::npos);  // nothing counted, no series
+}
+
+TEST_F(UpsdMetricsTest, ShowsTheStateOfEveryMetricsListener) {
+  const std::string out =
+      render_upsd_metrics(registry_, stats_, {"2.8.0 (walnut)", 1}, {{"*", "13493", false}});
+  EXPECT_TRUE(has_line(out, R"(walnut_metrics_listener_up{address="*",port="13493"} 0)")) << out;
 }
 
 }  // namespace

@@ -80,6 +80,43 @@ TEST_F(ConfigLoader, NoUpsNeedsAllowNoDevice) {
   EXPECT_TRUE(load_nut_config().ok());
 }
 
+TEST_F(ConfigLoader, AllowEnvironmentVariablesWinOverUpsdConf) {
+  write("ups.conf", "");
+  ::setenv("ALLOW_NO_DEVICE", "yes", 1);
+  auto config = load_nut_config();
+  ::unsetenv("ALLOW_NO_DEVICE");
+  ASSERT_TRUE(config.ok()) << config.error();
+  write("upsd.conf", "ALLOW_NO_DEVICE true\nALLOW_NOT_ALL_LISTENERS true\n");
+  ::setenv("ALLOW_NOT_ALL_LISTENERS", "off", 1);
+  config = load_nut_config();
+  ::unsetenv("ALLOW_NOT_ALL_LISTENERS");
+  ASSERT_TRUE(config.ok()) << config.error();
+  EXPECT_FALSE(config->upsd.allow_not_all_listeners);
+  config = load_nut_config();
+  ASSERT_TRUE(config.ok()) << config.error();
+  EXPECT_TRUE(config->upsd.allow_not_all_listeners);
+}
+
+TEST(NutEnvironmentBoolean, ReadsPrefixesAsNutDoes) {
+  for (const char* yes : {"TRUE", "true", "Yes", "on", "1", "yessir", "10"}) {
+    EXPECT_EQ(nut_environment_boolean(std::string(yes)), true) << yes;
+  }
+  for (const char* no : {"FALSE", "no", "Off", "0", "nope"}) {
+    EXPECT_EQ(nut_environment_boolean(std::string(no)), false) << no;
+  }
+  EXPECT_EQ(nut_environment_boolean(std::string("maybe")), std::nullopt);
+  EXPECT_EQ(nut_environment_boolean(std::string("")), std::nullopt);
+  EXPECT_EQ(nut_environment_boolean(std::nullopt), std::nullopt);
+}
+
+TEST(EffectiveDebugLevel, DebugMinRaisesAtStartAndRulesOnReload) {
+  EXPECT_EQ(effective_debug_level(0, std::nullopt, false), 0);
+  EXPECT_EQ(effective_debug_level(0, 2, false), 2);
+  EXPECT_EQ(effective_debug_level(3, 2, false), 3);  // -DDD stays above DEBUG_MIN 2
+  EXPECT_EQ(effective_debug_level(3, 1, true), 1);   // reload: DEBUG_MIN as written
+  EXPECT_EQ(effective_debug_level(3, std::nullopt, true), 3);  // removed: back to -D
+}
+
 TEST_F(ConfigLoader, MissingUpsdConfIsAnError) {
   std::filesystem::remove(dir_ / "upsd.conf");
   auto config = load_nut_config();

@@ -35,7 +35,7 @@ TEST(UpsdConf, ReadsEveryDirective) {
       "STATEPATH /tmp/st\nDATAPATH /usr/share/nut\nALLOW_NO_DEVICE yes\n"
       "ALLOW_NOT_ALL_LISTENERS 2\nCERTFILE /c.pem\nCERTPATH /ca\nCERTIDENT name pass\n"
       "CERTREQUEST REQUIRE\nDISABLE_WEAK_SSL on\ndebug_min 3\n"
-      "METRICS_LISTEN 127.0.0.1 9199\nMETRICS_LISTEN ::1 9200\nRUN_AS_USER nut\n"
+      "METRICS_LISTEN 127.0.0.1 13493\nMETRICS_LISTEN ::1 13494\nRUN_AS_USER nut\n"
       "CACERTFILE /clients.pem\nFORCESSL true\n",
       "upsd.conf");
   ASSERT_TRUE(conf.ok()) << conf.error();
@@ -60,7 +60,7 @@ TEST(UpsdConf, ReadsEveryDirective) {
   EXPECT_EQ(conf->debug_min, 3);
   ASSERT_EQ(conf->metrics_listen.size(), 2u);
   EXPECT_EQ(conf->metrics_listen[1].address, "::1");
-  EXPECT_EQ(conf->metrics_listen[1].port, "9200");
+  EXPECT_EQ(conf->metrics_listen[1].port, "13494");
   EXPECT_EQ(conf->run_as_user, "nut");
   EXPECT_EQ(conf->cacertfile, "/clients.pem");
   EXPECT_TRUE(conf->force_ssl);
@@ -101,6 +101,13 @@ TEST(UpsdConf, ObsoleteAclDirectivesOnlyWarn) {
   ASSERT_TRUE(conf.ok()) << conf.error();
   ASSERT_EQ(conf->warnings.size(), 3u);
   EXPECT_TRUE(starts_with(conf->warnings[2], "upsd.conf:3: ")) << conf->warnings[2];
+}
+
+TEST(UpsdConf, CertIdentIsAcceptedWithAWarning) {
+  auto conf = parse_upsd_conf("MAXAGE 15\nCERTIDENT \"my server\" secret\n", "upsd.conf");
+  ASSERT_TRUE(conf.ok()) << conf.error();
+  ASSERT_EQ(conf->warnings.size(), 1u);
+  EXPECT_TRUE(starts_with(conf->warnings[0], "upsd.conf:2: CERTIDENT")) << conf->warnings[0];
 }
 
 TEST(UpsdConf, ExampleFileParses) {

@@ -66,7 +66,7 @@ TEST(YamlConfig, ExampleMatchesTheNutExampleFiles) {
 TEST(YamlConfig, DocumentationExampleParses) {
   auto config = parse_yaml_config(R"(upsd:
   listen: [::1, {address: 127.0.0.1, port: 3493}]
-  metrics_listen: [{address: 127.0.0.1, port: 9199}]
+  metrics_listen: [{address: 127.0.0.1, port: 13493}]
   certident: {name: n, password: p}
   maxage: 15
 users:
