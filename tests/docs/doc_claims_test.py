@@ -16,12 +16,12 @@ A class of contradictions checked mechanically, the rest being a review's job:
 """
 import glob
 import re
-import subprocess
 import sys
 from pathlib import Path
 
+from help_text import driver_settings, options, run_help, sim_commands
+
 PROGRAMS = ["usbhid-ups", "upsd", "walnut-textfile", "walnut-sim", "walnut-udev-rules"]
-OPTION = re.compile(r"(?<![\w-])(--[a-z][a-z0-9-]*|-[A-Za-z0-9])(?![\w-])")
 # NUT's drivers/main.c keys, which usbhid-ups's -h table does not list (driver_options.cpp).
 MAIN_KEYS = {"port", "user", "group", "sddelay", "synchronous", "sdorder", "desc", "debug_min",
              "pollinterval", "driver", "sdcommands", "chroot", "maxstartdelay", "maxretry",
@@ -49,13 +49,10 @@ class Programs:
         for program in PROGRAMS:
             path = Path(bin_dir, program)
             if path.exists():
-                self.help[program] = subprocess.run([str(path), "-h"], capture_output=True,
-                                                    text=True, timeout=30).stdout
-        self.options = {p: set(OPTION.findall(h)) for p, h in self.help.items()}
-        self.settings = set(re.findall(r" : -x ([\w.]+)", self.help.get("usbhid-ups", ""))) | MAIN_KEYS
-        self.sim_commands = set(re.findall(r"^  ([a-z]+)\b",
-                                           self.help.get("walnut-sim", "").split("Commands:", 1)[-1],
-                                           re.M)) | {"help", "hostwrite"}
+                self.help[program] = run_help(str(path))[1]
+        self.options = {p: options(h) for p, h in self.help.items()}
+        self.settings = set(driver_settings(self.help.get("usbhid-ups", ""))) | MAIN_KEYS
+        self.sim_commands = set(sim_commands(self.help.get("walnut-sim", ""))) | {"help", "hostwrite"}
 
     def setting_known(self, key):
         key = key.split("=", 1)[0]
@@ -98,7 +95,9 @@ def check_paths(source, doc, text, problems):
         # is NUT's source, cited (drivers/main.c, docs/net-protocol.txt).
         if not path.startswith("tests/") and (path.endswith(".c") or re.fullmatch(r"docs/.*\.txt", path)):
             continue
-        if not glob.glob(str(source / path)):
+        # A file the build generates from PATH.in (configure_file) counts as there, and a module
+        # named without its extension (server/config_loader) when PATH.h or PATH.cpp is.
+        if not any(glob.glob(str(source / path) + suffix) for suffix in ("", ".in", ".h", ".cpp")):
             problems.append(f"{doc.relative_to(source)}: names {path}, which does not exist")
     for link in re.findall(r"\]\(([^)#\s]+)", text):
         if link.startswith(("http:", "https:", "mailto:")):
