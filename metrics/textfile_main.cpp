@@ -43,6 +43,7 @@ void usage(std::FILE* out) {
                "                            SIGTERM or SIGINT; problems are logged when they\n"
                "                            start and when they end, not on every write\n"
                "  -D                        more debug output (repeatable)\n"
+               "  -h, --help                this help\n"
                "Exits 0 when the file was written (a failed scrape is written as\n"
                "ups_scrape_success 0), 1 when it could not be written, 2 on bad arguments.\n"
                "With --interval: 0 after a signal, 2 on bad arguments; failed writes are\n"

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <asio.hpp>
 #include <fmt/format.h>
@@ -50,8 +51,8 @@ std::string version_line() {
   return fmt::format("{} (walnut {})", nut, kWalnutVersion);
 }
 
-void print_help() {
-  std::printf(
+void print_help(std::FILE* out) {
+  std::fprintf(out,
       "upsd %s: walnut's NUT network server (drop-in for NUT's upsd)\n\n"
       "usage: upsd [OPTIONS]\n\n"
       "  -c <command>  send <command> to the running upsd: reload, stop\n"
@@ -63,7 +64,7 @@ void print_help() {
       "  -f <file>     read the settings from one walnut YAML file instead of NUT_CONFPATH\n"
       "  -4 / -6       IPv4 only / IPv6 only\n"
       "  -V            print the version and exit\n"
-      "  -h            this help\n\n"
+      "  -h, --help    this help\n\n"
       "Environment: NUT_CONFPATH, NUT_STATEPATH, NUT_ALTPIDPATH, NUT_DATAPATH.\n"
       "NUT data server was built with SSL support (STARTTLS answers FEATURE-NOT-CONFIGURED "
       "until TLS is configured)\n",
@@ -72,6 +73,13 @@ void print_help() {
 
 std::optional<Options> parse_options(int argc, char** argv) {
   Options options;
+  // NUT's upsd has no long options; --help is the one every user tries first.
+  for (int i = 1; i < argc; ++i) {
+    if (std::string_view(argv[i]) == "--help") {
+      print_help(stdout);
+      std::exit(0);
+    }
+  }
   int foreground_count = 0;
   int opt;
   while ((opt = ::getopt(argc, argv, "+46BDFhVc:P:u:f:qr:")) != -1) {
@@ -93,10 +101,10 @@ std::optional<Options> parse_options(int argc, char** argv) {
         std::printf("Network UPS Tools upsd %s\n", version_line().c_str());
         std::exit(0);
       case 'h':
-        print_help();
+        print_help(stdout);
         std::exit(0);
       default:
-        print_help();
+        print_help(stderr);
         return std::nullopt;
     }
   }

@@ -16,8 +16,19 @@
 
 namespace {
 
+void print_usage(std::FILE* out) {
+  std::fputs(
+      "usage: walnut-udev-rules [--missing-from NUT_RULES | --markdown] [OUT]\n"
+      "Writes, from usbhid-ups's own claim table, the udev rules giving the nut group access to\n"
+      "every USB UPS a subdriver claims, to OUT (replaced) or to stdout.\n"
+      "  --missing-from NUT_RULES  only the rules NUT's NUT_RULES file (62-nut-usbups.rules) lacks\n"
+      "  --markdown                the supported hardware table instead of rules\n"
+      "  -h, --help                this help\n",
+      out);
+}
+
 int usage() {
-  std::fputs("usage: walnut-udev-rules [--missing-from NUT_RULES | --markdown] [OUT]\n", stderr);
+  print_usage(stderr);
   return 2;
 }
 
@@ -28,6 +39,10 @@ int main(int argc, char** argv) {
   int arg = 1;
   bool markdown = false;
   const char* base = nullptr;
+  if (arg < argc && (std::strcmp(argv[arg], "-h") == 0 || std::strcmp(argv[arg], "--help") == 0)) {
+    print_usage(stdout);
+    return 0;
+  }
   if (arg < argc && std::strcmp(argv[arg], "--markdown") == 0) {
     markdown = true;
     ++arg;

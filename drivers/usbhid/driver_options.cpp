@@ -53,6 +53,7 @@ constexpr KnownVar kKnownVars[] = {
     {"allow_killpower", VarType::kFlag, "Allow the driver.killpower instant command"},
     {"mapping", VarType::kValue, "walnut: read the HID-to-NUT mapping from this YAML file"},
     {"capture", VarType::kValue, "walnut: write a capture of the device to this file"},
+    {"capture_keep_serial", VarType::kFlag, "walnut: keep serial numbers in the capture"},
 };
 
 // main.c handles these itself (main_arg) before the driver's table is consulted.

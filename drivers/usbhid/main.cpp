@@ -155,7 +155,7 @@ int run(const CommandLine& command_line) {
   }
   if (options->capture_file) {
     std::ofstream out(*options->capture_file);
-    out << hid::write_capture(capture_device(device));
+    out << capture_file_text(device, settings);
     if (!out) return fail("can't write capture " + *options->capture_file);
     log::info("capture written to {}", *options->capture_file);
   }

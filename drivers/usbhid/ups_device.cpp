@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "common/log.h"
+#include "drivers/usbhid/device_capture.h"
 #include "drivers/usbhid/hid/descriptor_fixes.h"
 #include "drivers/usbhid/mapping/subdriver.h"
 #include "drivers/usbhid/transport/usb_match.h"
@@ -77,6 +78,9 @@ Status UpsDevice::choose_subdriver() {
   request.productid_option = options_.match.product_id.has_value();
   request.explore = options_.explore;
   auto selection = mapping::select_subdriver(request);
+  if (!selection && !options_.subdriver) {
+    return Error{selection.error() + "\n" + unclaimed_device_hint(info.vendor_id, info.product_id)};
+  }
   if (!selection) return Error{selection.error()};
   subdriver_key_ = selection->key;
   interrupt_pipe_disabled_ = selection->quirks.disable_interrupt_pipe;

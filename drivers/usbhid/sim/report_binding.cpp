@@ -168,7 +168,21 @@ void ReportBinding::calibrate(UpsPhysics& ups, const ReportLookup& reports) cons
   auto runtime = read_first(bindings_, Quantity::kRunTimeToEmpty, reports);
   if (runtime && *runtime > 0) ups.full_runtime = *runtime * 100.0 / ups.charge;
   auto volts = read_first(bindings_, Quantity::kInputVoltage, reports);
-  if (volts && *volts > 0) ups.utility_voltage = *volts;
+  if (volts && *volts > 0) {
+    ups.utility_voltage = *volts;
+    return;
+  }
+  // No line reading in the capture (a user's device may report 0 V): start on a good line, the
+  // device's nominal voltage if its transfer points allow it, else midway between them (a
+  // 120 V model with transfer points 78-136 V would otherwise start on battery at 230 V).
+  const UpsLimits limits = read_limits(reports);
+  if (limits.low_transfer >= limits.high_transfer) return;
+  auto good = [&limits](double v) { return v >= limits.low_transfer && v <= limits.high_transfer; };
+  if (good(limits.nominal_voltage)) {
+    ups.utility_voltage = limits.nominal_voltage;
+  } else if (!good(ups.utility_voltage)) {
+    ups.utility_voltage = std::round((limits.low_transfer + limits.high_transfer) / 2);
+  }
 }
 
 std::map<std::uint8_t, ReportBytes> ReportBinding::render(const UpsPhysics& ups,

@@ -267,6 +267,14 @@ Status attach_simulation(const std::shared_ptr<SimDevice>& device) {
               options->control_socket);
     return Ok{};
   }
+  // A user's capture of a device the model cannot drive is still worth running: replay it.
+  if (!options->scenario_file) {
+    if (auto binding = ReportBinding::from_descriptor(device->image().report_descriptor); !binding) {
+      log::warning("sim: {}: replaying the capture without the physical model (no control socket)",
+                   binding.error());
+      return Ok{};
+    }
+  }
   auto simulation = Simulation::create(device, std::move(*options));
   if (!simulation) return Error{simulation.error()};
   static bool registered = false;

@@ -13,7 +13,8 @@ namespace {
 void usage(std::FILE* out) {
   std::fprintf(out,
                "usage: walnut-sim [-s SOCKET] COMMAND [ARGS...]\n"
-               "The socket defaults to $WALNUT_SIM_SOCKET.\n\n%s",
+               "  -s SOCKET    the simulated UPS's control socket (default: $WALNUT_SIM_SOCKET)\n"
+               "  -h, --help   this help\n\n%s",
                walnut::usbhid::sim::sim_command_help().c_str());
 }
 

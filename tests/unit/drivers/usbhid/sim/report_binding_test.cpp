@@ -94,6 +94,27 @@ TEST_F(ReportBindingTest, HostWritesStartTimersAndSelfTests) {
   EXPECT_EQ(ups.test, SelfTest::kInProgress);
 }
 
+// A user's capture without a line reading, from a 120 V model (CyberPower CP1500PFCLCD:
+// Input.Voltage 0, transfer points 78-136 V): the model starts on a good line, not on battery.
+TEST(ReportBinding, ACaptureWithoutALineReadingStartsBetweenItsTransferPoints) {
+  auto image = load_sim_image(WALNUT_TEST_DATA_DIR "/hid-corpus/cyberpower-cp1500pfclcd.txt");
+  ASSERT_TRUE(image) << image.error();
+  auto binding = ReportBinding::from_descriptor(image->report_descriptor);
+  ASSERT_TRUE(binding) << binding.error();
+  ReportLookup lookup = [&image](std::uint8_t id) -> std::optional<ReportBytes> {
+    auto found = image->reports.find(id);
+    if (found == image->reports.end()) return std::nullopt;
+    return found->second;
+  };
+  UpsPhysics ups;
+  binding->calibrate(ups, lookup);
+  const UpsLimits limits = binding->read_limits(lookup);
+  EXPECT_EQ(limits.low_transfer, 78);
+  EXPECT_EQ(limits.high_transfer, 136);
+  EXPECT_EQ(ups.utility_voltage, 107);
+  EXPECT_TRUE(line_ok(ups, limits));
+}
+
 TEST(ReportBinding, RefusesADescriptorWithoutAUpsInIt) {
   const Bytes mouse = {0x05, 0x01, 0x09, 0x02, 0xa1, 0x01, 0x09, 0x30, 0x15, 0x00, 0x25, 0x7f,
                        0x75, 0x08, 0x95, 0x01, 0x81, 0x02, 0xc0};
