@@ -30,10 +30,11 @@ struct LookupEntry {
   long hid_value = 0;
   std::string nut_value;
 };
+struct Converter;  // converter.h
 struct Lookup {
   std::string name;
   std::vector<LookupEntry> entries;  // with `converter`: only NUT->HID texts and enums (`values:`)
-  std::string converter;             // a name from converter.h, or ""
+  const Converter* converter = nullptr;  // from the registry (converter.h), or a plain table
 };
 
 // What a table row feeds: a NUT variable, a status bit (NUT's "BOOL"), an ups.alarm text, or
@@ -55,10 +56,11 @@ struct Entry {
 };
 
 // A USB id a subdriver claims (NUT's usb_device_id_t rows) and the quirk hook NUT runs on it.
+struct ClaimHook;  // claim_hook.h
 struct Claim {
   std::uint16_t vendor_id = 0;
   std::uint16_t product_id = 0;
-  std::string hook;  // "", "disable_interrupt_pipe", "apc_max_report", "cps_battery_scale", ...
+  const ClaimHook* hook = nullptr;  // from the registry (claim_hook.h), or none
 };
 
 struct Mapping {

@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "drivers/usbhid/mapping/claim_hook.h"
 #include "drivers/usbhid/mapping/converter.h"
 #include "drivers/usbhid/mapping/embedded_yaml.h"
 #include "drivers/usbhid/mapping/mapping.h"
@@ -67,12 +68,13 @@ Lookup read_lookup(const std::string& name, const YAML::Node& node) {
         continue;
       }
       if (key != "converter") fail(item.first, fmt::format("lookup {}: unknown key \"{}\"", name, key));
-      lookup.converter = scalar(item.second, "converter");
-      if (!is_converter(lookup.converter)) {
-        fail(item.second, fmt::format("lookup {}: unknown converter \"{}\"", name, lookup.converter));
+      const std::string converter = scalar(item.second, "converter");
+      lookup.converter = find_converter(converter);
+      if (lookup.converter == nullptr) {
+        fail(item.second, fmt::format("lookup {}: unknown converter \"{}\"", name, converter));
       }
     }
-    if (lookup.converter.empty()) fail(node, fmt::format("lookup {}: no converter", name));
+    if (lookup.converter == nullptr) fail(node, fmt::format("lookup {}: no converter", name));
     return lookup;
   }
   read_pairs(name, node, lookup);
@@ -225,9 +227,6 @@ class Reader {
 void read_claims(const YAML::Node& node, Mapping& mapping) {
   if (!node) return;
   if (!node.IsSequence()) fail(node, "claims must be a list of {vendor, product[, hook]}");
-  static const std::set<std::string> hooks = {"disable_interrupt_pipe", "apc_max_report", "cps_battery_scale",
-                                              "tl_battery_scale_1dot0", "tl_battery_scale_0dot1",
-                                              "tl_smart1500lcdt_scale"};
   for (const auto& item : node) {
     if (!item.IsMap() || !item["vendor"] || !item["product"]) fail(item, "a claim needs vendor and product");
     Claim claim;
@@ -237,8 +236,9 @@ void read_claims(const YAML::Node& node, Mapping& mapping) {
     claim.vendor_id = static_cast<std::uint16_t>(vendor);
     claim.product_id = static_cast<std::uint16_t>(product);
     if (item["hook"]) {
-      claim.hook = scalar(item["hook"], "hook");
-      if (hooks.count(claim.hook) == 0) fail(item["hook"], fmt::format("unknown hook \"{}\"", claim.hook));
+      const std::string hook = scalar(item["hook"], "hook");
+      claim.hook = find_claim_hook(hook);
+      if (claim.hook == nullptr) fail(item["hook"], fmt::format("unknown hook \"{}\"", hook));
     }
     mapping.claims.push_back(claim);
   }

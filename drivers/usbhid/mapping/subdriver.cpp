@@ -47,23 +47,15 @@ bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
   return text.size() >= prefix.size() && strncasecmp(text.data(), prefix.data(), prefix.size()) == 0;
 }
 
-ClaimQuirks quirks_of(const Claim* claim, const SelectionRequest& request) {
-  ClaimQuirks quirks;
-  if (claim == nullptr) return quirks;
-  if (claim->hook == "disable_interrupt_pipe") {
-    quirks.disable_interrupt_pipe = true;
-    log::info("interrupt pipe disabled (add 'pollonly' flag to 'ups.conf' to get rid of this message)");
-  } else if (claim->hook == "apc_max_report") {
-    // Some Back-UPS overflow on some report IDs (NUT's tweak_max_report list).
-    if (!request.product) {
-      log::warning("device->Product is NULL so it is not possible to determine whether to activate "
-                   "max_report_size workaround");
-    } else {
-      for (std::string_view prefix : {"Back-UPS ES 525", "Back-UPS CS"}) {
-        if (request.product->compare(0, prefix.size(), prefix) == 0) quirks.max_report_size = true;
-      }
-    }
-  }
+ClaimQuirks quirks_of(const Mapping& mapping, const Claim* claim, const SelectionRequest& request) {
+  if (claim == nullptr) return {};
+  DeviceIdentity device;
+  device.vendor_id = request.vendor_id;
+  device.product_id = request.product_id;
+  device.product = request.product;
+  ClaimQuirks quirks = claim_quirks(mapping, device);
+  if (!quirks.info.empty()) log::info("{}", quirks.info);
+  if (!quirks.warning.empty()) log::warning("{}", quirks.warning);
   return quirks;
 }
 
@@ -86,7 +78,7 @@ Result<Selection> select_subdriver(const SelectionRequest& request) {
           starts_with_ignoring_case(mapping.version, *request.subdriver)) {
         const Claim* claim = nullptr;
         support_of(mapping, request, &claim);
-        return Selection{mapping.name, mapping.version, quirks_of(claim, request)};
+        return Selection{mapping.name, mapping.version, quirks_of(mapping, claim, request)};
       }
     }
     return Error{fmt::format("no subdriver matches \"{}\"", *request.subdriver)};
@@ -100,7 +92,7 @@ Result<Selection> select_subdriver(const SelectionRequest& request) {
     const Claim* claim = nullptr;
     switch (support_of(mapping, request, &claim)) {
       case Support::kSupported:
-        return Selection{mapping.name, mapping.version, quirks_of(claim, request)};
+        return Selection{mapping.name, mapping.version, quirks_of(mapping, claim, request)};
       case Support::kPossibly: {
         const Mapping::Refusal* refused = nullptr;
         for (const Mapping::Refusal& r : mapping.unsupported) {

@@ -9,14 +9,9 @@
 #include <vector>
 
 #include "common/result.h"
+#include "drivers/usbhid/mapping/claim_hook.h"
 
 namespace walnut::mapping {
-
-// What a claim's hook asks of the driver (NUT's usb_device_id_t fun side effects).
-struct ClaimQuirks {
-  bool disable_interrupt_pipe = false;  // APC 051d:0003 ("interrupt pipe disabled ..." logged)
-  bool max_report_size = false;         // APC Back-UPS ES 525 / CS: NUT's maxreport tweak
-};
 
 struct SelectionRequest {
   std::uint16_t vendor_id = 0;
@@ -31,7 +26,7 @@ struct SelectionRequest {
 struct Selection {
   std::string key;      // "apc"
   std::string version;  // "APC HID 0.98"
-  ClaimQuirks quirks;
+  ClaimQuirks quirks;   // what the claim's hook asked (claim_hook.h); logged by select_subdriver
 };
 
 // The first subdriver that claims the device, in NUT's order (explore, mge, apc, cps, ...,
