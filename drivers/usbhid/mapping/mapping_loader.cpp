@@ -4,9 +4,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
+#include "common/log.h"
 #include "drivers/usbhid/mapping/claim_hook.h"
 #include "drivers/usbhid/mapping/converter.h"
 #include "drivers/usbhid/mapping/embedded_yaml.h"
@@ -292,7 +294,7 @@ void read_identity(const YAML::Node& node, Mapping& mapping) {
 
 Mapping read_mapping(const YAML::Node& root) {
   if (!root.IsMap()) fail(root, "a mapping file is a map (subdriver, version, table, ...)");
-  static const std::set<std::string> keys = {"subdriver", "version", "usage_table", "claims", "possibly_supported",
+  static const std::set<std::string> keys = {"subdriver", "version", "claim_order", "explore", "usage_table", "claims", "possibly_supported",
                                              "quiet_vendors", "unsupported", "identity", "fix_report_descriptor", "lookups", "table"};
   for (const auto& item : root) {
     std::string key = scalar(item.first, "a key");
@@ -302,6 +304,12 @@ Mapping read_mapping(const YAML::Node& root) {
   if (!root["subdriver"] || !root["version"]) fail(root, "subdriver and version are required");
   mapping.name = scalar(root["subdriver"], "subdriver");
   mapping.version = scalar(root["version"], "version");
+  if (root["claim_order"]) mapping.claim_order = static_cast<int>(integer(root["claim_order"], "claim_order"));
+  if (root["explore"]) {
+    const std::string explore = scalar(root["explore"], "explore");
+    if (explore != "true" && explore != "false") fail(root["explore"], "explore: true or false");
+    mapping.explore = explore == "true";
+  }
   mapping.usage_table = root["usage_table"] ? scalar(root["usage_table"], "usage_table") : mapping.name;
   if (root["possibly_supported"]) mapping.possibly_supported = scalar(root["possibly_supported"], "possibly_supported");
   if (root["fix_report_descriptor"]) mapping.fix_report_descriptor = scalar(root["fix_report_descriptor"], "fix_report_descriptor");
@@ -371,17 +379,45 @@ Result<Mapping> builtin_mapping(std::string_view name) {
   return load_mapping(text, fmt::format("{}.yaml", name));
 }
 
-const std::vector<std::string>& builtin_mapping_names() {
-  // NUT's claim order (usbhid-ups.c subdriver_list), restricted to the mappings we carry.
-  static const std::vector<std::string> order = [] {
-    std::vector<std::string> names;
-    for (const char* key : {"explore", "mge", "apc", "arduino", "belkin", "cps", "delta_ups", "ever", "idowell",
-                            "legrand", "liebert", "openups", "powercom", "powervar", "salicru", "tripplite"}) {
-      if (!builtin_mapping_text(key).empty()) names.emplace_back(key);
+void sort_in_claim_order(std::vector<Mapping>& mappings) {
+  std::stable_sort(mappings.begin(), mappings.end(), [](const Mapping& a, const Mapping& b) {
+    return a.claim_order != b.claim_order ? a.claim_order < b.claim_order : a.name < b.name;
+  });
+}
+
+const std::vector<Mapping>& builtin_claims() {
+  static const std::vector<Mapping> all = [] {
+    std::vector<Mapping> loaded;
+    for (std::size_t i = 0; i < embedded::kFileCount; ++i) {
+      const std::string_view name = embedded::kFiles[i].name;
+      if (name == "common") continue;
+      Result<Mapping> mapping = load_mapping(embedded::kFiles[i].text, fmt::format("{}.yaml", name));
+      if (!mapping.ok()) {
+        log::error("{}", mapping.error());
+        continue;
+      }
+      if (mapping->name != name) {  // builtin_mapping() finds a subdriver by its file name
+        log::error("{}.yaml: subdriver \"{}\" must be named like its file", name, mapping->name);
+        continue;
+      }
+      // Only the claim side is kept: the table is read again for the one subdriver that claims.
+      mapping->lookups = {};
+      mapping->entries = {};
+      loaded.push_back(std::move(mapping.value()));
     }
-    return names;
+    sort_in_claim_order(loaded);
+    return loaded;
   }();
-  return order;
+  return all;
+}
+
+const std::vector<std::string>& builtin_mapping_names() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> keys;
+    for (const Mapping& mapping : builtin_claims()) keys.push_back(mapping.name);
+    return keys;
+  }();
+  return names;
 }
 
 }  // namespace walnut::mapping

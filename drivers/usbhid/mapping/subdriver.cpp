@@ -14,21 +14,6 @@
 namespace walnut::mapping {
 namespace {
 
-// The compiled-in mappings, parsed once, in NUT's claim order. A mapping that fails to load
-// is a build defect the unit tests catch; it is left out here rather than crashing a driver.
-const std::vector<Mapping>& mappings() {
-  static const std::vector<Mapping> all = [] {
-    std::vector<Mapping> loaded;
-    for (const std::string& name : builtin_mapping_names()) {
-      Result<Mapping> mapping = builtin_mapping(name);
-      if (mapping.ok()) loaded.push_back(std::move(mapping.value()));
-      else log::error("{}", mapping.error());
-    }
-    return loaded;
-  }();
-  return all;
-}
-
 enum class Support { kNot, kPossibly, kSupported };
 
 Support support_of(const Mapping& mapping, const SelectionRequest& request, const Claim** claim) {
@@ -72,8 +57,12 @@ std::string possibly_supported_message(std::string_view vendor, const SelectionR
 }  // namespace
 
 Result<Selection> select_subdriver(const SelectionRequest& request) {
+  return select_subdriver(request, builtin_claims());
+}
+
+Result<Selection> select_subdriver(const SelectionRequest& request, const std::vector<Mapping>& mappings) {
   if (request.subdriver) {
-    for (const Mapping& mapping : mappings()) {
+    for (const Mapping& mapping : mappings) {
       if (strcasecmp(mapping.name.c_str(), request.subdriver->c_str()) == 0 ||
           starts_with_ignoring_case(mapping.version, *request.subdriver)) {
         const Claim* claim = nullptr;
@@ -84,8 +73,8 @@ Result<Selection> select_subdriver(const SelectionRequest& request) {
     return Error{fmt::format("no subdriver matches \"{}\"", *request.subdriver)};
   }
   std::string refusal;
-  for (const Mapping& mapping : mappings()) {
-    if (mapping.name == "explore") {
+  for (const Mapping& mapping : mappings) {
+    if (mapping.explore) {
       if (request.explore) return Selection{mapping.name, mapping.version, {}};
       continue;
     }
@@ -118,7 +107,7 @@ Result<Selection> select_subdriver(const SelectionRequest& request) {
 
 std::vector<ClaimedDevice> claimed_devices() {
   std::vector<ClaimedDevice> devices;
-  for (const Mapping& mapping : mappings()) {
+  for (const Mapping& mapping : builtin_claims()) {
     for (const Claim& claim : mapping.claims) devices.push_back({claim.vendor_id, claim.product_id, mapping.name});
   }
   return devices;
@@ -133,7 +122,7 @@ std::string udev_rules() {
       "SUBSYSTEM==\"usb\", GOTO=\"nut-usbups_rules_real\"\n"
       "GOTO=\"nut-usbups_rules_end\"\n\n"
       "LABEL=\"nut-usbups_rules_real\"\n";
-  for (const Mapping& mapping : mappings()) {
+  for (const Mapping& mapping : builtin_claims()) {
     if (mapping.claims.empty()) continue;
     text += fmt::format("# {} ({})\n", mapping.version, mapping.name);
     for (const Claim& claim : mapping.claims) {
