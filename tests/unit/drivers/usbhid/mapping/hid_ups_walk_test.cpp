@@ -136,5 +136,16 @@ TEST(HidUpsWalk, ReconnectReReadsRowsAndResetsDriverSideVariables) {
   EXPECT_EQ(value(ups->state, "battery.charge"), "100");
 }
 
+TEST(HidUpsWalk, MaxReportSizeAsksForNutsPointerSizedRead) {
+  auto plain = bring_up(kEs850);
+  EXPECT_EQ(plain->model->request_length(0x0c), 4u);
+  ModelOptions options;
+  options.max_report_size = true;
+  auto tweaked = bring_up(kEs850, options);
+  // libhid.c asks sizeof(rbuf->data[id]), and data[id] is an unsigned char *.
+  EXPECT_EQ(tweaked->model->request_length(0x0c), sizeof(unsigned char*));
+  EXPECT_EQ(tweaked->model->report_length(0x0c), 4u);
+}
+
 }  // namespace
 }  // namespace walnut::mapping
