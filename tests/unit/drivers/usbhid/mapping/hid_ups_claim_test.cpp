@@ -12,14 +12,9 @@ namespace walnut::mapping {
 namespace {
 
 using testing::bring_up;
+using testing::kEs850;
+using testing::value;
 using Bytes = std::vector<std::uint8_t>;
-
-const char* kEs850 = "apc-back-ups-es-850g2.txt";
-
-std::string value(const UpsState& state, const char* name) {
-  const std::string* v = state.value(name);
-  return v ? *v : "<absent>";
-}
 
 TEST(HidUpsClaim, OverrideIsImmutableAndDefaultReplacesTheDeviceValue) {
   ModelOptions options;
