@@ -14,17 +14,14 @@
 namespace walnut::usbhid {
 namespace {
 
-void watch_sim_signals(asio::signal_set& signals, const std::shared_ptr<SimDevice>& sim) {
-  signals.async_wait([&signals, sim](const asio::error_code& error, int signal) {
+// Runs the transport's signal actions for as long as the io_context runs.
+void watch_signals(asio::signal_set& signals, const std::vector<SignalAction>& actions) {
+  signals.async_wait([&signals, &actions](const asio::error_code& error, int signal) {
     if (error) return;
-    if (signal == SIGUSR1) {
-      log::notice("sim: unplugging the simulated UPS");
-      sim->unplug();
-    } else if (signal == SIGUSR2) {
-      log::notice("sim: plugging the simulated UPS back in");
-      sim->replug();
+    for (const SignalAction& action : actions) {
+      if (action.signal == signal) action.action();
     }
-    watch_sim_signals(signals, sim);
+    watch_signals(signals, actions);
   });
 }
 
@@ -48,7 +45,7 @@ void keep_watchdog(asio::steady_timer& timer, std::chrono::microseconds period,
 }  // namespace
 
 Status serve_driver(UpsDevice& device, UpsState state, const std::string& socket_path,
-                    std::shared_ptr<SimDevice> sim) {
+                    std::vector<SignalAction> signals) {
   asio::io_context io;
   state.set_data_ok(true);
   UpsState published = state;
@@ -88,12 +85,9 @@ Status serve_driver(UpsDevice& device, UpsState state, const std::string& socket
     });
   };
   ignore_hangup();
-  asio::signal_set sim_signals(io);
-  if (sim) {
-    sim_signals.add(SIGUSR1);
-    sim_signals.add(SIGUSR2);
-    watch_sim_signals(sim_signals, sim);
-  }
+  asio::signal_set transport_signals(io);
+  for (const SignalAction& action : signals) transport_signals.add(action.signal);
+  if (!signals.empty()) watch_signals(transport_signals, signals);
 
   loop.start();
   asio::steady_timer watchdog(io);

@@ -23,7 +23,6 @@
 #include "drivers/usbhid/driver_options.h"
 #include "drivers/usbhid/driver_process.h"
 #include "drivers/usbhid/transport/factory.h"
-#include "drivers/usbhid/transport/sim_transport.h"
 #include "drivers/usbhid/ups_device.h"
 
 namespace walnut::usbhid {
@@ -143,10 +142,7 @@ int run(const CommandLine& command_line) {
   if (!port) return fail(port.error());
   auto transport = make_transport(*port);
   if (!transport) return fail(transport.error());
-  std::shared_ptr<SimDevice> sim;
-  if (auto* sim_transport = dynamic_cast<SimTransport*>(transport->get())) {
-    sim = sim_transport->device();
-  }
+  std::vector<SignalAction> transport_signals = signal_actions(**transport);
   UpsDevice device(std::move(*transport), *options);
 
   const bool explore_only = options->explore && command_line.dump_after > 0;
@@ -188,7 +184,7 @@ int run(const CommandLine& command_line) {
   }
   const std::string socket =
       paths::driver_socket_path(paths::state_path(), kProgram, command_line.ups_name);
-  auto served = serve_driver(device, std::move(state), socket, sim);
+  auto served = serve_driver(device, std::move(state), socket, std::move(transport_signals));
   ::unlink(pid_file.c_str());
   if (!served) return fail(served.error());
   return EXIT_SUCCESS;

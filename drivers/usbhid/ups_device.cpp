@@ -2,13 +2,13 @@
 #include "drivers/usbhid/ups_device.h"
 
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <thread>
 #include <utility>
 
 #include "common/log.h"
 #include "drivers/usbhid/device_capture.h"
-#include "drivers/usbhid/hid/descriptor_fixes.h"
 #include "drivers/usbhid/mapping/subdriver.h"
 #include "drivers/usbhid/transport/usb_match.h"
 
@@ -32,6 +32,24 @@ Result<std::string> read_file(const std::string& path) {
 }
 
 }  // namespace
+
+mapping::ModelOptions model_options_from(const DriverOptions& options) {
+  auto value = [&options](const char* key) -> std::optional<std::string> {
+    auto found = options.values.find(key);
+    if (found == options.values.end()) return std::nullopt;
+    return found->second;
+  };
+  mapping::ModelOptions model;
+  model.lowbatt = value("lowbatt");
+  model.ondelay = value("ondelay");
+  model.offdelay = value("offdelay");
+  model.onlinedischarge =
+      options.values.count("onlinedischarge") != 0 || options.values.count("onlinedischarge_onbattery") != 0;
+  model.interruptonly = options.interrupt_only;
+  model.overrides = options.overrides;
+  model.defaults = options.defaults;
+  return model;
+}
 
 UpsDevice::UpsDevice(std::unique_ptr<Transport> transport, DriverOptions options)
     : transport_(std::move(transport)), options_(std::move(options)) {}
@@ -60,9 +78,9 @@ Status UpsDevice::open(bool with_model) {
   auto parsed = hid::parse_report_descriptor(descriptor_bytes_);
   if (!parsed) return Error{"Unable to parse the report descriptor: " + parsed.error()};
   descriptor_ = std::make_unique<hid::ReportDescriptor>(std::move(*parsed));
+  // The subdriver's descriptor fix (NUT's fix_report_desc) is the model's: HidUps::create()
+  // applies it to its copy, unless disable_fix_report_desc.
   if (auto chosen = choose_subdriver(); !chosen) return chosen;
-  hid::apply_descriptor_fixes(*descriptor_, usage_table_->subdriver(), info.vendor_id,
-                              info.product_id);
   exact_ = exact_criteria(info);
   if (!with_model) return Ok{};
   return build_model();
@@ -86,7 +104,9 @@ Status UpsDevice::choose_subdriver() {
   interrupt_pipe_disabled_ = selection->quirks.disable_interrupt_pipe;
   log::info("Using subdriver: {}", selection->version);
   std::string table_name = subdriver_key_;
-  if (auto builtin = mapping::builtin_mapping(subdriver_key_)) table_name = builtin->usage_table;
+  for (const mapping::Mapping& claims : mapping::builtin_claims()) {
+    if (claims.name == subdriver_key_) table_name = claims.usage_table;
+  }
   usage_table_ = hid::UsageTable::find(table_name);
   if (usage_table_ == nullptr) usage_table_ = hid::UsageTable::find("explore");
   if (usage_table_ == nullptr) return Error{"no usage table for subdriver " + subdriver_key_};
@@ -106,20 +126,7 @@ Status UpsDevice::build_model() {
   const DeviceInfo& info = transport_->info();
   mapping::DeviceIdentity identity{info.vendor_id, info.product_id, non_empty(info.vendor),
                                    non_empty(info.product), non_empty(info.serial)};
-  auto value = [this](const char* key) -> std::optional<std::string> {
-    auto found = options_.values.find(key);
-    if (found == options_.values.end()) return std::nullopt;
-    return found->second;
-  };
-  mapping::ModelOptions model_options;
-  model_options.lowbatt = value("lowbatt");
-  model_options.ondelay = value("ondelay");
-  model_options.offdelay = value("offdelay");
-  model_options.onlinedischarge = options_.values.count("onlinedischarge") != 0 ||
-                                  options_.values.count("onlinedischarge_onbattery") != 0;
-  model_options.interruptonly = options_.interrupt_only;
-  model_options.overrides = options_.overrides;
-  model_options.defaults = options_.defaults;
+  mapping::ModelOptions model_options = model_options_from(options_);
   Transport* transport = transport_.get();
   mapping::StringLookup strings = [transport](int index) -> std::optional<std::string> {
     auto text = transport->string_descriptor(index);
@@ -150,7 +157,7 @@ Status UpsDevice::init(UpsState& state) {
 std::optional<std::vector<std::uint8_t>> UpsDevice::get_report(std::uint8_t report_id,
                                                                std::size_t length) {
   if (length == 0) {
-    length = model_ ? model_->report_length(report_id) : descriptor_->buffer_size(report_id);
+    length = model_ ? model_->request_length(report_id) : descriptor_->buffer_size(report_id);
   }
   std::vector<std::uint8_t> buffer(std::max<std::size_t>(length, 1), 0);
   const IoResult result = transport_->get_feature_report(report_id, buffer);
@@ -161,7 +168,7 @@ std::optional<std::vector<std::uint8_t>> UpsDevice::get_report(std::uint8_t repo
 
 LinkStatus UpsDevice::walk(mapping::WalkMode mode, UpsState& state) {
   for (std::uint8_t id : model_->reports_for_walk(mode)) {
-    std::vector<std::uint8_t> buffer(std::max<std::size_t>(model_->report_length(id), 1), 0);
+    std::vector<std::uint8_t> buffer(std::max<std::size_t>(model_->request_length(id), 1), 0);
     const IoResult result = transport_->get_feature_report(id, buffer);
     if (is_lost(result.status)) return LinkStatus::kLost;
     if (result.status == IoStatus::kOk) {
@@ -199,33 +206,41 @@ LinkStatus UpsDevice::read_interrupt(std::chrono::milliseconds timeout, UpsState
 
 bool UpsDevice::full_walk_requested() const { return model_->full_walk_requested(); }
 
-int UpsDevice::run_plan(const mapping::CommandPlan& plan, bool is_set, bool& lost) {
-  lost = false;
-  if (plan.status != mapping::CommandStatus::kHandled) return static_cast<int>(plan.status);
-  bool success = true;
+PlanResult send_plan(Transport& transport, const mapping::CommandPlan& plan,
+                     const std::function<bool(IoStatus)>& is_lost) {
+  PlanResult result;
+  bool failed = false;
   for (const auto& write : plan.writes) {
     if (write.delay_before.count() > 0) std::this_thread::sleep_for(write.delay_before);
-    const IoResult result = transport_->set_feature_report(write.report_id, write.bytes);
-    if (result.status != IoStatus::kOk) {
-      lost = is_lost(result.status);
-      success = false;
-      break;
+    const IoResult sent = transport.set_feature_report(write.report_id, write.bytes);
+    if (sent.status == IoStatus::kOk) {
+      result.wrote = true;
+      continue;
     }
+    result.lost = result.lost || is_lost(sent.status);
+    if (write.ignore_failure) continue;  // NUT ignores this one's answer (setvar ups.start.auto)
+    failed = true;
+    break;
   }
-  model_->writes_done(success);
-  if (success) return static_cast<int>(mapping::CommandStatus::kHandled);
-  return static_cast<int>(is_set ? mapping::CommandStatus::kUnknown
-                                 : mapping::CommandStatus::kFailed);
+  result.status = static_cast<int>(failed ? plan.on_write_failure : plan.status);
+  return result;
+}
+
+int UpsDevice::run_plan(const mapping::CommandPlan& plan, bool& lost) {
+  const PlanResult result = send_plan(*transport_, plan, [this](IoStatus status) { return is_lost(status); });
+  model_->writes_done(result.wrote);
+  lost = result.lost;
+  return result.status;
 }
 
 int UpsDevice::instcmd(std::string_view name, std::optional<std::string_view> value,
                        UpsState& state, bool& lost) {
-  return run_plan(model_->instcmd(name, value, state), false, lost);
+  return run_plan(model_->instcmd(name, value, state), lost);
 }
 
 int UpsDevice::setvar(std::string_view name, std::string_view value, UpsState& state,
                       bool& lost) {
-  return run_plan(model_->setvar(name, value, state), true, lost);
+  return run_plan(model_->setvar(name, value, state), lost);
 }
 
 }  // namespace walnut::usbhid

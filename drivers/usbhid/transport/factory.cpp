@@ -1,7 +1,10 @@
 // Transport factory.
 #include "drivers/usbhid/transport/factory.h"
 
+#include <csignal>
 #include <cstdlib>
+
+#include "common/log.h"
 
 #include "drivers/usbhid/transport/sim_capture.h"
 #include "drivers/usbhid/transport/sim_transport.h"
@@ -58,6 +61,21 @@ Result<std::unique_ptr<Transport>> make_transport(const PortSpec& spec) {
 #endif
   }
   return Error{"unknown port kind"};
+}
+
+std::vector<SignalAction> signal_actions(Transport& transport) {
+  auto* sim = dynamic_cast<SimTransport*>(&transport);
+  if (sim == nullptr) return {};
+  std::shared_ptr<SimDevice> device = sim->device();
+  return {{SIGUSR1,
+           [device] {
+             log::notice("sim: unplugging the simulated UPS");
+             device->unplug();
+           }},
+          {SIGUSR2, [device] {
+             log::notice("sim: plugging the simulated UPS back in");
+             device->replug();
+           }}};
 }
 
 std::string transport_version(const PortSpec& spec) {
