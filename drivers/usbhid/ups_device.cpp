@@ -32,6 +32,11 @@ Result<std::string> read_file(const std::string& path) {
 
 }  // namespace
 
+std::size_t feature_request_length(std::size_t descriptor_length, bool max_report) {
+  const std::size_t length = std::max<std::size_t>(descriptor_length, 1);
+  return max_report ? std::max(length, kMaxReportRequest) : length;
+}
+
 UpsDevice::UpsDevice(std::unique_ptr<Transport> transport, DriverOptions options)
     : transport_(std::move(transport)), options_(std::move(options)) {}
 
@@ -60,8 +65,12 @@ Status UpsDevice::open(bool with_model) {
   if (!parsed) return Error{"Unable to parse the report descriptor: " + parsed.error()};
   descriptor_ = std::make_unique<hid::ReportDescriptor>(std::move(*parsed));
   if (auto chosen = choose_subdriver(); !chosen) return chosen;
-  hid::apply_descriptor_fixes(*descriptor_, usage_table_->subdriver(), info.vendor_id,
-                              info.product_id);
+  if (options_.disable_fix_report_desc) {
+    log::debug(1, "disable_fix_report_desc: NUT's descriptor fixes are not applied");
+  } else {
+    hid::apply_descriptor_fixes(*descriptor_, usage_table_->subdriver(), info.vendor_id,
+                                info.product_id);
+  }
   exact_ = exact_criteria(info);
   if (!with_model) return Ok{};
   return build_model();
@@ -80,6 +89,8 @@ Status UpsDevice::choose_subdriver() {
   if (!selection) return Error{selection.error()};
   subdriver_key_ = selection->key;
   interrupt_pipe_disabled_ = selection->quirks.disable_interrupt_pipe;
+  max_report_ = options_.max_report || selection->quirks.max_report_size;
+  if (max_report_) log::debug(1, "maxreport: GET_REPORTs ask for at least {} bytes", kMaxReportRequest);
   log::info("Using subdriver: {}", selection->version);
   std::string table_name = subdriver_key_;
   if (auto builtin = mapping::builtin_mapping(subdriver_key_)) table_name = builtin->usage_table;
@@ -148,7 +159,7 @@ std::optional<std::vector<std::uint8_t>> UpsDevice::get_report(std::uint8_t repo
   if (length == 0) {
     length = model_ ? model_->report_length(report_id) : descriptor_->buffer_size(report_id);
   }
-  std::vector<std::uint8_t> buffer(std::max<std::size_t>(length, 1), 0);
+  std::vector<std::uint8_t> buffer(feature_request_length(length, max_report_), 0);
   const IoResult result = transport_->get_feature_report(report_id, buffer);
   if (result.status != IoStatus::kOk) return std::nullopt;
   buffer.resize(result.size);
@@ -157,7 +168,8 @@ std::optional<std::vector<std::uint8_t>> UpsDevice::get_report(std::uint8_t repo
 
 LinkStatus UpsDevice::walk(mapping::WalkMode mode, UpsState& state) {
   for (std::uint8_t id : model_->reports_for_walk(mode)) {
-    std::vector<std::uint8_t> buffer(std::max<std::size_t>(model_->report_length(id), 1), 0);
+    std::vector<std::uint8_t> buffer(feature_request_length(model_->report_length(id), max_report_),
+                                     0);
     const IoResult result = transport_->get_feature_report(id, buffer);
     if (is_lost(result.status)) return LinkStatus::kLost;
     if (result.status == IoStatus::kOk) {
@@ -180,8 +192,10 @@ LinkStatus UpsDevice::walk(mapping::WalkMode mode, UpsState& state) {
 LinkStatus UpsDevice::read_interrupt(std::chrono::milliseconds timeout, UpsState& state) {
   std::vector<std::uint8_t> buffer(options_.interrupt_size.value_or(kInterruptBufferBytes), 0);
   const IoResult result = transport_->read_interrupt(buffer, timeout);
+  last_read_got_report_ = false;
   if (is_lost(result.status)) return LinkStatus::kLost;
   const bool got_report = result.status == IoStatus::kOk && result.size > 0;
+  last_read_got_report_ = got_report;
   if (got_report) {
     log::debug(2, "Got interrupt report 0x{:02x} ({} bytes)", buffer[0], result.size);
     model_->on_interrupt(std::span(buffer).first(result.size), state);

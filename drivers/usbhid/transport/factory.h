@@ -24,7 +24,8 @@ Result<PortSpec> parse_port(std::string_view port);
 
 // Builds the transport (not yet open). A sim transport loads its capture now; its SET_REPORT
 // log goes to $WALNUT_SIM_LOG when that is set.
-Result<std::unique_ptr<Transport>> make_transport(const PortSpec& spec);
+// `usb` tunes the libusb transport; other transports have no such knobs.
+Result<std::unique_ptr<Transport>> make_transport(const PortSpec& spec, const UsbTuning& usb = {});
 
 // "libusb-1.0.26 (API: 0x1000109)" / "hidapi ..." / "sim": what driver.version.usb says.
 std::string transport_version(const PortSpec& spec);
