@@ -125,6 +125,7 @@ Status UpsDevice::build_model() {
   model_options.onlinedischarge = options_.values.count("onlinedischarge") != 0 ||
                                   options_.values.count("onlinedischarge_onbattery") != 0;
   model_options.interruptonly = options_.interrupt_only;
+  model_options.disable_fix_report_desc = options_.disable_fix_report_desc;
   model_options.overrides = options_.overrides;
   model_options.defaults = options_.defaults;
   Transport* transport = transport_.get();
