@@ -99,6 +99,17 @@ TEST(DisableFixReportDesc, KeepsTheDescriptorAsTheDeviceDeclaresIt) {
   EXPECT_TRUE(unfixed == nullptr || *unfixed != "230.0");
 }
 
+TEST(PollOnly, TurnsTheInterruptPipeOff) {
+  UpsState state;
+  std::unique_ptr<UpsDevice> device;
+  ASSERT_TRUE(start(std::make_shared<SimDevice>(image_of(kEs850)), {}, state, device).ok());
+  EXPECT_TRUE(device->interrupts_enabled());
+  ASSERT_TRUE(start(std::make_shared<SimDevice>(image_of(kEs850)), {{"pollonly", std::nullopt}},
+                    state, device)
+                  .ok());
+  EXPECT_FALSE(device->interrupts_enabled());
+}
+
 TEST(InterruptPipeNoEventsTolerance, CountsQuietPollsAsNutDoes) {
   EXPECT_FALSE(interrupt_pipe_too_quiet(1000, -1));  // the default: never
   EXPECT_FALSE(interrupt_pipe_too_quiet(2, 2));
