@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "common/log.h"
+#include "drivers/usbhid/hid/codec.h"
 #include "drivers/usbhid/mapping/hid_ups.h"
 #include "drivers/usbhid/mapping/hid_ups_impl.h"
 
@@ -35,6 +36,20 @@ void append_after_pause(CommandPlan& plan, CommandPlan next) {
 }
 
 }  // namespace
+
+std::optional<ReportWrite> HidUps::Impl::write(const hid::Field& field, double value) {
+  ReportBuffer& report = reports[field.report_id];
+  std::size_t size = descriptor.buffer_size(field.report_id);
+  if (report.bytes.size() < size) report.bytes.resize(size, 0);
+  if (!hid::insert_value(report.bytes, field, value).ok()) return std::nullopt;
+  return ReportWrite{field.report_id, report.bytes, std::chrono::milliseconds(0), false};
+}
+
+std::vector<std::string> HidUps::commands() const { return impl_->commands; }
+
+void HidUps::writes_done(bool wrote) {
+  if (wrote) impl_->data_has_changed = true;
+}
 
 CommandPlan HidUps::instcmd(std::string_view name, std::optional<std::string_view> value, UpsState& state) {
   Impl& m = *impl_;

@@ -1,5 +1,5 @@
-// Private to the device model (hid_ups*.cpp): its state, and the steps the walk, interrupt
-// and command code share (NUT's find_nut_info, ups_infoval_set, HIDSetDataValue).
+// Private to the device model (hid_ups_*.cpp): its state, grouped by the concept that owns it,
+// and the steps the concepts share (NUT's find_nut_info, ups_infoval_set, HIDSetDataValue).
 #pragma once
 
 #include <map>
@@ -21,29 +21,35 @@ struct ReportBuffer {
 };
 
 struct HidUps::Impl {
+  // Claim and identity (hid_ups_claim.cpp): fixed once create() returns.
   Mapping mapping;
-  hid::ReportDescriptor descriptor;  // private copy, descriptor quirk applied
+  hid::ReportDescriptor descriptor;  // private copy, descriptor fix applied
   const hid::UsageTable* usage_table = nullptr;
   DeviceIdentity identity;
   ModelOptions options;
   StringLookup strings;
+  // Per mapping entry: the field its path names on this device (nullptr: absent).
+  std::vector<const hid::Field*> resolved;
+  bool skip_report_0x54 = false;    // Tripp Lite 09ae:1330 firmware bug (NUT's walk hack)
+
+  // Converter state, set up by the claim's hook and carried across walks.
   BatteryScale battery_scale;
   DeviceScales scales;
   MgeState mge;
 
-  // Per mapping entry: the field its path names on this device (nullptr: absent), and NUT's
-  // hiddata after the init walk (nullptr: row dropped as a duplicate or absent).
-  std::vector<const hid::Field*> resolved;
+  // The walk (hid_ups_walk.cpp).
+  // Per mapping entry: NUT's hiddata after the init walk (nullptr: row dropped as a duplicate
+  // or absent).
   std::vector<const hid::Field*> active;
   std::map<std::uint8_t, ReportBuffer> reports;
-
   StatusBits bits;
   bool initialized = false;         // init() ran once; later calls are reconnects
-  bool data_has_changed = false;
   bool alarm_active = false;
   std::vector<std::string> alarms;  // NUT's alarm_buf during a full walk
+
+  // Commands (hid_ups_commands.cpp), and what they tell the walk.
   std::vector<std::string> commands;
-  bool skip_report_0x54 = false;    // Tripp Lite 09ae:1330 firmware bug (NUT's walk hack)
+  bool data_has_changed = false;
 
   // NUT's find_nut_info: the first active row named `name` (case-insensitive), or -1.
   int find_row(std::string_view name) const;

@@ -1,16 +1,22 @@
-// The walks of the device model (NUT 2.8.0 hid_ups_walk, upsdrv_initups's tail,
-// upsdrv_updateinfo's status and alarm commit).
+// The walk of the device model: NUT 2.8.0's report cache (libhid.c reportbuf_t), hid_ups_walk,
+// interrupt routing (HIDGetEvents), upsdrv_initinfo's tail and upsdrv_updateinfo's status and
+// alarm commit (usbhid-ups.c), with the mapping's rows in place of hid_info_t.
 #include <strings.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <set>
 
 #include "common/log.h"
+#include "drivers/usbhid/hid/codec.h"
 #include "drivers/usbhid/mapping/hid_ups.h"
 #include "drivers/usbhid/mapping/hid_ups_impl.h"
 
 namespace walnut::mapping {
 namespace {
+
+constexpr std::size_t kMaxEvents = 32;  // NUT's MAX_EVENT_NUM
 
 std::optional<std::string> value_of(const UpsState& state, std::string_view name) {
   const std::string* value = state.value(name);
@@ -116,6 +122,124 @@ void publish_mge_model(const HidUps::Impl& m, UpsState& state) {
 
 }  // namespace
 
+std::optional<double> HidUps::Impl::read(const hid::Field& field) const {
+  auto report = reports.find(field.report_id);
+  if (report == reports.end() || !report->second.readable) return std::nullopt;
+  return hid::extract_value(report->second.bytes, field);
+}
+
+ConverterContext HidUps::Impl::context(const UpsState& state) {
+  ConverterContext c;
+  c.strings = &strings;
+  c.state = &state;
+  c.battery_scale = &battery_scale;
+  c.scales = &scales;
+  c.mge = &mge;
+  return c;
+}
+
+int HidUps::Impl::set_value(std::size_t row, double value, UpsState& state) {
+  const Entry& entry = mapping.entries[row];
+  if (const Lookup* lookup = mapping.lookup_of(entry)) {
+    ConverterContext c = context(state);
+    std::optional<std::string> text = lookup_to_nut(*lookup, value, c);
+    if (!text) {
+      log::debug(5, "Lookup [{}] failed for [{}]", value, entry.name);
+      return -1;
+    }
+    if (entry.kind == EntryKind::kStatus) {
+      bits.apply(*text);
+      return 0;
+    }
+    if (entry.kind == EntryKind::kAlarm) {
+      alarms.push_back(*text);
+      return 0;
+    }
+    state.set_info(entry.name, *text);
+    return 1;
+  }
+  if (is_numeric_format(entry.format)) {
+    state.set_info(entry.name, format_number(entry.format, value));
+  } else if (entry.format.find('%') == std::string::npos) {
+    // A command row reached through an interrupt: NUT prints its value "format" as is.
+    state.set_info(entry.name, entry.format);
+  } else {
+    return -1;
+  }
+  return 1;
+}
+
+std::vector<std::uint8_t> HidUps::reports_for_walk(WalkMode mode) const {
+  const Impl& m = *impl_;
+  std::set<std::uint8_t> ids;
+  if (m.options.interruptonly) return {};
+  for (std::size_t i = 0; i < m.mapping.entries.size(); ++i) {
+    const unsigned flags = m.mapping.entries[i].hid_flags;
+    const hid::Field* field = mode == WalkMode::kInit ? m.resolved[i] : m.active[i];
+    if (field == nullptr || (flags & kHidAbsent)) continue;
+    if (mode == WalkMode::kQuick && !(flags & kHidQuickPoll)) continue;
+    if (mode == WalkMode::kFull) {
+      if (flags & (kHidCommand | kHidStatic)) continue;
+      if ((flags & kHidSemiStatic) && !m.data_has_changed) continue;
+    }
+    if (m.skip_report_0x54 && field->report_id == 0x54) continue;
+    ids.insert(field->report_id);
+  }
+  return {ids.begin(), ids.end()};
+}
+
+std::size_t HidUps::report_length(std::uint8_t report_id) const {
+  return impl_->descriptor.buffer_size(report_id);
+}
+
+std::size_t HidUps::request_length(std::uint8_t report_id) const {
+  // NUT's rbuf->data[id] is an `unsigned char *`: sizeof gives the pointer's size.
+  if (impl_->options.max_report_size) return sizeof(unsigned char*);
+  return report_length(report_id);
+}
+
+void HidUps::on_report(std::uint8_t report_id, std::span<const std::uint8_t> bytes) {
+  auto found = impl_->reports.find(report_id);
+  if (found == impl_->reports.end()) return;
+  ReportBuffer& buffer = found->second;
+  std::copy_n(bytes.begin(), std::min(bytes.size(), buffer.bytes.size()), buffer.bytes.begin());
+  buffer.readable = !bytes.empty();
+}
+
+void HidUps::on_report_failed(std::uint8_t report_id) {
+  auto found = impl_->reports.find(report_id);
+  if (found != impl_->reports.end()) found->second.readable = false;
+}
+
+void HidUps::on_interrupt(std::span<const std::uint8_t> bytes, UpsState& state) {
+  Impl& m = *impl_;
+  if (bytes.empty()) return;
+  const std::uint8_t id = bytes[0];
+  if (m.reports.find(id) == m.reports.end()) {
+    log::debug(1, "HIDGetEvents: unexpected input report (ignored)");
+    return;
+  }
+  on_report(id, bytes);
+  std::size_t events = 0;
+  for (const hid::Field& event : m.descriptor.fields) {
+    if (event.report_id != id || event.type != hid::ReportType::kInput) continue;
+    if (events++ >= kMaxEvents) break;
+    std::optional<double> value = m.read(event);
+    if (!value) continue;
+    // The row that reads this usage: mapped on the Feature item (or the Input one when the
+    // device has no Feature twin, or with interruptonly).
+    const hid::Field* found =
+        m.descriptor.find(event.path, m.options.interruptonly ? hid::ReportType::kInput : hid::ReportType::kFeature);
+    if (found == nullptr && !m.options.interruptonly) found = m.descriptor.find(event.path, hid::ReportType::kInput);
+    if (found == nullptr) continue;
+    for (std::size_t i = 0; i < m.mapping.entries.size(); ++i) {
+      if ((m.mapping.entries[i].hid_flags & kHidAbsent) || m.active[i] != found) continue;
+      m.set_value(i, *value, state);
+      break;
+    }
+  }
+}
+
 Status HidUps::init(UpsState& state) {
   Impl& m = *impl_;
   if (m.initialized) {
@@ -202,11 +326,5 @@ void HidUps::commit_status(UpsState& state) {
 }
 
 bool HidUps::full_walk_requested() const { return impl_->data_has_changed; }
-
-std::vector<std::string> HidUps::commands() const { return impl_->commands; }
-
-void HidUps::writes_done(bool success) {
-  if (success) impl_->data_has_changed = true;
-}
 
 }  // namespace walnut::mapping

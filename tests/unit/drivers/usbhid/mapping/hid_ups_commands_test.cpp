@@ -1,12 +1,9 @@
-// instcmd and setvar against stock NUT: for each request recorded by nut_command_oracle.py
-// (tests/data/hid-corpus/*.commands.txt), the model answers with NUT's status and plans exactly
-// the SET_REPORT bytes NUT sent, starting from a freshly started driver as NUT did.
-#include <dirent.h>
+// Commands of the device model (hid_ups_commands.cpp): instcmd/setvar plans, composite
+// commands, driver-side variables, and what a write tells the next walk (NUT 2.8.0).
+#include "drivers/usbhid/mapping/hid_ups.h"
 
 #include <algorithm>
-#include <sstream>
 
-#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "tests/unit/drivers/usbhid/mapping/corpus_device.h"
@@ -15,143 +12,97 @@ namespace walnut::mapping {
 namespace {
 
 using testing::bring_up;
+using Bytes = std::vector<std::uint8_t>;
 
-struct Request {
-  std::string kind, name;
-  std::optional<std::string> value;
-  int nut_status = -1;
-  std::vector<std::string> writes;
-};
+const char* kEs850 = "apc-back-ups-es-850g2.txt";
+const char* kSmart1000 = "apc-smart-ups-1000.txt";
 
-std::vector<Request> read_requests(const std::string& file) {
-  std::vector<Request> requests;
-  std::istringstream text(testing::read_file(testing::corpus_path(file)));
-  std::string line;
-  while (std::getline(text, line)) {
-    if (line.empty() || line[0] == '#' || line.rfind("dump ", 0) == 0) continue;
-    if (line.rfind("SET_REPORT", 0) == 0) {
-      if (!requests.empty()) requests.back().writes.push_back(line);
-      continue;
-    }
-    std::istringstream words(line);
-    Request request;
-    std::string word;
-    words >> request.kind >> request.name >> word;
-    if (word != "=>") {
-      request.value = word;
-      words >> word;
-    }
-    words >> request.nut_status;
-    requests.push_back(request);
-  }
-  return requests;
+std::string value(const UpsState& state, const char* name) {
+  const std::string* v = state.value(name);
+  return v ? *v : "<absent>";
 }
 
-int nut_status_of(CommandStatus status) {
-  switch (status) {
-    case CommandStatus::kHandled: return 0;
-    case CommandStatus::kUnknown: return 1;
-    case CommandStatus::kInvalid: return 2;
-    case CommandStatus::kFailed:
-    case CommandStatus::kConversionFailed: return 3;
-  }
-  return -1;
+bool contains(const std::vector<std::uint8_t>& ids, std::uint8_t id) {
+  return std::find(ids.begin(), ids.end(), id) != ids.end();
 }
 
-std::string as_log_line(const ReportWrite& write) {
-  std::string line = fmt::format("SET_REPORT 0x{:02x}:", write.report_id);
-  for (std::uint8_t byte : write.bytes) line += fmt::format(" {:02x}", byte);
-  return line;
+TEST(HidUpsCommands, SemiStaticRowsAreReadAgainOnlyAfterAWrite) {
+  auto ups = bring_up(kEs850);
+  EXPECT_FALSE(contains(ups->model->reports_for_walk(WalkMode::kFull), 0x11));  // battery.charge.low
+  EXPECT_TRUE(contains(ups->model->reports_for_walk(WalkMode::kFull), 0x0c));
+  EXPECT_TRUE(contains(ups->model->reports_for_walk(WalkMode::kQuick), 0x16));
+  EXPECT_FALSE(contains(ups->model->reports_for_walk(WalkMode::kQuick), 0x0c));
+  CommandPlan plan = ups->model->setvar("battery.charge.low", "15", ups->state);
+  ASSERT_EQ(plan.status, CommandStatus::kHandled);
+  ups->model->writes_done(true);
+  EXPECT_TRUE(ups->model->full_walk_requested());
+  EXPECT_TRUE(contains(ups->model->reports_for_walk(WalkMode::kFull), 0x11));
+  ups->feed(WalkMode::kFull);
+  ups->model->on_report(0x11, plan.writes.at(0).bytes);  // the device took it
+  ups->model->walk(WalkMode::kFull, ups->state);
+  EXPECT_EQ(value(ups->state, "battery.charge.low"), "15");
+  EXPECT_FALSE(ups->model->full_walk_requested());
+  EXPECT_FALSE(contains(ups->model->reports_for_walk(WalkMode::kFull), 0x11));
 }
 
-std::vector<std::string> command_files() {
-  std::vector<std::string> files;
-  std::string dir = std::string(WALNUT_TEST_DATA_DIR) + "/hid-corpus";
-  if (DIR* d = opendir(dir.c_str())) {
-    while (dirent* entry = readdir(d)) {
-      std::string name = entry->d_name;
-      const std::string suffix = ".commands.txt";
-      if (name.size() > suffix.size() && name.substr(name.size() - suffix.size()) == suffix) files.push_back(name);
-    }
-    closedir(d);
-  }
-  std::sort(files.begin(), files.end());
-  return files;
+TEST(HidUpsCommands, FailedWritesDoNotRequestAFullWalk) {
+  auto ups = bring_up(kEs850);
+  ups->model->instcmd("beeper.disable", std::nullopt, ups->state);
+  ups->model->writes_done(false);
+  EXPECT_FALSE(ups->model->full_walk_requested());
 }
 
-class NutCommands : public ::testing::TestWithParam<std::string> {};
-
-TEST_P(NutCommands, SendExactlyTheReportsNutSent) {
-  const std::string file = GetParam();
-  const std::string capture = file.substr(0, file.size() - std::string(".commands.txt").size()) + ".txt";
-  std::vector<Request> requests = read_requests(file);
-  ASSERT_FALSE(requests.empty());
-  for (const Request& request : requests) {
-    auto device = bring_up(capture);
-    ASSERT_TRUE(device->error.empty()) << device->error;
-    CommandPlan plan = request.kind == "instcmd"
-                           ? device->model->instcmd(request.name, request.value, device->state)
-                           : device->model->setvar(request.name, request.value.value_or(""), device->state);
-    const std::string what = fmt::format("{}: {} {} {}", capture, request.kind, request.name, request.value.value_or(""));
-    EXPECT_EQ(nut_status_of(plan.status), request.nut_status) << what;
-    std::vector<std::string> writes;
-    for (const ReportWrite& write : plan.writes) writes.push_back(as_log_line(write));
-    EXPECT_EQ(writes, request.writes) << what;
-  }
+TEST(HidUpsCommands, AbsentVariablesAreSetInTheStateWithoutWrites) {
+  auto ups = bring_up(kEs850);
+  CommandPlan plan = ups->model->setvar("ups.delay.shutdown", "45", ups->state);
+  EXPECT_EQ(plan.status, CommandStatus::kHandled);
+  EXPECT_TRUE(plan.writes.empty());
+  EXPECT_EQ(value(ups->state, "ups.delay.shutdown"), "45");
 }
 
-// The DUMPALL lines NUT's fresh driver sent about commands and variable types (driver.* aside).
-std::vector<std::string> nut_dump(const std::string& file) {
-  std::vector<std::string> lines;
-  std::istringstream text(testing::read_file(testing::corpus_path(file)));
-  std::string line;
-  while (std::getline(text, line)) {
-    if (line.rfind("dump ", 0) == 0) lines.push_back(line.substr(5));
-  }
-  std::sort(lines.begin(), lines.end());
-  return lines;
+TEST(HidUpsCommands, ShutdownReturnUsesTheDelaysAndPausesBetweenWrites) {
+  auto ups = bring_up(kSmart1000);
+  ups->model->setvar("ups.delay.start", "60", ups->state);
+  CommandPlan plan = ups->model->instcmd("shutdown.return", std::nullopt, ups->state);
+  ASSERT_EQ(plan.status, CommandStatus::kHandled);
+  ASSERT_EQ(plan.writes.size(), 2u);
+  EXPECT_EQ(plan.writes[0].bytes, (Bytes{0x28, 0x3c, 0x00}));
+  EXPECT_EQ(plan.writes[0].delay_before.count(), 0);
+  EXPECT_EQ(plan.writes[1].bytes, (Bytes{0x12, 0x14, 0x00}));
+  EXPECT_EQ(plan.writes[1].delay_before.count(), 125);
 }
 
-std::vector<std::string> model_dump(const UpsState& state) {
-  std::vector<std::string> lines;
-  for (const std::string& command : state.commands()) lines.push_back("ADDCMD " + command);
-  for (const auto& [name, variable] : state.variables()) {
-    if (name.rfind("driver.", 0) == 0) continue;
-    std::vector<std::string> words = flag_words(variable.flags);
-    if (!words.empty()) {
-      std::string line = "SETFLAGS " + name;
-      for (const std::string& word : words) line += " " + word;
-      lines.push_back(line);
-    }
-    if (variable.aux != 0) lines.push_back(fmt::format("SETAUX {} {}", name, variable.aux));
-    for (const std::string& value : variable.enums) lines.push_back(fmt::format("ADDENUM {} \"{}\"", name, value));
-  }
-  std::sort(lines.begin(), lines.end());
-  return lines;
+TEST(HidUpsCommands, CommandsAndSetvarOutcomes) {
+  auto ups = bring_up(kEs850);
+  EXPECT_EQ(ups->model->instcmd("shutdown.return", std::nullopt, ups->state).status, CommandStatus::kInvalid);
+  EXPECT_EQ(ups->model->instcmd("battery.charge", std::nullopt, ups->state).status, CommandStatus::kInvalid);
+  EXPECT_EQ(ups->model->setvar("battery.charge", "5", ups->state).status, CommandStatus::kUnknown);
+  EXPECT_EQ(ups->model->setvar("beeper.mute", "5", ups->state).status, CommandStatus::kUnknown);
+  CommandPlan plan = ups->model->instcmd("LOAD.OFF", std::nullopt, ups->state);  // names ignore case
+  ASSERT_EQ(plan.status, CommandStatus::kHandled);
+  EXPECT_EQ(plan.writes.at(0).bytes, (Bytes{0x15, 0x00, 0x00}));
+  EXPECT_EQ(ups->model->setvar("input.transfer.low", "170", ups->state).on_write_failure, CommandStatus::kUnknown);
 }
 
-TEST_P(NutCommands, AnnounceNutsCommandsAndVariableTypes) {
-  const std::string file = GetParam();
-  const std::string capture = file.substr(0, file.size() - std::string(".commands.txt").size()) + ".txt";
-  auto device = bring_up(capture);
-  ASSERT_TRUE(device->error.empty()) << device->error;
-  std::vector<std::string> expected = nut_dump(file);
-  ASSERT_FALSE(expected.empty());
-  EXPECT_EQ(model_dump(device->state), expected);
-  std::vector<std::string> commands = device->model->commands();
-  EXPECT_EQ(commands.size(), device->state.commands().size());
+TEST(HidUpsCommands, WritesKeepTheOtherBitsOfTheReport) {
+  auto ups = bring_up(kEs850);
+  // Report 0x14 holds BelowRemainingCapacityLimit then ShutdownImminent; APC maps neither as
+  // writable, so a one-row mapping makes the second one writable.
+  auto mapping = load_mapping(
+      "subdriver: t\nversion: T\nusage_table: apc\ntable:\n"
+      "  - {var: ups.test.x, path: UPS.PowerSummary.ShutdownImminent, format: \"%.0f\", flags: [rw]}\n",
+      "t.yaml");
+  ASSERT_TRUE(mapping.ok()) << mapping.error();
+  DeviceIdentity identity{0x051d, 0x0002, std::nullopt, std::nullopt, std::nullopt};
+  auto model = HidUps::create(ups->descriptor, *mapping, identity, {}, nullptr);
+  ASSERT_TRUE(model.ok()) << model.error();
+  UpsState state;
+  (*model)->on_report(0x14, Bytes{0x14, 0x01, 0x00});
+  ASSERT_TRUE((*model)->init(state).ok());
+  CommandPlan plan = (*model)->setvar("ups.test.x", "1", state);
+  ASSERT_EQ(plan.status, CommandStatus::kHandled);
+  EXPECT_EQ(plan.writes.at(0).bytes, (Bytes{0x14, 0x01, 0x01}));
 }
-
-INSTANTIATE_TEST_SUITE_P(Corpus, NutCommands, ::testing::ValuesIn(command_files()),
-                         [](const ::testing::TestParamInfo<std::string>& info) {
-                           std::string name = info.param.substr(0, info.param.find(".commands"));
-                           for (char& c : name) {
-                             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-                           }
-                           return name;
-                         });
-
-TEST(NutCommands, CorpusHasRecordings) { EXPECT_GE(command_files().size(), 4u); }
 
 }  // namespace
 }  // namespace walnut::mapping

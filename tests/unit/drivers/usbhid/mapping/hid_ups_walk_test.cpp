@@ -1,0 +1,140 @@
+// The walk of the device model (hid_ups_walk.cpp): interrupts, full and quick walks, alarms,
+// driver options on status and init, enums and reconnects (NUT 2.8.0).
+#include "drivers/usbhid/mapping/hid_ups.h"
+
+#include <algorithm>
+
+#include <gtest/gtest.h>
+
+#include "tests/unit/drivers/usbhid/mapping/corpus_device.h"
+
+namespace walnut::mapping {
+namespace {
+
+using testing::bring_up;
+using Bytes = std::vector<std::uint8_t>;
+
+const char* kEs850 = "apc-back-ups-es-850g2.txt";
+const char* kSmart1000 = "apc-smart-ups-1000.txt";
+
+std::string value(const UpsState& state, const char* name) {
+  const std::string* v = state.value(name);
+  return v ? *v : "<absent>";
+}
+
+TEST(HidUpsWalk, InterruptStatusBitsShowAtOnce) {
+  auto ups = bring_up(kEs850);
+  ASSERT_EQ(value(ups->state, "ups.status"), "OL");
+  // PresentStatus: Discharging and BatteryPresent, ACPresent gone.
+  ups->model->on_interrupt(Bytes{0x16, 0x0a, 0x00, 0x00, 0x00}, ups->state);
+  ups->model->commit_status(ups->state);
+  EXPECT_EQ(value(ups->state, "ups.status"), "OB DISCHRG");
+}
+
+TEST(HidUpsWalk, InterruptValuesGoToTheRowThatWonAtInit) {
+  auto ups = bring_up(kEs850);
+  ASSERT_EQ(value(ups->state, "battery.runtime"), "868");
+  ups->model->on_interrupt(Bytes{0x0c, 0x32, 0x10, 0x0e}, ups->state);
+  EXPECT_EQ(value(ups->state, "battery.charge"), "50");
+  // battery.runtime is read from UPS.Battery.RunTimeToEmpty (the first row): NUT drops the
+  // PowerSummary row at init, so this Input item updates nothing.
+  EXPECT_EQ(value(ups->state, "battery.runtime"), "868");
+}
+
+TEST(HidUpsWalk, InterruptOfUnknownReportIsIgnored) {
+  auto ups = bring_up(kEs850);
+  ups->model->on_interrupt(Bytes{0xee, 0x01}, ups->state);
+  ups->model->on_interrupt(Bytes{}, ups->state);
+  EXPECT_EQ(value(ups->state, "ups.status"), "OL");
+}
+
+TEST(HidUpsWalk, FullWalkPublishesAlarmsAndQuickWalkKeepsThem) {
+  auto ups = bring_up(kEs850);
+  ups->model->on_report(0x16, Bytes{0x16, 0x0c, 0x01, 0x00, 0x00});  // + NeedReplacement
+  ups->model->walk(WalkMode::kQuick, ups->state);
+  EXPECT_EQ(value(ups->state, "ups.status"), "OL");  // not a quick-poll row
+  ups->model->walk(WalkMode::kFull, ups->state);
+  EXPECT_EQ(value(ups->state, "ups.alarm"), "Replace battery!");
+  EXPECT_EQ(value(ups->state, "ups.status"), "ALARM OL RB");
+  ups->model->walk(WalkMode::kQuick, ups->state);
+  EXPECT_EQ(value(ups->state, "ups.status"), "ALARM OL RB");
+  ups->model->on_report(0x16, Bytes{0x16, 0x0c, 0x00, 0x00, 0x00});
+  ups->model->walk(WalkMode::kFull, ups->state);
+  EXPECT_EQ(value(ups->state, "ups.alarm"), "<absent>");
+  EXPECT_EQ(value(ups->state, "ups.status"), "OL");
+}
+
+TEST(HidUpsWalk, FailedReportsAreSkippedNotCleared) {
+  auto ups = bring_up(kEs850);
+  ups->model->on_report_failed(0x0c);
+  ups->model->on_report_failed(0x22);
+  ups->model->walk(WalkMode::kFull, ups->state);
+  EXPECT_EQ(value(ups->state, "battery.charge"), "100");
+}
+
+TEST(HidUpsWalk, LowbattOndelayOffdelayOptionsApplyAfterInit) {
+  ModelOptions options;
+  options.lowbatt = "25%";
+  options.ondelay = "60";
+  options.offdelay = "40";
+  auto es = bring_up(kEs850, options);
+  EXPECT_EQ(value(es->state, "battery.charge.low"), "25");
+  EXPECT_EQ(value(es->state, "ups.delay.shutdown"), "40");
+  EXPECT_EQ(value(es->state, "ups.delay.start"), "<absent>");  // no DelayBeforeStartup on this one
+  auto smart = bring_up(kSmart1000, options);
+  EXPECT_EQ(value(smart->state, "ups.delay.start"), "60");
+}
+
+TEST(HidUpsWalk, IgnorelbTakesLowBatteryFromTheCharge) {
+  auto ups = bring_up(kEs850);
+  ups->state.set_info("driver.flag.ignorelb", "enabled");
+  ups->model->on_report(0x0c, Bytes{0x0c, 0x05, 0x64, 0x03});  // 5 %, below charge.low 10
+  ups->model->walk(WalkMode::kFull, ups->state);
+  EXPECT_EQ(value(ups->state, "ups.status"), "OL LB");
+}
+
+TEST(HidUpsWalk, OnlinedischargeReportsOnBattery) {
+  ModelOptions options;
+  options.onlinedischarge = true;
+  auto ups = bring_up(kEs850, options);
+  ups->model->on_interrupt(Bytes{0x16, 0x0e, 0x00, 0x00, 0x00}, ups->state);  // AC + discharging
+  ups->model->commit_status(ups->state);
+  EXPECT_EQ(value(ups->state, "ups.status"), "OB DISCHRG");
+}
+
+TEST(HidUpsWalk, EnumRowsPublishTheirLookupTexts) {
+  auto ups = bring_up(kEs850);
+  auto mapping = load_mapping(
+      "subdriver: t\nversion: T\nusage_table: apc\ntable:\n"
+      "  - {var: ups.beeper.status, path: UPS.PowerSummary.AudibleAlarmControl, lookup: beeper,\n"
+      "     flags: [rw, string], length: 10, hid: [enum]}\n",
+      "t.yaml");
+  ASSERT_TRUE(mapping.ok()) << mapping.error();
+  DeviceIdentity identity{0x051d, 0x0002, std::nullopt, std::nullopt, std::nullopt};
+  auto model = HidUps::create(ups->descriptor, *mapping, identity, {}, nullptr);
+  ASSERT_TRUE(model.ok()) << model.error();
+  UpsState state;
+  (*model)->on_report(0x18, Bytes{0x18, 0x02});
+  ASSERT_TRUE((*model)->init(state).ok());
+  const Variable* beeper = state.find("ups.beeper.status");
+  ASSERT_NE(beeper, nullptr);
+  EXPECT_EQ(beeper->value, "enabled");
+  EXPECT_EQ(beeper->enums, (std::vector<std::string>{"disabled", "enabled", "muted"}));
+  EXPECT_EQ(beeper->aux, 10);
+  CommandPlan plan = (*model)->setvar("ups.beeper.status", "muted", state);
+  ASSERT_EQ(plan.status, CommandStatus::kHandled);
+  EXPECT_EQ(plan.writes.at(0).bytes, (Bytes{0x18, 0x03}));
+}
+
+TEST(HidUpsWalk, ReconnectReReadsRowsAndResetsDriverSideVariables) {
+  auto ups = bring_up(kEs850);
+  ups->model->setvar("ups.delay.shutdown", "45", ups->state);
+  ups->feed(WalkMode::kInit);
+  ASSERT_TRUE(ups->model->init(ups->state).ok());
+  // NUT's init walk on reconnect prints the absent row's default again.
+  EXPECT_EQ(value(ups->state, "ups.delay.shutdown"), "20");
+  EXPECT_EQ(value(ups->state, "battery.charge"), "100");
+}
+
+}  // namespace
+}  // namespace walnut::mapping
