@@ -32,11 +32,6 @@ Result<std::string> read_file(const std::string& path) {
 
 }  // namespace
 
-std::size_t feature_request_length(std::size_t descriptor_length, bool max_report) {
-  const std::size_t length = std::max<std::size_t>(descriptor_length, 1);
-  return max_report ? std::max(length, kMaxReportRequest) : length;
-}
-
 UpsDevice::UpsDevice(std::unique_ptr<Transport> transport, DriverOptions options)
     : transport_(std::move(transport)), options_(std::move(options)) {}
 
@@ -90,7 +85,7 @@ Status UpsDevice::choose_subdriver() {
   subdriver_key_ = selection->key;
   interrupt_pipe_disabled_ = selection->quirks.disable_interrupt_pipe;
   max_report_ = options_.max_report || selection->quirks.max_report_size;
-  if (max_report_) log::debug(1, "maxreport: GET_REPORTs ask for at least {} bytes", kMaxReportRequest);
+  if (max_report_) log::debug(1, "maxreport: GET_REPORTs ask for NUT's max_report_size");
   log::info("Using subdriver: {}", selection->version);
   std::string table_name = subdriver_key_;
   if (auto builtin = mapping::builtin_mapping(subdriver_key_)) table_name = builtin->usage_table;
@@ -126,6 +121,7 @@ Status UpsDevice::build_model() {
                                   options_.values.count("onlinedischarge_onbattery") != 0;
   model_options.interruptonly = options_.interrupt_only;
   model_options.disable_fix_report_desc = options_.disable_fix_report_desc;
+  model_options.max_report_size = max_report_;
   model_options.overrides = options_.overrides;
   model_options.defaults = options_.defaults;
   Transport* transport = transport_.get();
@@ -158,9 +154,9 @@ Status UpsDevice::init(UpsState& state) {
 std::optional<std::vector<std::uint8_t>> UpsDevice::get_report(std::uint8_t report_id,
                                                                std::size_t length) {
   if (length == 0) {
-    length = model_ ? model_->report_length(report_id) : descriptor_->buffer_size(report_id);
+    length = model_ ? model_->request_length(report_id) : descriptor_->buffer_size(report_id);
   }
-  std::vector<std::uint8_t> buffer(feature_request_length(length, max_report_), 0);
+  std::vector<std::uint8_t> buffer(std::max<std::size_t>(length, 1), 0);
   const IoResult result = transport_->get_feature_report(report_id, buffer);
   if (result.status != IoStatus::kOk) return std::nullopt;
   buffer.resize(result.size);
@@ -169,8 +165,7 @@ std::optional<std::vector<std::uint8_t>> UpsDevice::get_report(std::uint8_t repo
 
 LinkStatus UpsDevice::walk(mapping::WalkMode mode, UpsState& state) {
   for (std::uint8_t id : model_->reports_for_walk(mode)) {
-    std::vector<std::uint8_t> buffer(feature_request_length(model_->report_length(id), max_report_),
-                                     0);
+    std::vector<std::uint8_t> buffer(std::max<std::size_t>(model_->request_length(id), 1), 0);
     const IoResult result = transport_->get_feature_report(id, buffer);
     if (is_lost(result.status)) return LinkStatus::kLost;
     if (result.status == IoStatus::kOk) {

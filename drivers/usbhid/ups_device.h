@@ -20,15 +20,6 @@
 
 namespace walnut::usbhid {
 
-// The wLength of a GET_REPORT(Feature) for a report the descriptor says is `descriptor_length`
-// bytes (ID byte included). NUT's maxreport tweak (libhid.c:174, set by the `maxreport` flag or
-// apc-hid.c's Back-UPS ES 525 / CS check) asks sizeof(rbuf->data[id]) instead: the size of a
-// pointer, 8 on 64-bit Linux, so that firmware which sends more than its descriptor promises is
-// read instead of overflowing the transfer. walnut asks at least that many, never fewer than the
-// descriptor's length (stock cuts longer reports to 8 bytes). Pure.
-inline constexpr std::size_t kMaxReportRequest = 8;
-std::size_t feature_request_length(std::size_t descriptor_length, bool max_report);
-
 // How an I/O step went, as the driver loop needs to know it.
 enum class LinkStatus { kOk, kLost };
 
@@ -76,7 +67,8 @@ class UpsDevice {
   const std::string& subdriver_key() const { return subdriver_key_; }
   const std::vector<std::uint8_t>& descriptor_bytes() const { return descriptor_bytes_; }
   bool interrupts_enabled() const;
-  // Whether GET_REPORTs use NUT's maxreport length (the option or the APC auto-quirk).
+  // Whether GET_REPORTs use NUT's maxreport length (the option or the APC auto-quirk; the
+  // model's HidUps::request_length() applies it).
   bool max_report() const { return max_report_; }
 
   // GET_REPORT(Feature) through the transport, `length` bytes asked (0: the descriptor's).

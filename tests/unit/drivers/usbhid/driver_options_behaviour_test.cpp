@@ -50,13 +50,6 @@ SimDeviceImage oversized_report_image(const char* product) {
   return image;
 }
 
-TEST(FeatureRequestLength, MaxreportAsksAtLeastStocksEightBytes) {
-  EXPECT_EQ(feature_request_length(4, false), 4u);
-  EXPECT_EQ(feature_request_length(4, true), 8u);
-  EXPECT_EQ(feature_request_length(20, true), 20u);  // stock would cut this to 8
-  EXPECT_EQ(feature_request_length(0, false), 1u);
-}
-
 TEST(Maxreport, WithoutItAnOversizedReportLosesTheDevice) {
   UpsState state;
   std::unique_ptr<UpsDevice> device;
