@@ -106,6 +106,15 @@ Status apply_typed(DriverOptions& options, const std::string& key,
           "Invalid setting for interrupt_pipe_no_events_tolerance: '{}', defaulting to -1", text));
     }
     options.interrupt_pipe_no_events_tolerance = number;
+  } else if (key == "lbrb_log_delay_sec") {
+    // usbhid-ups.c:1865: atoi; a negative or unparsable value is 3, with a warning.
+    long seconds = leading_number(text);
+    if ((seconds == 0 && text != "0") || seconds < 0) {
+      seconds = 3;
+      options.warnings.push_back(fmt::format(
+          "Warning: invalid value for lbrb_log_delay_sec: {}, defaulting to 3", text));
+    }
+    options.lbrb_log_delay_sec = static_cast<int>(seconds);
   } else if (key == "usb_set_altinterface") {
     // libusb1.c:136: strtol base 10, a bad number only warned about; the flag form means 0.
     options.usb.alt_setting = value ? static_cast<int>(leading_number(text)) : 0;

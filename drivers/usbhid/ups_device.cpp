@@ -8,6 +8,7 @@
 
 #include "common/log.h"
 #include "drivers/usbhid/hid/descriptor_fixes.h"
+#include "drivers/usbhid/mapping/status.h"
 #include "drivers/usbhid/mapping/subdriver.h"
 #include "drivers/usbhid/transport/usb_match.h"
 
@@ -119,6 +120,16 @@ Status UpsDevice::build_model() {
   model_options.offdelay = value("offdelay");
   model_options.onlinedischarge = options_.values.count("onlinedischarge") != 0 ||
                                   options_.values.count("onlinedischarge_onbattery") != 0;
+  model_options.onlinedischarge_calibration =
+      options_.values.count("onlinedischarge_calibration") != 0;
+  model_options.lbrb_log_delay_without_calibrating =
+      options_.values.count("lbrb_log_delay_without_calibrating") != 0;
+  if (options_.lbrb_log_delay_sec) {
+    model_options.lbrb_log_delay_sec = *options_.lbrb_log_delay_sec;
+  } else if (mapping::apc_defaults_lbrb_delay(info.vendor, info.product)) {
+    model_options.lbrb_log_delay_sec = 3;
+    log::info("Defaulting lbrb_log_delay_sec=3 for {} model {}", info.vendor, info.product);
+  }
   model_options.interruptonly = options_.interrupt_only;
   model_options.disable_fix_report_desc = options_.disable_fix_report_desc;
   model_options.max_report_size = max_report_;

@@ -43,6 +43,7 @@ struct HidUps::Impl {
   std::vector<const hid::Field*> active;
   std::map<std::uint8_t, ReportBuffer> reports;
   StatusBits bits;
+  LbRbDebounce debounce;  // lbrb_log_delay_sec's memory
   bool initialized = false;         // init() ran once; later calls are reconnects
   bool alarm_active = false;
   std::vector<std::string> alarms;  // NUT's alarm_buf during a full walk
