@@ -175,10 +175,13 @@ bool process_alive(pid_t pid) { return pid > 0 && ::kill(pid, 0) == 0; }
 // driver talks to the device. walnut waits in 100 ms steps where NUT sleeps 5 s.
 void stop_duplicate(const std::string& socket, const std::string& pid_file) {
   using namespace std::chrono_literals;
-  if (query_driver(socket, "INSTCMD driver.exit", 15s)) {
+  if (auto status = query_driver(socket, "INSTCMD driver.exit", 15s)) {
     log::warning("Duplicate driver instance detected (local Unix socket exists)! Asked the other "
                  "driver nicely to self-terminate!");
-    for (int i = 0; i < 500 && driver_socket_answers(socket); ++i) std::this_thread::sleep_for(100ms);
+    // A driver that does not know driver.exit (NUT before 2.8.1) is left to the PID file.
+    for (int i = 0; *status == 0 && i < 500 && driver_socket_answers(socket); ++i) {
+      std::this_thread::sleep_for(100ms);
+    }
   }
   pid_t pid = -1;
   std::ifstream in(pid_file);
