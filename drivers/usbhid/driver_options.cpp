@@ -115,6 +115,25 @@ Status apply_typed(DriverOptions& options, const std::string& key,
           "Warning: invalid value for lbrb_log_delay_sec: {}, defaulting to 3", text));
     }
     options.lbrb_log_delay_sec = static_cast<int>(seconds);
+  } else if (key == "onlinedischarge_log_throttle_sec") {
+    // usbhid-ups.c:1830: atoi; unparsable is 30 with a warning; negative is -1 (never by time).
+    long seconds = leading_number(text);
+    if (seconds == 0 && text != "0") {
+      seconds = 30;
+      options.warnings.push_back(fmt::format(
+          "Warning: invalid value for onlinedischarge_log_throttle_sec: {}, defaulting to 30", text));
+    }
+    options.onlinedischarge_log_throttle_sec = static_cast<int>(std::max(seconds, -1L));
+  } else if (key == "onlinedischarge_log_throttle_hovercharge") {
+    // usbhid-ups.c:1850: 1..100, else 100 with a warning.
+    long percent = leading_number(text);
+    if (percent < 1 || percent > 100) {
+      percent = 100;
+      options.warnings.push_back(fmt::format(
+          "Warning: invalid value for onlinedischarge_log_throttle_hovercharge: {}, defaulting to 100",
+          text));
+    }
+    options.onlinedischarge_log_throttle_hovercharge = static_cast<int>(percent);
   } else if (key == "usb_set_altinterface") {
     // libusb1.c:136: strtol base 10, a bad number only warned about; the flag form means 0.
     options.usb.alt_setting = value ? static_cast<int>(leading_number(text)) : 0;

@@ -70,6 +70,8 @@ struct DriverOptions {
   std::chrono::seconds wait_before_reconnect{0};    // waitbeforereconnect
   long interrupt_pipe_no_events_tolerance = -1;     // -1: a quiet pipe is never a reason to reconnect
   std::optional<int> lbrb_log_delay_sec;            // unset: 0, or NUT's 3 for APC BX...MI & co.
+  int onlinedischarge_log_throttle_sec = -2;        // -2 unset, -1 never by time
+  int onlinedischarge_log_throttle_hovercharge = 100;
   std::optional<std::string> sdcommands;            // -k / driver.killpower: commands to try
   std::optional<int> debug_min;                     // debug_min: lowest debug level
   std::optional<std::string> libusb_debug;          // LIBUSB_DEBUG

@@ -122,6 +122,9 @@ Status UpsDevice::build_model() {
                                   options_.values.count("onlinedischarge_onbattery") != 0;
   model_options.onlinedischarge_calibration =
       options_.values.count("onlinedischarge_calibration") != 0;
+  model_options.onlinedischarge_log_throttle_sec = options_.onlinedischarge_log_throttle_sec;
+  model_options.onlinedischarge_log_throttle_hovercharge =
+      options_.onlinedischarge_log_throttle_hovercharge;
   model_options.lbrb_log_delay_without_calibrating =
       options_.values.count("lbrb_log_delay_without_calibrating") != 0;
   if (options_.lbrb_log_delay_sec) {

@@ -126,6 +126,33 @@ std::string compose_status(const StatusBits& bits, const StatusOptions& options,
   return alarm_active ? "ALARM " + status : status;
 }
 
+bool log_online_discharge(OnlineDischargeLog& log, bool online_discharging, bool discharging,
+                          const std::optional<std::string>& charge,
+                          std::chrono::steady_clock::time_point now) {
+  if (!discharging) {
+    log.last.reset();
+    log.last_charge = -1;
+    return false;
+  }
+  if (!online_discharging) return false;
+  bool do_log = false;
+  int current = 0;
+  if (charge) {
+    current = static_cast<int>(std::strtol(charge->c_str(), nullptr, 10));
+    if (current > 0 && current != log.last_charge && current < log.hovercharge) do_log = true;
+  } else if (log.throttle_sec == -2) {
+    log.throttle_sec = 30;
+  }
+  if (log.last && log.throttle_sec >= 0 && now - *log.last >= std::chrono::seconds(log.throttle_sec)) {
+    do_log = true;
+  }
+  if (do_log) {
+    log.last = now;
+    if (current > 0) log.last_charge = current;
+  }
+  return do_log;
+}
+
 bool apc_defaults_lbrb_delay(std::string_view vendor, std::string_view product) {
   if (vendor != "APC" && vendor != "American Power Conversion") return false;
   const std::size_t n = product.size();

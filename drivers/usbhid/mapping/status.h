@@ -67,6 +67,22 @@ std::string compose_status(const StatusBits& bits, const StatusOptions& options,
                            LbRbDebounce* debounce = nullptr,
                            std::chrono::steady_clock::time_point now = {});
 
+// NUT 2.8.5's throttle of its OL+DISCHRG hint (usbhid-ups.c:2747-2840): the hint is logged when
+// battery.charge changed since the last one and is under `hovercharge` (default 100), or when
+// `throttle_sec` (onlinedischarge_log_throttle_sec; -2 = unset, 30 once the device turns out to
+// have no battery.charge; -1 = never by time) passed since the last one.
+struct OnlineDischargeLog {
+  int throttle_sec = -2;
+  int hovercharge = 100;
+  std::optional<std::chrono::steady_clock::time_point> last;  // when the hint was last logged
+  int last_charge = -1;                                        // battery.charge then
+};
+// Whether to log the hint now (`online_discharging`: compose_status asked for it). Clears the
+// memory when the UPS is not discharging. Remembers what it decided.
+bool log_online_discharge(OnlineDischargeLog& log, bool online_discharging, bool discharging,
+                          const std::optional<std::string>& charge,
+                          std::chrono::steady_clock::time_point now);
+
 // NUT 2.8.5's default lbrb_log_delay_sec = 3 for APC Back-UPS BXnnnMI, BVKnnnM2 and
 // BKnnnM2-CH models (usbhid-ups.c:1879-1903; NUT issues #2347, #2565, #2944, #3006), when the
 // option is not set. Pure.

@@ -165,5 +165,29 @@ TEST(Status, ApcModelsNut285DefaultsTheLbRbDelayFor) {
   EXPECT_FALSE(apc_defaults_lbrb_delay("CPS", "BX1600MI"));
 }
 
+// NUT 2.8.5's throttle of the OL+DISCHRG hint (onlinedischarge_log_throttle_*), simulated time.
+TEST(OnlineDischargeLog, LogsWhenTheChargeDropsUnderTheHoverchargeAndNotAgainUntilItChanges) {
+  OnlineDischargeLog log;
+  const std::chrono::steady_clock::time_point t0{};
+  EXPECT_FALSE(log_online_discharge(log, true, true, std::string("100"), t0));  // hovering full
+  EXPECT_TRUE(log_online_discharge(log, true, true, std::string("97"), t0));
+  EXPECT_FALSE(log_online_discharge(log, true, true, std::string("97"), t0 + std::chrono::hours(1)));
+  EXPECT_TRUE(log_online_discharge(log, true, true, std::string("95"), t0 + std::chrono::hours(1)));
+  EXPECT_FALSE(log_online_discharge(log, false, false, std::string("95"), t0));  // not discharging
+  EXPECT_TRUE(log_online_discharge(log, true, true, std::string("95"), t0));     // a new episode
+}
+
+TEST(OnlineDischargeLog, ThrottleSecondsRepeatTheHint) {
+  OnlineDischargeLog log;
+  log.throttle_sec = 10;
+  log.hovercharge = 90;
+  const std::chrono::steady_clock::time_point t0{};
+  EXPECT_TRUE(log_online_discharge(log, true, true, std::string("80"), t0));
+  EXPECT_FALSE(log_online_discharge(log, true, true, std::string("80"), t0 + std::chrono::seconds(9)));
+  EXPECT_TRUE(log_online_discharge(log, true, true, std::string("80"), t0 + std::chrono::seconds(10)));
+  log.throttle_sec = -1;  // never by time
+  EXPECT_FALSE(log_online_discharge(log, true, true, std::string("80"), t0 + std::chrono::hours(9)));
+}
+
 }  // namespace
 }  // namespace walnut::mapping
