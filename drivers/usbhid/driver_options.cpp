@@ -1,8 +1,9 @@
 // Command-line parsing and settings validation for usbhid-ups.
 #include "drivers/usbhid/driver_options.h"
 
+#include <strings.h>
+
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 #include <cstdlib>
 #include <string_view>
@@ -14,19 +15,9 @@
 namespace walnut::usbhid {
 namespace {
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
-
-bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
-  return text.size() > prefix.size() && iequals(text.substr(0, prefix.size()), prefix);
+bool starts_with_ignoring_case(const std::string& text, std::string_view prefix) {
+  return text.size() > prefix.size() &&
+         ::strncasecmp(text.c_str(), prefix.data(), prefix.size()) == 0;
 }
 
 Result<long> parse_positive(std::string_view key, const std::string& text) {
