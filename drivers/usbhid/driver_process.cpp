@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <csignal>
+#include <cstdlib>
 
 #include <asio.hpp>
 
@@ -17,17 +18,14 @@
 namespace walnut::usbhid {
 namespace {
 
-void watch_sim_signals(asio::signal_set& signals, const std::shared_ptr<SimDevice>& sim) {
-  signals.async_wait([&signals, sim](const asio::error_code& error, int signal) {
+// Runs the transport's signal actions for as long as the io_context runs.
+void watch_signals(asio::signal_set& signals, const std::vector<SignalAction>& actions) {
+  signals.async_wait([&signals, &actions](const asio::error_code& error, int signal) {
     if (error) return;
-    if (signal == SIGUSR1) {
-      log::notice("sim: unplugging the simulated UPS");
-      sim->unplug();
-    } else if (signal == SIGUSR2) {
-      log::notice("sim: plugging the simulated UPS back in");
-      sim->replug();
+    for (const SignalAction& action : actions) {
+      if (action.signal == signal) action.action();
     }
-    watch_sim_signals(signals, sim);
+    watch_signals(signals, actions);
   });
 }
 
@@ -75,7 +73,7 @@ ReloadOutcome reload_outcome(std::string_view command, int restart_needed) {
 }
 
 Status serve_driver(UpsDevice& device, UpsState state, const std::string& socket_path,
-                    std::shared_ptr<SimDevice> sim, DriverControl control) {
+                    std::vector<SignalAction> signals, DriverControl control) {
   asio::io_context io;
   // driver.flag.allow_killpower: set by the flag (published by 2.8.0 as "enabled"), or over the
   // socket (main.c main_setvar) without being published, as walnut keeps 2.8.0's variables.
@@ -129,9 +127,8 @@ Status serve_driver(UpsDevice& device, UpsState state, const std::string& socket
     if (command.name == "driver.flag.allow_killpower") {
       // main.c main_setvar: a number (> 0 is 1) or enable*/true/yes/on.
       const std::string& value = command.value;
-      const bool on = std::atoi(value.c_str()) > 0 || value.rfind("enable", 0) == 0 ||
-                      value == "true" || value == "yes" || value == "on";
-      allow_killpower = on;
+      allow_killpower = std::atoi(value.c_str()) > 0 || value.rfind("enable", 0) == 0 ||
+                        value == "true" || value == "yes" || value == "on";
       reply(0);
       return;
     }
@@ -149,10 +146,12 @@ Status serve_driver(UpsDevice& device, UpsState state, const std::string& socket
     server->stop();
     io.stop();
   });
-  // SIGHUP is NUT's reload, SIGUSR1 its reload-or-exit (main.h SIGCMD_*); with a simulated
-  // UPS, SIGUSR1 and SIGUSR2 unplug and replug it instead.
+  // SIGHUP is NUT's reload, SIGUSR1 its reload-or-exit (main.h SIGCMD_*), unless the
+  // transport watches SIGUSR1 itself (the simulator's unplug).
   asio::signal_set reload_signals(io, SIGHUP);
-  if (!sim) reload_signals.add(SIGUSR1);
+  bool transport_takes_usr1 = false;
+  for (const SignalAction& action : signals) transport_takes_usr1 |= action.signal == SIGUSR1;
+  if (!transport_takes_usr1) reload_signals.add(SIGUSR1);
   std::function<void()> watch_reload = [&] {
     reload_signals.async_wait([&](const asio::error_code& error, int signal) {
       if (error) return;
@@ -161,12 +160,9 @@ Status serve_driver(UpsDevice& device, UpsState state, const std::string& socket
     });
   };
   watch_reload();
-  asio::signal_set sim_signals(io);
-  if (sim) {
-    sim_signals.add(SIGUSR1);
-    sim_signals.add(SIGUSR2);
-    watch_sim_signals(sim_signals, sim);
-  }
+  asio::signal_set transport_signals(io);
+  for (const SignalAction& action : signals) transport_signals.add(action.signal);
+  if (!signals.empty()) watch_signals(transport_signals, signals);
 
   loop.start();
   asio::steady_timer watchdog(io);

@@ -1,6 +1,6 @@
 // The running driver: the io_context with the driver socket server, signal handling and the
-// DriverLoop thread, wired together until SIGTERM/SIGINT/SIGQUIT. The sim's SIGUSR1 unplugs
-// and SIGUSR2 replugs the simulated device.
+// DriverLoop thread, wired together until SIGTERM/SIGINT/SIGQUIT, plus the signals the transport
+// asks to watch (transport/factory.h signal_actions()).
 #pragma once
 
 #include <functional>
@@ -8,10 +8,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/result.h"
 #include "common/ups_state.h"
-#include "drivers/usbhid/transport/sim_device.h"
+#include "drivers/usbhid/transport/factory.h"
 #include "drivers/usbhid/ups_device.h"
 
 namespace walnut::usbhid {
@@ -37,10 +38,10 @@ struct ReloadOutcome {
 ReloadOutcome reload_outcome(std::string_view command, int restart_needed);
 
 // Serves `state` (already initialized from the device) on `socket_path` and runs the loop.
-// `sim` is the simulated device when port=sim:FILE, else null (with a sim, SIGUSR1/SIGUSR2
-// unplug and replug it; otherwise SIGUSR1 is NUT's reload-or-exit and SIGHUP its reload).
-// Returns when told to stop; an error when the socket cannot be created.
+// `signals` are run on the io_context when their signal arrives; SIGHUP is NUT's reload and
+// SIGUSR1 its reload-or-exit unless the transport claims it (the simulator's unplug). Returns
+// when told to stop; an error when the socket cannot be created.
 Status serve_driver(UpsDevice& device, UpsState state, const std::string& socket_path,
-                    std::shared_ptr<SimDevice> sim, DriverControl control = {});
+                    std::vector<SignalAction> signals, DriverControl control = {});
 
 }  // namespace walnut::usbhid

@@ -34,7 +34,6 @@
 #include "drivers/usbhid/driver_query.h"
 #include "drivers/usbhid/driver_vars.h"
 #include "drivers/usbhid/transport/factory.h"
-#include "drivers/usbhid/transport/sim_transport.h"
 #include "drivers/usbhid/ups_device.h"
 
 namespace walnut::usbhid {
@@ -289,10 +288,7 @@ int run(const CommandLine& command_line) {
   if (!port) return fail(port.error());
   auto transport = make_transport(*port, options->usb);
   if (!transport) return fail(transport.error());
-  std::shared_ptr<SimDevice> sim;
-  if (auto* sim_transport = dynamic_cast<SimTransport*>(transport->get())) {
-    sim = sim_transport->device();
-  }
+  std::vector<SignalAction> transport_signals = signal_actions(**transport);
   UpsDevice device(std::move(*transport), *options);
 
   const bool explore_only = options->explore && command_line.dump_after > 0;
@@ -345,7 +341,8 @@ int run(const CommandLine& command_line) {
       return count_changed_settings(name, conf_settings);
     };
   }
-  auto served = serve_driver(device, std::move(state), socket, sim, std::move(control));
+  auto served = serve_driver(device, std::move(state), socket, std::move(transport_signals),
+                             std::move(control));
   ::unlink(pid_file.c_str());
   if (!served) return fail(served.error());
   return EXIT_SUCCESS;

@@ -2,12 +2,12 @@
 #include "drivers/usbhid/ups_device.h"
 
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <thread>
 #include <utility>
 
 #include "common/log.h"
-#include "drivers/usbhid/hid/descriptor_fixes.h"
 #include "drivers/usbhid/mapping/status.h"
 #include "drivers/usbhid/mapping/subdriver.h"
 #include "drivers/usbhid/transport/usb_match.h"
@@ -32,6 +32,33 @@ Result<std::string> read_file(const std::string& path) {
 }
 
 }  // namespace
+
+mapping::ModelOptions model_options_from(const DriverOptions& options) {
+  auto value = [&options](const char* key) -> std::optional<std::string> {
+    auto found = options.values.find(key);
+    if (found == options.values.end()) return std::nullopt;
+    return found->second;
+  };
+  mapping::ModelOptions model;
+  model.lowbatt = value("lowbatt");
+  model.ondelay = value("ondelay");
+  model.offdelay = value("offdelay");
+  model.onlinedischarge =
+      options.values.count("onlinedischarge") != 0 || options.values.count("onlinedischarge_onbattery") != 0;
+  model.onlinedischarge_calibration = options.values.count("onlinedischarge_calibration") != 0;
+  model.onlinedischarge_log_throttle_sec = options.onlinedischarge_log_throttle_sec;
+  model.onlinedischarge_log_throttle_hovercharge = options.onlinedischarge_log_throttle_hovercharge;
+  model.lbrb_log_delay_sec = options.lbrb_log_delay_sec.value_or(0);
+  model.lbrb_log_delay_without_calibrating =
+      options.values.count("lbrb_log_delay_without_calibrating") != 0;
+  model.interruptonly = options.interrupt_only;
+  model.disable_fix_report_desc = options.disable_fix_report_desc;
+  // The APC claim hook adds NUT's auto-quirk in HidUps::create().
+  model.max_report_size = options.max_report;
+  model.overrides = options.overrides;
+  model.defaults = options.defaults;
+  return model;
+}
 
 UpsDevice::UpsDevice(std::unique_ptr<Transport> transport, DriverOptions options)
     : transport_(std::move(transport)), options_(std::move(options)) {}
@@ -60,13 +87,9 @@ Status UpsDevice::open(bool with_model) {
   auto parsed = hid::parse_report_descriptor(descriptor_bytes_);
   if (!parsed) return Error{"Unable to parse the report descriptor: " + parsed.error()};
   descriptor_ = std::make_unique<hid::ReportDescriptor>(std::move(*parsed));
+  // The subdriver's descriptor fix (NUT's fix_report_desc) is the model's: HidUps::create()
+  // applies it to its copy, unless disable_fix_report_desc.
   if (auto chosen = choose_subdriver(); !chosen) return chosen;
-  if (options_.disable_fix_report_desc) {
-    log::debug(1, "disable_fix_report_desc: NUT's descriptor fixes are not applied");
-  } else {
-    hid::apply_descriptor_fixes(*descriptor_, usage_table_->subdriver(), info.vendor_id,
-                                info.product_id);
-  }
   exact_ = exact_criteria(info);
   if (!with_model) return Ok{};
   return build_model();
@@ -86,10 +109,11 @@ Status UpsDevice::choose_subdriver() {
   subdriver_key_ = selection->key;
   interrupt_pipe_disabled_ = selection->quirks.disable_interrupt_pipe;
   max_report_ = options_.max_report || selection->quirks.max_report_size;
-  if (max_report_) log::debug(1, "maxreport: GET_REPORTs ask for NUT's max_report_size");
   log::info("Using subdriver: {}", selection->version);
   std::string table_name = subdriver_key_;
-  if (auto builtin = mapping::builtin_mapping(subdriver_key_)) table_name = builtin->usage_table;
+  for (const mapping::Mapping& claims : mapping::builtin_claims()) {
+    if (claims.name == subdriver_key_) table_name = claims.usage_table;
+  }
   usage_table_ = hid::UsageTable::find(table_name);
   if (usage_table_ == nullptr) usage_table_ = hid::UsageTable::find("explore");
   if (usage_table_ == nullptr) return Error{"no usage table for subdriver " + subdriver_key_};
@@ -109,35 +133,11 @@ Status UpsDevice::build_model() {
   const DeviceInfo& info = transport_->info();
   mapping::DeviceIdentity identity{info.vendor_id, info.product_id, non_empty(info.vendor),
                                    non_empty(info.product), non_empty(info.serial)};
-  auto value = [this](const char* key) -> std::optional<std::string> {
-    auto found = options_.values.find(key);
-    if (found == options_.values.end()) return std::nullopt;
-    return found->second;
-  };
-  mapping::ModelOptions model_options;
-  model_options.lowbatt = value("lowbatt");
-  model_options.ondelay = value("ondelay");
-  model_options.offdelay = value("offdelay");
-  model_options.onlinedischarge = options_.values.count("onlinedischarge") != 0 ||
-                                  options_.values.count("onlinedischarge_onbattery") != 0;
-  model_options.onlinedischarge_calibration =
-      options_.values.count("onlinedischarge_calibration") != 0;
-  model_options.onlinedischarge_log_throttle_sec = options_.onlinedischarge_log_throttle_sec;
-  model_options.onlinedischarge_log_throttle_hovercharge =
-      options_.onlinedischarge_log_throttle_hovercharge;
-  model_options.lbrb_log_delay_without_calibrating =
-      options_.values.count("lbrb_log_delay_without_calibrating") != 0;
-  if (options_.lbrb_log_delay_sec) {
-    model_options.lbrb_log_delay_sec = *options_.lbrb_log_delay_sec;
-  } else if (mapping::apc_defaults_lbrb_delay(info.vendor, info.product)) {
+  mapping::ModelOptions model_options = model_options_from(options_);
+  if (!options_.lbrb_log_delay_sec && mapping::apc_defaults_lbrb_delay(info.vendor, info.product)) {
     model_options.lbrb_log_delay_sec = 3;
     log::info("Defaulting lbrb_log_delay_sec=3 for {} model {}", info.vendor, info.product);
   }
-  model_options.interruptonly = options_.interrupt_only;
-  model_options.disable_fix_report_desc = options_.disable_fix_report_desc;
-  model_options.max_report_size = max_report_;
-  model_options.overrides = options_.overrides;
-  model_options.defaults = options_.defaults;
   Transport* transport = transport_.get();
   mapping::StringLookup strings = [transport](int index) -> std::optional<std::string> {
     auto text = transport->string_descriptor(index);
@@ -219,33 +219,41 @@ LinkStatus UpsDevice::read_interrupt(std::chrono::milliseconds timeout, UpsState
 
 bool UpsDevice::full_walk_requested() const { return model_->full_walk_requested(); }
 
-int UpsDevice::run_plan(const mapping::CommandPlan& plan, bool is_set, bool& lost) {
-  lost = false;
-  if (plan.status != mapping::CommandStatus::kHandled) return static_cast<int>(plan.status);
-  bool success = true;
+PlanResult send_plan(Transport& transport, const mapping::CommandPlan& plan,
+                     const std::function<bool(IoStatus)>& is_lost) {
+  PlanResult result;
+  bool failed = false;
   for (const auto& write : plan.writes) {
     if (write.delay_before.count() > 0) std::this_thread::sleep_for(write.delay_before);
-    const IoResult result = transport_->set_feature_report(write.report_id, write.bytes);
-    if (result.status != IoStatus::kOk) {
-      lost = is_lost(result.status);
-      success = false;
-      break;
+    const IoResult sent = transport.set_feature_report(write.report_id, write.bytes);
+    if (sent.status == IoStatus::kOk) {
+      result.wrote = true;
+      continue;
     }
+    result.lost = result.lost || is_lost(sent.status);
+    if (write.ignore_failure) continue;  // NUT ignores this one's answer (setvar ups.start.auto)
+    failed = true;
+    break;
   }
-  model_->writes_done(success);
-  if (success) return static_cast<int>(mapping::CommandStatus::kHandled);
-  return static_cast<int>(is_set ? mapping::CommandStatus::kUnknown
-                                 : mapping::CommandStatus::kFailed);
+  result.status = static_cast<int>(failed ? plan.on_write_failure : plan.status);
+  return result;
+}
+
+int UpsDevice::run_plan(const mapping::CommandPlan& plan, bool& lost) {
+  const PlanResult result = send_plan(*transport_, plan, [this](IoStatus status) { return is_lost(status); });
+  model_->writes_done(result.wrote);
+  lost = result.lost;
+  return result.status;
 }
 
 int UpsDevice::instcmd(std::string_view name, std::optional<std::string_view> value,
                        UpsState& state, bool& lost) {
-  return run_plan(model_->instcmd(name, value, state), false, lost);
+  return run_plan(model_->instcmd(name, value, state), lost);
 }
 
 int UpsDevice::setvar(std::string_view name, std::string_view value, UpsState& state,
                       bool& lost) {
-  return run_plan(model_->setvar(name, value, state), true, lost);
+  return run_plan(model_->setvar(name, value, state), lost);
 }
 
 }  // namespace walnut::usbhid

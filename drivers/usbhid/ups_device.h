@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -20,8 +21,24 @@
 
 namespace walnut::usbhid {
 
+// The device model's options from the driver's (ModelOptions fields are NUT's setting names);
+// the claim's hook adds its own (max_report_size) in HidUps::create().
+mapping::ModelOptions model_options_from(const DriverOptions& options);
+
 // How an I/O step went, as the driver loop needs to know it.
 enum class LinkStatus { kOk, kLost };
+
+// A command plan sent: NUT's answer (0 handled, 1 unknown, ...), whether any write went through
+// (NUT's data_has_changed) and whether the device went away (`is_lost` of a write's status).
+struct PlanResult {
+  int status = 0;
+  bool wrote = false;
+  bool lost = false;
+};
+// Sends a plan's writes in order as NUT's instcmd()/setvar() do (see mapping::CommandPlan): a
+// failed write stops the plan and answers on_write_failure, unless it is marked ignore_failure.
+PlanResult send_plan(Transport& transport, const mapping::CommandPlan& plan,
+                     const std::function<bool(IoStatus)>& is_lost);
 
 class UpsDevice {
  public:
@@ -78,7 +95,7 @@ class UpsDevice {
  private:
   Status choose_subdriver();
   Status build_model();
-  int run_plan(const mapping::CommandPlan& plan, bool is_set, bool& lost);
+  int run_plan(const mapping::CommandPlan& plan, bool& lost);
   bool is_lost(IoStatus status) const;
 
   std::unique_ptr<Transport> transport_;

@@ -1,15 +1,20 @@
 // NUT's usage names both ways (see usage_table.h); the tables themselves are data in
-// usage_tables_data.cpp.
+// drivers/usbhid/usage_tables/*.yaml, compiled in (embedded_usage_tables.h).
 #include "drivers/usbhid/hid/usage_table.h"
 
+#include <yaml-cpp/yaml.h>
+
 #include <algorithm>
-#include <array>
 #include <cctype>
 #include <charconv>
+#include <map>
+#include <memory>
+#include <mutex>
 
 #include <fmt/format.h>
 
-#include "drivers/usbhid/hid/usage_tables_data.h"
+#include "common/log.h"
+#include "drivers/usbhid/hid/embedded_usage_tables.h"
 
 namespace walnut::hid {
 namespace {
@@ -22,46 +27,23 @@ bool equals_ignoring_case(std::string_view a, std::string_view b) {
          });
 }
 
-struct Subdriver {
-  const char* name;
-  const UsageName* names;
-  const std::size_t* count;
-};
+const char* embedded_text(std::string_view name) {
+  for (std::size_t i = 0; i < embedded::kFileCount; ++i) {
+    if (equals_ignoring_case(embedded::kFiles[i].name, name)) return embedded::kFiles[i].text;
+  }
+  return nullptr;
+}
 
-// NUT's subdriver order (usbhid-ups.c subdriver_list): explore first, then mge, then the rest
-// alphabetically. Every subdriver looks in its vendor table, then in the generic one.
-const std::array<Subdriver, 16> kSubdrivers = {{
-    {"explore", nullptr, nullptr},
-    {"mge", k_mge_usage_names, &k_mge_usage_names_count},
-    {"apc", k_apc_usage_names, &k_apc_usage_names_count},
-    {"arduino", k_arduino_usage_names, &k_arduino_usage_names_count},
-    {"belkin", k_belkin_usage_names, &k_belkin_usage_names_count},
-    {"cps", k_cps_usage_names, &k_cps_usage_names_count},
-    {"delta_ups", k_delta_ups_usage_names, &k_delta_ups_usage_names_count},
-    {"ever", k_ever_usage_names, &k_ever_usage_names_count},
-    {"idowell", k_idowell_usage_names, &k_idowell_usage_names_count},
-    {"legrand", k_legrand_usage_names, &k_legrand_usage_names_count},
-    {"liebert", k_liebert_usage_names, &k_liebert_usage_names_count},
-    {"openups", k_openups_usage_names, &k_openups_usage_names_count},
-    {"powercom", k_powercom_usage_names, &k_powercom_usage_names_count},
-    {"powervar", k_powervar_usage_names, &k_powervar_usage_names_count},
-    {"salicru", k_salicru_usage_names, &k_salicru_usage_names_count},
-    {"tripplite", k_tripplite_usage_names, &k_tripplite_usage_names_count},
-}};
-
-const std::vector<UsageTable>& all_tables() {
-  static const std::vector<UsageTable> tables = [] {
-    std::vector<UsageTable> result;
-    const std::span<const UsageName> generic(kGenericUsageNames, kGenericUsageNames_count);
-    for (const Subdriver& subdriver : kSubdrivers) {
-      std::vector<std::span<const UsageName>> parts;
-      if (subdriver.names != nullptr) parts.emplace_back(subdriver.names, *subdriver.count);
-      parts.push_back(generic);
-      result.emplace_back(subdriver.name, std::move(parts));
-    }
-    return result;
-  }();
-  return tables;
+// One file's names, or nothing (logged: the compiled-in files are checked by the unit tests).
+std::vector<UsageName> embedded_names(std::string_view name) {
+  const char* text = embedded_text(name);
+  if (text == nullptr) return {};
+  auto names = UsageTable::read_names(text, fmt::format("{}.yaml", name));
+  if (!names.ok()) {
+    log::error("{}", names.error());
+    return {};
+  }
+  return std::move(names.value());
 }
 
 std::string lowercase(std::string_view text) {
@@ -76,27 +58,64 @@ bool all_of_chars(std::string_view text, std::string_view allowed) {
 
 }  // namespace
 
-UsageTable::UsageTable(std::string_view subdriver, std::vector<std::span<const UsageName>> tables)
-    : subdriver_(subdriver), tables_(std::move(tables)) {
-  for (const auto& table : tables_) {
-    for (const UsageName& entry : table) {
-      names_.emplace(entry.usage, entry.name);      // emplace keeps the first
-      usages_.emplace(lowercase(entry.name), entry.usage);
-    }
+UsageTable::UsageTable(std::string_view subdriver, std::vector<UsageName> names)
+    : subdriver_(subdriver), entries_(std::move(names)) {
+  names_.reserve(entries_.size());
+  usages_.reserve(entries_.size());
+  for (const UsageName& entry : entries_) {
+    names_.emplace(entry.usage, entry.name);  // emplace keeps the first
+    usages_.emplace(lowercase(entry.name), entry.usage);
   }
 }
 
-const UsageTable* UsageTable::find(std::string_view subdriver) {
-  if (equals_ignoring_case(subdriver, "generic")) subdriver = "explore";
-  for (const UsageTable& table : all_tables()) {
-    if (equals_ignoring_case(table.subdriver(), subdriver)) return &table;
+Result<std::vector<UsageName>> UsageTable::read_names(std::string_view yaml, std::string_view file_name) {
+  std::vector<UsageName> names;
+  try {
+    const YAML::Node root = YAML::Load(std::string(yaml));
+    const YAML::Node usages = root["usages"];
+    if (!usages || !usages.IsSequence()) return Error{fmt::format("{}: needs a usages: list", file_name)};
+    names.reserve(usages.size());
+    for (const YAML::Node& pair : usages) {
+      if (!pair.IsSequence() || pair.size() != 2) {
+        return Error{fmt::format("{}:{}: expected [code, \"Name\"]", file_name, pair.Mark().line + 1)};
+      }
+      const std::string code = pair[0].as<std::string>();
+      std::size_t used = 0;
+      const unsigned long value = std::stoul(code, &used, 0);
+      if (used != code.size() || value > 0xFFFFFFFFul) {
+        return Error{fmt::format("{}:{}: bad usage code \"{}\"", file_name, pair.Mark().line + 1, code)};
+      }
+      names.push_back({static_cast<Usage>(value), pair[1].as<std::string>()});
+    }
+  } catch (const std::exception& error) {
+    return Error{fmt::format("{}: {}", file_name, error.what())};
   }
-  return nullptr;
+  return names;
+}
+
+const UsageTable* UsageTable::find(std::string_view subdriver) {
+  // NUT's explore subdriver reads paths with the generic table alone.
+  if (equals_ignoring_case(subdriver, "generic")) subdriver = "explore";
+  if (embedded_text(subdriver) == nullptr) return nullptr;
+  static std::mutex mutex;
+  static std::map<std::string, std::unique_ptr<UsageTable>> loaded;
+  const std::lock_guard<std::mutex> lock(mutex);
+  const std::string key = lowercase(subdriver);
+  auto found = loaded.find(key);
+  if (found != loaded.end()) return found->second.get();
+  // The vendor's names first, then the generic ones (libhid.c's lookup order).
+  std::vector<UsageName> names = embedded_names(key);
+  std::vector<UsageName> generic = embedded_names("generic");
+  names.insert(names.end(), std::make_move_iterator(generic.begin()), std::make_move_iterator(generic.end()));
+  auto table = std::make_unique<UsageTable>(key, std::move(names));
+  return loaded.emplace(key, std::move(table)).first->second.get();
 }
 
 std::vector<std::string_view> UsageTable::subdrivers() {
   std::vector<std::string_view> names;
-  for (const Subdriver& subdriver : kSubdrivers) names.emplace_back(subdriver.name);
+  for (std::size_t i = 0; i < embedded::kFileCount; ++i) {
+    if (std::string_view(embedded::kFiles[i].name) != "generic") names.emplace_back(embedded::kFiles[i].name);
+  }
   return names;
 }
 

@@ -1,10 +1,11 @@
 // NUT's usage names: the per-subdriver lookup tables that turn usage paths into the strings
 // NUT prints and accepts ("UPS.PowerSummary.PresentStatus.ACPresent"), in both directions.
+// The names are data (drivers/usbhid/usage_tables/*.yaml, compiled in); a table is read the
+// first time a subdriver asks for it, so a driver holds only its own and the generic one.
 #pragma once
 
 #include <cstdint>
 #include <optional>
-#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -17,22 +18,24 @@ namespace walnut::hid {
 
 struct UsageName {
   Usage usage;
-  const char* name;
+  std::string name;
 };
 
-// The tables one NUT subdriver looks names up in, in NUT's order: its vendor table(s) first,
-// then the generic Power Device / Battery System table (libhid.c hid_usage_lkp).
+// The tables one NUT subdriver looks names up in, in NUT's order: its vendor table first, then
+// the generic Power Device / Battery System table (libhid.c hid_usage_lkp).
 class UsageTable {
  public:
-  UsageTable(std::string_view subdriver, std::vector<std::span<const UsageName>> tables);
+  // `names` in lookup order (the first name of a usage, and the first usage of a name, win).
+  UsageTable(std::string_view subdriver, std::vector<UsageName> names);
 
-  // The table of a NUT subdriver by its source name: "apc", "arduino", "belkin", "cps",
-  // "delta_ups", "ever", "explore", "idowell", "legrand", "liebert", "mge", "openups",
-  // "powercom", "powervar", "salicru", "tripplite" (case-insensitive; "generic" is explore's,
-  // the generic table alone). nullptr if unknown.
+  // The table of a subdriver by its file name in drivers/usbhid/usage_tables/ ("apc", "mge",
+  // "explore", ... case-insensitive; "generic" is explore's: the generic names alone), read on
+  // first use and kept. nullptr if there is no such file.
   static const UsageTable* find(std::string_view subdriver);
-  // The names find() accepts.
+  // The names find() accepts, from the compiled-in files ("generic" aside).
   static std::vector<std::string_view> subdrivers();
+  // Reads a usage-table file's `usages:` list ([code, "Name"] pairs); an error names the file.
+  static Result<std::vector<UsageName>> read_names(std::string_view yaml, std::string_view file_name);
 
   std::string_view subdriver() const { return subdriver_; }
 
@@ -50,7 +53,7 @@ class UsageTable {
 
  private:
   std::string subdriver_;
-  std::vector<std::span<const UsageName>> tables_;
+  std::vector<UsageName> entries_;  // owns the names the maps below view
   // First name per usage and first usage per lowercased name, in lookup order.
   std::unordered_map<Usage, std::string_view> names_;
   std::unordered_map<std::string, Usage> usages_;

@@ -164,66 +164,93 @@ std::string eaton_abm_status(double value, const ConverterContext& context, cons
   return std::string("!") + word;
 }
 
-}  // namespace
-
-void apply_scale_hook(std::string_view hook, DeviceScales& scales) {
-  if (hook == "tl_battery_scale_1dot0") {
-    scales.battery = 1.0;
-  } else if (hook == "tl_battery_scale_0dot1") {
-    scales.battery = 0.1;
-  } else if (hook == "tl_smart1500lcdt_scale") {
-    scales.battery = 100000.0;
-    scales.io_voltage = 100000.0;
-    scales.io_frequency = 0.01;
-    scales.io_current = 0.01;
-  }
+std::optional<std::string> hex_to_nut(double value, ConverterContext&) {
+  return bounded(20, "%08lx", static_cast<unsigned long>(to_long(value)));
+}
+std::optional<std::string> divide_by_10_to_nut(double value, ConverterContext&) {
+  return bounded(20, "%0.1f", value * 0.1);
+}
+std::optional<std::string> cps_battcharge_to_nut(double value, ConverterContext&) {
+  return bounded(8, "%.0f", value < 100.0 ? value : 100.0);
+}
+DeviceScales scales_of(const ConverterContext& context) {
+  return context.scales ? *context.scales : DeviceScales{};
 }
 
-bool is_converter(std::string_view name) {
-  return name == "date" || name == "apc_date" || name == "hex" || name == "stringid" ||
-         name == "divide_by_10" || name == "kelvin_celsius" || name == "cps_battvolt" ||
-         name == "cps_battcharge" || name == "tripplite_chemistry" || name == "tripplite_battvolt" ||
-         name == "tripplite_iovolt" || name == "tripplite_iofreq" || name == "tripplite_ioamp" ||
-         name == "eaton_realpower" || name == "mge_nominal_output_voltage" || name == "eaton_abm_charging" ||
-         name == "eaton_abm_discharging";
+// The registry: each converter once, with the line docs/mappings.md shows for it.
+const Converter kConverters[] = {
+    {"date", "date_conversion",
+     [](double v, ConverterContext&) -> std::optional<std::string> { return date_to_nut(v); }, date_to_hid,
+     "packed `(year-1980)·512 + month·32 + day` → `YYYY/MM/DD`, 0 → `not set`"},
+    {"apc_date", "apc_date_conversion",
+     [](double v, ConverterContext&) -> std::optional<std::string> { return apc_date_to_nut(v); },
+     apc_date_to_hid, "hex digits read as decimal, `0xMMDDYY` → `YYYY/MM/DD` (YY ≥ 70 → 19YY), 0 → `not set`"},
+    {"hex", "hex_conversion", hex_to_nut, nullptr, "`%08lx`"},
+    {"stringid", "stringid_conversion",
+     [](double v, ConverterContext& c) { return stringid_to_nut(v, c); }, nullptr,
+     "USB string descriptor of that index (cut to 19 bytes; \"\" if unreadable; none outside 0..255)"},
+    {"divide_by_10", "divide_by_10_conversion", divide_by_10_to_nut, nullptr, "`%0.1f` of value/10"},
+    {"kelvin_celsius", "kelvin_celsius_conversion",
+     [](double v, ConverterContext&) -> std::optional<std::string> { return kelvin_celsius_to_nut(v); },
+     nullptr, "−273.15 only for 273..373 (HP units report °C already), `%.1f`"},
+    {"cps_battvolt", "cps_battvolt",
+     [](double v, ConverterContext& c) -> std::optional<std::string> { return cps_battvolt_to_nut(v, c); },
+     nullptr, "×2/3 once the first reading exceeds 1.4 × `battery.voltage.nominal` (hook `cps_battery_scale`), `%.1f`"},
+    {"cps_battcharge", "cps_battcharge", cps_battcharge_to_nut, nullptr, "clamped to 100, `%.0f`"},
+    {"tripplite_chemistry", "tripplite_chemistry",
+     [](double v, ConverterContext& c) { return tripplite_chemistry_to_nut(v, c); }, nullptr,
+     "`unknown` for products 1003 and 2005, else `stringid`"},
+    {"tripplite_battvolt", "tripplite_battvolt",
+     [](double v, ConverterContext& c) -> std::optional<std::string> { return scaled(scales_of(c).battery, v); },
+     nullptr, "× the product's battery scale (claim hooks `tl_*`), `%.1f` cut to 7 characters"},
+    {"tripplite_iovolt", "tripplite_iovolt",
+     [](double v, ConverterContext& c) -> std::optional<std::string> { return scaled(scales_of(c).io_voltage, v); },
+     nullptr, "× the product's I/O voltage scale (claim hooks `tl_*`), `%.1f` cut to 7 characters"},
+    {"tripplite_iofreq", "tripplite_iofreq",
+     [](double v, ConverterContext& c) -> std::optional<std::string> { return scaled(scales_of(c).io_frequency, v); },
+     nullptr, "× the product's I/O frequency scale (claim hooks `tl_*`), `%.1f` cut to 7 characters"},
+    {"tripplite_ioamp", "tripplite_ioamp",
+     [](double v, ConverterContext& c) -> std::optional<std::string> { return scaled(scales_of(c).io_current, v); },
+     nullptr, "× the product's I/O current scale (claim hooks `tl_*`), `%.1f` cut to 7 characters"},
+    {"eaton_realpower", "eaton_compute_realpower_fun",
+     [](double, ConverterContext& c) { return eaton_realpower_to_nut(c); }, nullptr,
+     "`round(atoi(ups.load) · 0.01 · atoi(ups.power.nominal) · pf)`, pf = atoi(`output.powerfactor`) if "
+     "published else 0.8; nothing until both are published"},
+    {"mge_nominal_output_voltage", "nominal_output_voltage_fun",
+     [](double v, ConverterContext& c) { return mge_nominal_output_voltage_to_nut(v, c); }, nullptr,
+     "`%.0f`, but the first value read fixes the family: after 100/110/120/127 only those; after 200/208 "
+     "only those; after 220/230/240 only those (other first values: anything)"},
+    {"eaton_abm_charging", "eaton_abm_check_chrg_fun",
+     [](double v, ConverterContext& c) -> std::optional<std::string> { return eaton_abm_status(v, c, "chrg"); },
+     nullptr, "`chrg` for 1 only while Advanced Battery Monitoring is known to be off, else `!chrg`"},
+    {"eaton_abm_discharging", "eaton_abm_check_dischrg_fun",
+     [](double v, ConverterContext& c) -> std::optional<std::string> { return eaton_abm_status(v, c, "dischrg"); },
+     nullptr, "`dischrg` for 1 only while Advanced Battery Monitoring is known to be off, else `!dischrg`"},
+};
+
+}  // namespace
+
+std::span<const Converter> converters() { return kConverters; }
+
+const Converter* find_converter(std::string_view name) {
+  for (const Converter& converter : kConverters) {
+    if (converter.name == name) return &converter;
+  }
+  return nullptr;
 }
 
 std::optional<std::string> lookup_to_nut(const Lookup& lookup, double value,
                                          ConverterContext& context) {
-  const std::string& c = lookup.converter;
-  if (c.empty()) {
-    long key = to_long(value);
-    for (const LookupEntry& entry : lookup.entries) {
-      if (entry.hid_value == key) return entry.nut_value;
-    }
-    return std::nullopt;
+  if (lookup.converter != nullptr) return lookup.converter->to_nut(value, context);
+  long key = to_long(value);
+  for (const LookupEntry& entry : lookup.entries) {
+    if (entry.hid_value == key) return entry.nut_value;
   }
-  if (c == "date") return date_to_nut(value);
-  if (c == "apc_date") return apc_date_to_nut(value);
-  if (c == "hex") {
-    return bounded(20, "%08lx", static_cast<unsigned long>(to_long(value)));
-  }
-  if (c == "stringid") return stringid_to_nut(value, context);
-  if (c == "divide_by_10") return bounded(20, "%0.1f", value * 0.1);
-  if (c == "kelvin_celsius") return kelvin_celsius_to_nut(value);
-  if (c == "cps_battvolt") return cps_battvolt_to_nut(value, context);
-  if (c == "cps_battcharge") return bounded(8, "%.0f", value < 100.0 ? value : 100.0);
-  if (c == "eaton_realpower") return eaton_realpower_to_nut(context);
-  if (c == "mge_nominal_output_voltage") return mge_nominal_output_voltage_to_nut(value, context);
-  if (c == "eaton_abm_charging") return eaton_abm_status(value, context, "chrg");
-  if (c == "eaton_abm_discharging") return eaton_abm_status(value, context, "dischrg");
-  const DeviceScales scales = context.scales ? *context.scales : DeviceScales{};
-  if (c == "tripplite_chemistry") return tripplite_chemistry_to_nut(value, context);
-  if (c == "tripplite_battvolt") return scaled(scales.battery, value);
-  if (c == "tripplite_iovolt") return scaled(scales.io_voltage, value);
-  if (c == "tripplite_iofreq") return scaled(scales.io_frequency, value);
-  if (c == "tripplite_ioamp") return scaled(scales.io_current, value);
   return std::nullopt;
 }
 
 double lookup_to_hid(const Lookup& lookup, std::string_view text) {
-  if (lookup.converter == "date") return date_to_hid(text);
-  if (lookup.converter == "apc_date") return apc_date_to_hid(text);
+  if (lookup.converter != nullptr && lookup.converter->to_hid != nullptr) return lookup.converter->to_hid(text);
   // A converter without a reverse: NUT's loop over the (empty) table finds nothing.
   for (const LookupEntry& entry : lookup.entries) {
     if (entry.nut_value == text) return static_cast<double>(entry.hid_value);

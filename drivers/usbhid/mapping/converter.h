@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -49,15 +50,22 @@ struct ConverterContext {
   MgeState* mge = nullptr;
 };
 
-// Sets `scales` as the claim hook `hook` does ("tl_battery_scale_0dot1", ...); other hooks
-// leave them alone.
-void apply_scale_hook(std::string_view hook, DeviceScales& scales);
+// One named converter (NUT's info_lkp_t fun/nuf pair), for what a lookup table cannot say.
+// Mappings name it (`{converter: date}`); docs/mappings.md lists the registry (a test checks).
+struct Converter {
+  std::string_view name;      // as mappings spell it
+  std::string_view nut_name;  // NUT's function, for readers of NUT's source
+  std::optional<std::string> (*to_nut)(double value, ConverterContext& context);
+  // NUT text -> HID value; nullptr when NUT has none (setvar then matches the lookup's
+  // `values:` texts, else writes -1).
+  double (*to_hid)(std::string_view text);
+  std::string_view doc;  // one line: what HID -> NUT does
+};
 
-// True for the names converter_to_nut() knows: date, apc_date, hex, stringid, divide_by_10,
-// kelvin_celsius, cps_battvolt, cps_battcharge, tripplite_chemistry, tripplite_battvolt,
-// tripplite_iovolt, tripplite_iofreq, tripplite_ioamp, eaton_realpower,
-// mge_nominal_output_voltage, eaton_abm_charging, eaton_abm_discharging.
-bool is_converter(std::string_view name);
+// The registry, in documentation order.
+std::span<const Converter> converters();
+// nullptr for a name the registry does not hold.
+const Converter* find_converter(std::string_view name);
 
 // HID value -> NUT text through a lookup (NUT's hu_find_infoval): a table matches on the value
 // truncated to long; nullopt when nothing matches (NUT then leaves the variable alone).

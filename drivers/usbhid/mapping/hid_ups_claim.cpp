@@ -8,6 +8,7 @@
 
 #include "common/log.h"
 #include "drivers/usbhid/hid/descriptor_fixes.h"
+#include "drivers/usbhid/mapping/claim_hook.h"
 #include "drivers/usbhid/mapping/hid_ups.h"
 #include "drivers/usbhid/mapping/hid_ups_impl.h"
 
@@ -74,15 +75,12 @@ Result<std::unique_ptr<HidUps>> HidUps::create(const hid::ReportDescriptor& desc
     field.bit_offset &= 0xFF;
     field.bit_size &= 0xFF;
   }
-  for (const Claim& claim : mapping.claims) {
-    if (claim.vendor_id == identity.vendor_id && claim.product_id == identity.product_id &&
-        claim.hook == "cps_battery_scale") {
-      impl->battery_scale.might_need = true;
-    }
-    if (claim.vendor_id == identity.vendor_id && claim.product_id == identity.product_id) {
-      apply_scale_hook(claim.hook, impl->scales);
-    }
-  }
+  // The claim's hook, as NUT runs it when the subdriver claims the device (its notices were
+  // logged then, by select_subdriver()).
+  const ClaimQuirks quirks = claim_quirks(mapping, identity);
+  impl->battery_scale.might_need = quirks.battery_scale_check;
+  impl->scales = quirks.scales;
+  if (quirks.max_report_size) options.max_report_size = true;
   impl->skip_report_0x54 = identity.vendor_id == 0x09ae && identity.product_id == 0x1330;
   const hid::ReportType type = options.interruptonly ? hid::ReportType::kInput : hid::ReportType::kFeature;
   for (const Entry& entry : mapping.entries) {

@@ -30,10 +30,11 @@ struct LookupEntry {
   long hid_value = 0;
   std::string nut_value;
 };
+struct Converter;  // converter.h
 struct Lookup {
   std::string name;
   std::vector<LookupEntry> entries;  // with `converter`: only NUT->HID texts and enums (`values:`)
-  std::string converter;             // a name from converter.h, or ""
+  const Converter* converter = nullptr;  // from the registry (converter.h), or a plain table
 };
 
 // What a table row feeds: a NUT variable, a status bit (NUT's "BOOL"), an ups.alarm text, or
@@ -55,15 +56,22 @@ struct Entry {
 };
 
 // A USB id a subdriver claims (NUT's usb_device_id_t rows) and the quirk hook NUT runs on it.
+struct ClaimHook;  // claim_hook.h
 struct Claim {
   std::uint16_t vendor_id = 0;
   std::uint16_t product_id = 0;
-  std::string hook;  // "", "disable_interrupt_pipe", "apc_max_report", "cps_battery_scale", ...
+  const ClaimHook* hook = nullptr;  // from the registry (claim_hook.h), or none
 };
 
 struct Mapping {
   std::string name;            // subdriver key ("apc")
   std::string version;         // NUT's subdriver name string ("APC HID 0.98"): driver.version.data
+  // Where the subdriver stands in the claim order: lower claims first, equal orders go by key
+  // (NUT's subdriver_list: explore 0, mge 10, then every other one alphabetically at 50).
+  int claim_order = kDefaultClaimOrder;
+  static constexpr int kDefaultClaimOrder = 50;
+  // NUT's explore subdriver: claims any device, but only when the `explore` option is given.
+  bool explore = false;
   std::string usage_table;     // the HID usage-name table for path strings ("apc")
   std::vector<Claim> claims;   // in NUT's table order
   // NUT's POSSIBLY_SUPPORTED: a known vendor id whose product id is not listed is accepted only
@@ -100,8 +108,15 @@ Result<Mapping> load_mapping(std::string_view text, std::string_view file_name);
 // The mappings compiled into the binary (the YAML files of drivers/usbhid/mappings/), by
 // subdriver key ("apc", "cps", "mge", "tripplite", "explore"); an error for unknown keys.
 Result<Mapping> builtin_mapping(std::string_view name);
-// Keys of the compiled-in mappings, in NUT's subdriver claim order.
+// Keys of the compiled-in mappings (every YAML file of drivers/usbhid/mappings/ but the shared
+// common.yaml), in claim order.
 const std::vector<std::string>& builtin_mapping_names();
+// The compiled-in mappings' claim side (no lookups, no table rows: what subdriver selection and
+// the udev rules need), parsed once, in claim order. A file that fails to load is logged and
+// left out (the unit tests load every one).
+const std::vector<Mapping>& builtin_claims();
+// Sorts mappings into claim order (claim_order, then key).
+void sort_in_claim_order(std::vector<Mapping>& mappings);
 // The YAML text of a compiled-in mapping ("" for unknown keys), e.g. for `-x mapping=` docs.
 std::string_view builtin_mapping_text(std::string_view name);
 

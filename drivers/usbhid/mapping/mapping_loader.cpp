@@ -4,9 +4,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
+#include "common/log.h"
+#include "drivers/usbhid/mapping/claim_hook.h"
 #include "drivers/usbhid/mapping/converter.h"
 #include "drivers/usbhid/mapping/embedded_yaml.h"
 #include "drivers/usbhid/mapping/mapping.h"
@@ -67,12 +70,13 @@ Lookup read_lookup(const std::string& name, const YAML::Node& node) {
         continue;
       }
       if (key != "converter") fail(item.first, fmt::format("lookup {}: unknown key \"{}\"", name, key));
-      lookup.converter = scalar(item.second, "converter");
-      if (!is_converter(lookup.converter)) {
-        fail(item.second, fmt::format("lookup {}: unknown converter \"{}\"", name, lookup.converter));
+      const std::string converter = scalar(item.second, "converter");
+      lookup.converter = find_converter(converter);
+      if (lookup.converter == nullptr) {
+        fail(item.second, fmt::format("lookup {}: unknown converter \"{}\"", name, converter));
       }
     }
-    if (lookup.converter.empty()) fail(node, fmt::format("lookup {}: no converter", name));
+    if (lookup.converter == nullptr) fail(node, fmt::format("lookup {}: no converter", name));
     return lookup;
   }
   read_pairs(name, node, lookup);
@@ -225,9 +229,6 @@ class Reader {
 void read_claims(const YAML::Node& node, Mapping& mapping) {
   if (!node) return;
   if (!node.IsSequence()) fail(node, "claims must be a list of {vendor, product[, hook]}");
-  static const std::set<std::string> hooks = {"disable_interrupt_pipe", "apc_max_report", "cps_battery_scale",
-                                              "tl_battery_scale_1dot0", "tl_battery_scale_0dot1",
-                                              "tl_smart1500lcdt_scale"};
   for (const auto& item : node) {
     if (!item.IsMap() || !item["vendor"] || !item["product"]) fail(item, "a claim needs vendor and product");
     Claim claim;
@@ -237,8 +238,9 @@ void read_claims(const YAML::Node& node, Mapping& mapping) {
     claim.vendor_id = static_cast<std::uint16_t>(vendor);
     claim.product_id = static_cast<std::uint16_t>(product);
     if (item["hook"]) {
-      claim.hook = scalar(item["hook"], "hook");
-      if (hooks.count(claim.hook) == 0) fail(item["hook"], fmt::format("unknown hook \"{}\"", claim.hook));
+      const std::string hook = scalar(item["hook"], "hook");
+      claim.hook = find_claim_hook(hook);
+      if (claim.hook == nullptr) fail(item["hook"], fmt::format("unknown hook \"{}\"", hook));
     }
     mapping.claims.push_back(claim);
   }
@@ -292,7 +294,7 @@ void read_identity(const YAML::Node& node, Mapping& mapping) {
 
 Mapping read_mapping(const YAML::Node& root) {
   if (!root.IsMap()) fail(root, "a mapping file is a map (subdriver, version, table, ...)");
-  static const std::set<std::string> keys = {"subdriver", "version", "usage_table", "claims", "possibly_supported",
+  static const std::set<std::string> keys = {"subdriver", "version", "claim_order", "explore", "usage_table", "claims", "possibly_supported",
                                              "quiet_vendors", "unsupported", "identity", "fix_report_descriptor", "lookups", "table"};
   for (const auto& item : root) {
     std::string key = scalar(item.first, "a key");
@@ -302,6 +304,12 @@ Mapping read_mapping(const YAML::Node& root) {
   if (!root["subdriver"] || !root["version"]) fail(root, "subdriver and version are required");
   mapping.name = scalar(root["subdriver"], "subdriver");
   mapping.version = scalar(root["version"], "version");
+  if (root["claim_order"]) mapping.claim_order = static_cast<int>(integer(root["claim_order"], "claim_order"));
+  if (root["explore"]) {
+    const std::string explore = scalar(root["explore"], "explore");
+    if (explore != "true" && explore != "false") fail(root["explore"], "explore: true or false");
+    mapping.explore = explore == "true";
+  }
   mapping.usage_table = root["usage_table"] ? scalar(root["usage_table"], "usage_table") : mapping.name;
   if (root["possibly_supported"]) mapping.possibly_supported = scalar(root["possibly_supported"], "possibly_supported");
   if (root["fix_report_descriptor"]) mapping.fix_report_descriptor = scalar(root["fix_report_descriptor"], "fix_report_descriptor");
@@ -371,17 +379,45 @@ Result<Mapping> builtin_mapping(std::string_view name) {
   return load_mapping(text, fmt::format("{}.yaml", name));
 }
 
-const std::vector<std::string>& builtin_mapping_names() {
-  // NUT's claim order (usbhid-ups.c subdriver_list), restricted to the mappings we carry.
-  static const std::vector<std::string> order = [] {
-    std::vector<std::string> names;
-    for (const char* key : {"explore", "mge", "apc", "arduino", "belkin", "cps", "delta_ups", "ever", "idowell",
-                            "legrand", "liebert", "openups", "powercom", "powervar", "salicru", "tripplite"}) {
-      if (!builtin_mapping_text(key).empty()) names.emplace_back(key);
+void sort_in_claim_order(std::vector<Mapping>& mappings) {
+  std::stable_sort(mappings.begin(), mappings.end(), [](const Mapping& a, const Mapping& b) {
+    return a.claim_order != b.claim_order ? a.claim_order < b.claim_order : a.name < b.name;
+  });
+}
+
+const std::vector<Mapping>& builtin_claims() {
+  static const std::vector<Mapping> all = [] {
+    std::vector<Mapping> loaded;
+    for (std::size_t i = 0; i < embedded::kFileCount; ++i) {
+      const std::string_view name = embedded::kFiles[i].name;
+      if (name == "common") continue;
+      Result<Mapping> mapping = load_mapping(embedded::kFiles[i].text, fmt::format("{}.yaml", name));
+      if (!mapping.ok()) {
+        log::error("{}", mapping.error());
+        continue;
+      }
+      if (mapping->name != name) {  // builtin_mapping() finds a subdriver by its file name
+        log::error("{}.yaml: subdriver \"{}\" must be named like its file", name, mapping->name);
+        continue;
+      }
+      // Only the claim side is kept: the table is read again for the one subdriver that claims.
+      mapping->lookups = {};
+      mapping->entries = {};
+      loaded.push_back(std::move(mapping.value()));
     }
-    return names;
+    sort_in_claim_order(loaded);
+    return loaded;
   }();
-  return order;
+  return all;
+}
+
+const std::vector<std::string>& builtin_mapping_names() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> keys;
+    for (const Mapping& mapping : builtin_claims()) keys.push_back(mapping.name);
+    return keys;
+  }();
+  return names;
 }
 
 }  // namespace walnut::mapping

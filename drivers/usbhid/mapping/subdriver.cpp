@@ -14,21 +14,6 @@
 namespace walnut::mapping {
 namespace {
 
-// The compiled-in mappings, parsed once, in NUT's claim order. A mapping that fails to load
-// is a build defect the unit tests catch; it is left out here rather than crashing a driver.
-const std::vector<Mapping>& mappings() {
-  static const std::vector<Mapping> all = [] {
-    std::vector<Mapping> loaded;
-    for (const std::string& name : builtin_mapping_names()) {
-      Result<Mapping> mapping = builtin_mapping(name);
-      if (mapping.ok()) loaded.push_back(std::move(mapping.value()));
-      else log::error("{}", mapping.error());
-    }
-    return loaded;
-  }();
-  return all;
-}
-
 enum class Support { kNot, kPossibly, kSupported };
 
 Support support_of(const Mapping& mapping, const SelectionRequest& request, const Claim** claim) {
@@ -47,23 +32,15 @@ bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
   return text.size() >= prefix.size() && strncasecmp(text.data(), prefix.data(), prefix.size()) == 0;
 }
 
-ClaimQuirks quirks_of(const Claim* claim, const SelectionRequest& request) {
-  ClaimQuirks quirks;
-  if (claim == nullptr) return quirks;
-  if (claim->hook == "disable_interrupt_pipe") {
-    quirks.disable_interrupt_pipe = true;
-    log::info("interrupt pipe disabled (add 'pollonly' flag to 'ups.conf' to get rid of this message)");
-  } else if (claim->hook == "apc_max_report") {
-    // Some Back-UPS overflow on some report IDs (NUT's tweak_max_report list).
-    if (!request.product) {
-      log::warning("device->Product is NULL so it is not possible to determine whether to activate "
-                   "max_report_size workaround");
-    } else {
-      for (std::string_view prefix : {"Back-UPS ES 525", "Back-UPS CS"}) {
-        if (request.product->compare(0, prefix.size(), prefix) == 0) quirks.max_report_size = true;
-      }
-    }
-  }
+ClaimQuirks quirks_of(const Mapping& mapping, const Claim* claim, const SelectionRequest& request) {
+  if (claim == nullptr) return {};
+  DeviceIdentity device;
+  device.vendor_id = request.vendor_id;
+  device.product_id = request.product_id;
+  device.product = request.product;
+  ClaimQuirks quirks = claim_quirks(mapping, device);
+  if (!quirks.info.empty()) log::info("{}", quirks.info);
+  if (!quirks.warning.empty()) log::warning("{}", quirks.warning);
   return quirks;
 }
 
@@ -80,27 +57,31 @@ std::string possibly_supported_message(std::string_view vendor, const SelectionR
 }  // namespace
 
 Result<Selection> select_subdriver(const SelectionRequest& request) {
+  return select_subdriver(request, builtin_claims());
+}
+
+Result<Selection> select_subdriver(const SelectionRequest& request, const std::vector<Mapping>& mappings) {
   if (request.subdriver) {
-    for (const Mapping& mapping : mappings()) {
+    for (const Mapping& mapping : mappings) {
       if (strcasecmp(mapping.name.c_str(), request.subdriver->c_str()) == 0 ||
           starts_with_ignoring_case(mapping.version, *request.subdriver)) {
         const Claim* claim = nullptr;
         support_of(mapping, request, &claim);
-        return Selection{mapping.name, mapping.version, quirks_of(claim, request)};
+        return Selection{mapping.name, mapping.version, quirks_of(mapping, claim, request)};
       }
     }
     return Error{fmt::format("no subdriver matches \"{}\"", *request.subdriver)};
   }
   std::string refusal;
-  for (const Mapping& mapping : mappings()) {
-    if (mapping.name == "explore") {
+  for (const Mapping& mapping : mappings) {
+    if (mapping.explore) {
       if (request.explore) return Selection{mapping.name, mapping.version, {}};
       continue;
     }
     const Claim* claim = nullptr;
     switch (support_of(mapping, request, &claim)) {
       case Support::kSupported:
-        return Selection{mapping.name, mapping.version, quirks_of(claim, request)};
+        return Selection{mapping.name, mapping.version, quirks_of(mapping, claim, request)};
       case Support::kPossibly: {
         const Mapping::Refusal* refused = nullptr;
         for (const Mapping::Refusal& r : mapping.unsupported) {
@@ -126,7 +107,7 @@ Result<Selection> select_subdriver(const SelectionRequest& request) {
 
 std::vector<ClaimedDevice> claimed_devices() {
   std::vector<ClaimedDevice> devices;
-  for (const Mapping& mapping : mappings()) {
+  for (const Mapping& mapping : builtin_claims()) {
     for (const Claim& claim : mapping.claims) devices.push_back({claim.vendor_id, claim.product_id, mapping.name});
   }
   return devices;
@@ -141,7 +122,7 @@ std::string udev_rules() {
       "SUBSYSTEM==\"usb\", GOTO=\"nut-usbups_rules_real\"\n"
       "GOTO=\"nut-usbups_rules_end\"\n\n"
       "LABEL=\"nut-usbups_rules_real\"\n";
-  for (const Mapping& mapping : mappings()) {
+  for (const Mapping& mapping : builtin_claims()) {
     if (mapping.claims.empty()) continue;
     text += fmt::format("# {} ({})\n", mapping.version, mapping.name);
     for (const Claim& claim : mapping.claims) {

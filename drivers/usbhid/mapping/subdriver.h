@@ -9,14 +9,10 @@
 #include <vector>
 
 #include "common/result.h"
+#include "drivers/usbhid/mapping/claim_hook.h"
+#include "drivers/usbhid/mapping/mapping.h"
 
 namespace walnut::mapping {
-
-// What a claim's hook asks of the driver (NUT's usb_device_id_t fun side effects).
-struct ClaimQuirks {
-  bool disable_interrupt_pipe = false;  // APC 051d:0003 ("interrupt pipe disabled ..." logged)
-  bool max_report_size = false;         // APC Back-UPS ES 525 / CS: NUT's maxreport tweak
-};
 
 struct SelectionRequest {
   std::uint16_t vendor_id = 0;
@@ -31,13 +27,15 @@ struct SelectionRequest {
 struct Selection {
   std::string key;      // "apc"
   std::string version;  // "APC HID 0.98"
-  ClaimQuirks quirks;
+  ClaimQuirks quirks;   // what the claim's hook asked (claim_hook.h); logged by select_subdriver
 };
 
-// The first subdriver that claims the device, in NUT's order (explore, mge, apc, cps, ...,
-// tripplite). An error says why none did (NUT's "not (or perhaps not yet) supported" text for a
-// known vendor with an unknown product).
+// The first compiled-in subdriver that claims the device, in claim order (builtin_claims():
+// explore, mge, then the others alphabetically, as NUT's list). An error says why none did
+// (NUT's "not (or perhaps not yet) supported" text for a known vendor with an unknown product).
 Result<Selection> select_subdriver(const SelectionRequest& request);
+// The same over `mappings`, already in claim order (sort_in_claim_order()).
+Result<Selection> select_subdriver(const SelectionRequest& request, const std::vector<Mapping>& mappings);
 
 // Every USB id claimed by a compiled-in subdriver, in claim order (explore claims none).
 struct ClaimedDevice {

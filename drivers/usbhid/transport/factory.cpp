@@ -1,8 +1,11 @@
 // Transport factory.
 #include "drivers/usbhid/transport/factory.h"
 
+#include <csignal>
 #include <cstdlib>
 #include <string_view>
+
+#include "common/log.h"
 
 #include "drivers/usbhid/transport/sim_capture.h"
 #include "drivers/usbhid/transport/sim_transport.h"
@@ -64,6 +67,21 @@ Result<std::unique_ptr<Transport>> make_transport(const PortSpec& spec, const Us
 #endif
   }
   return Error{"unknown port kind"};
+}
+
+std::vector<SignalAction> signal_actions(Transport& transport) {
+  auto* sim = dynamic_cast<SimTransport*>(&transport);
+  if (sim == nullptr) return {};
+  std::shared_ptr<SimDevice> device = sim->device();
+  return {{SIGUSR1,
+           [device] {
+             log::notice("sim: unplugging the simulated UPS");
+             device->unplug();
+           }},
+          {SIGUSR2, [device] {
+             log::notice("sim: plugging the simulated UPS back in");
+             device->replug();
+           }}};
 }
 
 std::string transport_version(const PortSpec& spec) {

@@ -2,9 +2,11 @@
 // "/dev/hidrawN" -> hidapi, "sim:FILE" -> the simulated device replaying a capture.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/result.h"
 #include "drivers/usbhid/transport/transport.h"
@@ -26,6 +28,14 @@ Result<PortSpec> parse_port(std::string_view port);
 // log goes to $WALNUT_SIM_LOG when that is set.
 // `usb` tunes the libusb transport; other transports have no such knobs.
 Result<std::unique_ptr<Transport>> make_transport(const PortSpec& spec, const UsbTuning& usb = {});
+
+// What a signal does to a transport's device, for the driver to watch: the simulated UPS
+// unplugs on SIGUSR1 and is plugged back in on SIGUSR2; real devices have none.
+struct SignalAction {
+  int signal = 0;
+  std::function<void()> action;
+};
+std::vector<SignalAction> signal_actions(Transport& transport);
 
 // "libusb-1.0.26 (API: 0x1000109)" / "hidapi ..." / "sim": what driver.version.usb says.
 std::string transport_version(const PortSpec& spec);

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -232,6 +233,25 @@ TEST(PortFactory, BuildsASimTransportFromACapture) {
   ASSERT_TRUE((*transport)->open({}).ok());
   EXPECT_EQ((*transport)->info().vendor_id, 0x051d);
   EXPECT_FALSE(make_transport({PortKind::kSim, "/nonexistent"}).ok());
+}
+
+TEST(PortFactory, OnlyTheSimAsksForSignals) {
+  Opened sim(small_image());
+  ASSERT_TRUE(sim.transport.open({}).ok());
+  std::vector<SignalAction> actions = signal_actions(sim.transport);
+  ASSERT_EQ(actions.size(), 2u);
+  EXPECT_EQ(actions[0].signal, SIGUSR1);
+  EXPECT_EQ(actions[1].signal, SIGUSR2);
+  Bytes buffer(8);
+  actions[0].action();  // SIGUSR1: unplugged
+  EXPECT_EQ(sim.transport.get_feature_report(0x0c, buffer).status, IoStatus::kDeviceGone);
+  actions[1].action();  // SIGUSR2: back, after a reopen
+  ASSERT_TRUE(sim.transport.open({}).ok());
+  EXPECT_EQ(sim.transport.get_feature_report(0x0c, buffer).status, IoStatus::kOk);
+  auto libusb = make_transport({PortKind::kLibusb, ""});
+  if (libusb.ok()) {
+    EXPECT_TRUE(signal_actions(**libusb).empty());
+  }
 }
 
 }  // namespace

@@ -68,5 +68,29 @@ TEST(UsageTable, EveryNutSubdriverHasATableAndUnknownNamesHaveNone) {
   EXPECT_EQ(UsageTable::find("nosuch"), nullptr);
 }
 
+TEST(UsageTable, NamesAreReadFromTheirYamlFiles) {
+  auto names = UsageTable::read_names("usages:\n  - [0xff860005, \"APCGeneralCollection\"]\n  - [0x84, \"X\"]\n",
+                                      "t.yaml");
+  ASSERT_TRUE(names.ok()) << names.error();
+  ASSERT_EQ(names->size(), 2u);
+  EXPECT_EQ((*names)[0].usage, 0xff860005u);
+  EXPECT_EQ((*names)[0].name, "APCGeneralCollection");
+  EXPECT_EQ(UsageTable::read_names("usages: []\n", "t.yaml")->size(), 0u);
+  EXPECT_FALSE(UsageTable::read_names("names: []\n", "t.yaml").ok());
+  EXPECT_FALSE(UsageTable::read_names("usages:\n  - [0x1ffffffff, \"Big\"]\n", "t.yaml").ok());
+  EXPECT_FALSE(UsageTable::read_names("usages:\n  - [12g, \"Bad\"]\n", "t.yaml").ok());
+  auto error = UsageTable::read_names("usages:\n  - [1]\n", "bad.yaml");
+  ASSERT_FALSE(error.ok());
+  EXPECT_NE(error.error().find("bad.yaml:2"), std::string::npos) << error.error();
+}
+
+TEST(UsageTable, EveryCompiledInFileLoads) {
+  // A file that failed to load would leave its table with the generic names alone.
+  EXPECT_EQ(table("apc").usage_of("APCGeneralCollection"), 0xff860005u);
+  EXPECT_EQ(table("mge").usage_of("APCGeneralCollection"), std::nullopt);
+  EXPECT_EQ(table("powercom").usage_of("PowercomUPS"), 0x00020004u);
+  EXPECT_EQ(table("ever").name_of(0xff000001), "EVER3");
+}
+
 }  // namespace
 }  // namespace walnut::hid

@@ -3,10 +3,12 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/unit/drivers/usbhid/mapping/doc_table.h"
+
 namespace walnut::mapping {
 namespace {
 
-Lookup converter(const char* name) { return Lookup{name, {}, name}; }
+Lookup converter(const char* name) { return Lookup{name, {}, find_converter(name)}; }
 
 std::optional<std::string> to_nut(const char* name, double value, ConverterContext context = {}) {
   return lookup_to_nut(converter(name), value, context);
@@ -111,7 +113,7 @@ TEST(Converter, EatonChargeBitsReachStatusOnlyWithAbmOff) {
 }
 
 TEST(Converter, ConverterValuesServeSetvar) {
-  Lookup lookup{"v", {{230, "230"}, {120, "120"}}, "mge_nominal_output_voltage"};
+  Lookup lookup{"v", {{230, "230"}, {120, "120"}}, find_converter("mge_nominal_output_voltage")};
   EXPECT_EQ(lookup_to_hid(lookup, "120"), 120);
   EXPECT_EQ(lookup_to_hid(lookup, "121"), -1);
 }
@@ -122,7 +124,7 @@ TEST(Converter, CyberPowerChargeClampedTo100) {
 }
 
 TEST(Converter, TableLookupsTruncateAndMissesAreNull) {
-  Lookup beeper{"beeper", {{1, "disabled"}, {2, "enabled"}, {3, "muted"}}, ""};
+  Lookup beeper{"beeper", {{1, "disabled"}, {2, "enabled"}, {3, "muted"}}, nullptr};
   ConverterContext context;
   EXPECT_EQ(lookup_to_nut(beeper, 2.9, context), "enabled");
   EXPECT_EQ(lookup_to_nut(beeper, 7, context), std::nullopt);
@@ -141,6 +143,20 @@ TEST(Converter, NumericFormatsAreChecked) {
   EXPECT_FALSE(is_numeric_format("%999f"));
   EXPECT_EQ(format_number("%.1f", 13.43), "13.4");
   EXPECT_EQ(format_number("%.0f", 2.5), "2");
+}
+
+TEST(Converter, RegistryNamesAreUniqueAndFound) {
+  for (const Converter& converter : converters()) EXPECT_EQ(find_converter(converter.name), &converter);
+  EXPECT_EQ(find_converter("teleport"), nullptr);
+}
+
+TEST(Converter, DocsListTheRegistry) {
+  std::vector<std::string> expected = {"| converter | HID → NUT | NUT → HID | NUT's name |", "|---|---|---|---|"};
+  for (const Converter& converter : converters()) {
+    expected.push_back("| `" + std::string(converter.name) + "` | " + std::string(converter.doc) + " | " +
+                       (converter.to_hid ? "inverse" : "—") + " | `" + std::string(converter.nut_name) + "` |");
+  }
+  EXPECT_EQ(testing::joined(testing::doc_table("docs/mappings.md", "| converter |")), testing::joined(expected));
 }
 
 }  // namespace

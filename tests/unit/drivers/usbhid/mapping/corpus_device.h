@@ -22,6 +22,16 @@ inline std::string read_file(const std::string& path) {
   return text.str();
 }
 
+// Captures the model tests use most.
+inline constexpr const char* kEs850 = "apc-back-ups-es-850g2.txt";
+inline constexpr const char* kSmart1000 = "apc-smart-ups-1000.txt";
+
+// A variable's value, "<absent>" when the state lacks it.
+inline std::string value(const UpsState& state, const char* name) {
+  const std::string* v = state.value(name);
+  return v ? *v : "<absent>";
+}
+
 inline std::string corpus_path(const std::string& name) {
   return std::string(WALNUT_TEST_DATA_DIR) + "/hid-corpus/" + name;
 }

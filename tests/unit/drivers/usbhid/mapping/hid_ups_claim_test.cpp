@@ -12,14 +12,9 @@ namespace walnut::mapping {
 namespace {
 
 using testing::bring_up;
+using testing::kEs850;
+using testing::value;
 using Bytes = std::vector<std::uint8_t>;
-
-const char* kEs850 = "apc-back-ups-es-850g2.txt";
-
-std::string value(const UpsState& state, const char* name) {
-  const std::string* v = state.value(name);
-  return v ? *v : "<absent>";
-}
 
 TEST(HidUpsClaim, OverrideIsImmutableAndDefaultReplacesTheDeviceValue) {
   ModelOptions options;
@@ -53,6 +48,29 @@ TEST(HidUpsClaim, IdentityFollowsTheSubdriver) {
   EXPECT_EQ(value(ups->state, "ups.firmware.aux"), "a2");
   EXPECT_EQ(value(ups->state, "ups.serial"), "<absent>");
   EXPECT_EQ(value(ups->state, "driver.version.data"), "APC HID 0.98");
+}
+
+TEST(HidUpsClaim, DescriptorFixUnlessDisabled) {
+  // Back-UPS XS 1400U: NUT's apc_fix_report_desc widens input Voltage's logical range.
+  auto fixed = bring_up("apc-back-ups-xs-1400u.txt");
+  ModelOptions options;
+  options.disable_fix_report_desc = true;
+  auto raw = bring_up("apc-back-ups-xs-1400u.txt", options);
+  ASSERT_EQ(fixed->error, "");
+  EXPECT_EQ(value(fixed->state, "input.voltage"), "0.0");  // NUT 2.8.0's reading (parity corpus)
+  EXPECT_EQ(value(raw->state, "input.voltage"), "75.0");
+}
+
+TEST(HidUpsClaim, TheClaimsHookSetsMaxReportSize) {
+  auto ups = bring_up(kEs850);
+  EXPECT_EQ(ups->model->request_length(0x0c), 4u);  // ES 850G2: not one of NUT's tweaked models
+  auto apc = builtin_mapping("apc");
+  ASSERT_TRUE(apc.ok());
+  // The same 051d:0002 claim (hook apc_max_report) with a Back-UPS CS product string.
+  DeviceIdentity cs{0x051d, 0x0002, std::nullopt, "Back-UPS CS 650 FW:817.v9.I USB FW:v9", std::nullopt};
+  auto model = HidUps::create(ups->descriptor, *apc, cs, {}, nullptr);
+  ASSERT_TRUE(model.ok()) << model.error();
+  EXPECT_EQ((*model)->request_length(0x0c), sizeof(unsigned char*));
 }
 
 }  // namespace

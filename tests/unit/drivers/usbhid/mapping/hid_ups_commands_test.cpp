@@ -12,15 +12,10 @@ namespace walnut::mapping {
 namespace {
 
 using testing::bring_up;
+using testing::kEs850;
+using testing::kSmart1000;
+using testing::value;
 using Bytes = std::vector<std::uint8_t>;
-
-const char* kEs850 = "apc-back-ups-es-850g2.txt";
-const char* kSmart1000 = "apc-smart-ups-1000.txt";
-
-std::string value(const UpsState& state, const char* name) {
-  const std::string* v = state.value(name);
-  return v ? *v : "<absent>";
-}
 
 bool contains(const std::vector<std::uint8_t>& ids, std::uint8_t id) {
   return std::find(ids.begin(), ids.end(), id) != ids.end();

@@ -12,15 +12,10 @@ namespace walnut::mapping {
 namespace {
 
 using testing::bring_up;
+using testing::kEs850;
+using testing::kSmart1000;
+using testing::value;
 using Bytes = std::vector<std::uint8_t>;
-
-const char* kEs850 = "apc-back-ups-es-850g2.txt";
-const char* kSmart1000 = "apc-smart-ups-1000.txt";
-
-std::string value(const UpsState& state, const char* name) {
-  const std::string* v = state.value(name);
-  return v ? *v : "<absent>";
-}
 
 TEST(HidUpsWalk, InterruptStatusBitsShowAtOnce) {
   auto ups = bring_up(kEs850);
@@ -134,6 +129,17 @@ TEST(HidUpsWalk, ReconnectReReadsRowsAndResetsDriverSideVariables) {
   // NUT's init walk on reconnect prints the absent row's default again.
   EXPECT_EQ(value(ups->state, "ups.delay.shutdown"), "20");
   EXPECT_EQ(value(ups->state, "battery.charge"), "100");
+}
+
+TEST(HidUpsWalk, MaxReportSizeAsksForNutsPointerSizedRead) {
+  auto plain = bring_up(kEs850);
+  EXPECT_EQ(plain->model->request_length(0x0c), 4u);
+  ModelOptions options;
+  options.max_report_size = true;
+  auto tweaked = bring_up(kEs850, options);
+  // libhid.c asks sizeof(rbuf->data[id]), and data[id] is an unsigned char *.
+  EXPECT_EQ(tweaked->model->request_length(0x0c), sizeof(unsigned char*));
+  EXPECT_EQ(tweaked->model->report_length(0x0c), 4u);
 }
 
 }  // namespace

@@ -110,5 +110,41 @@ TEST(Subdriver, TrippLiteClaimsAndRefusals) {
   EXPECT_TRUE(select_subdriver(hp_forced).ok());
 }
 
+// A vendor is data: any subdriver key is selectable, in the order its file asks for.
+TEST(Subdriver, AnyKeyIsSelectableInTheOrderItsFileAsks) {
+  auto load = [](const std::string& yaml) {
+    auto mapping = load_mapping(yaml, "t.yaml");
+    EXPECT_TRUE(mapping.ok()) << mapping.error();
+    return mapping.ok() ? *mapping : Mapping{};
+  };
+  std::vector<Mapping> mappings = {
+      load("subdriver: zeta\nversion: Zeta HID 1\nclaims: [{vendor: 0x3746, product: 0xffff}]\n"),
+      load("subdriver: ecoflow\nversion: EcoFlow HID 1\nclaims: [{vendor: 0x3746, product: 0xffff}]\n"),
+      load("subdriver: first\nversion: First HID 1\nclaim_order: 5\nclaims: [{vendor: 0x3746, product: 0xffff}]\n"),
+  };
+  sort_in_claim_order(mappings);
+  EXPECT_EQ(mappings[0].name, "first");
+  EXPECT_EQ(mappings[1].name, "ecoflow");
+  mappings.erase(mappings.begin());
+  auto selection = select_subdriver(device(0x3746, 0xffff), mappings);
+  ASSERT_TRUE(selection.ok()) << selection.error();
+  EXPECT_EQ(selection->key, "ecoflow");
+  SelectionRequest by_name = device(0x3746, 0xffff);
+  by_name.subdriver = "zeta";
+  EXPECT_EQ(select_subdriver(by_name, mappings)->key, "zeta");
+}
+
+TEST(Subdriver, BuiltinsAreEveryMappingFileInNutsOrder) {
+  const std::vector<std::string>& names = builtin_mapping_names();
+  ASSERT_GE(names.size(), 5u);
+  EXPECT_EQ(names[0], "explore");
+  EXPECT_EQ(names[1], "mge");
+  EXPECT_TRUE(std::is_sorted(names.begin() + 2, names.end()));
+  for (const Mapping& mapping : builtin_claims()) {
+    EXPECT_TRUE(mapping.entries.empty()) << mapping.name;  // the claim side only
+    EXPECT_FALSE(builtin_mapping_text(mapping.name).empty()) << mapping.name;
+  }
+}
+
 }  // namespace
 }  // namespace walnut::mapping

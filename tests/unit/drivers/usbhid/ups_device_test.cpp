@@ -1,0 +1,110 @@
+// UpsDevice (ups_device.cpp): how command plans reach the device, the model's options, and the
+// GET sizes and descriptor fix the model decides.
+#include "drivers/usbhid/ups_device.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "drivers/usbhid/transport/sim_capture.h"
+#include "drivers/usbhid/transport/sim_device.h"
+#include "drivers/usbhid/transport/sim_transport.h"
+
+namespace walnut::usbhid {
+namespace {
+
+using Bytes = std::vector<std::uint8_t>;
+const char* kCapture = WALNUT_TEST_DATA_DIR "/hid-corpus/apc-back-ups-es-850g2.txt";
+
+// The simulated UPS, refusing SET_REPORT for some report IDs and counting GET sizes.
+class PickyTransport : public SimTransport {
+ public:
+  using SimTransport::SimTransport;
+  std::set<std::uint8_t> refuse;
+  std::vector<std::uint8_t> sent;
+  std::vector<std::size_t> asked;
+  IoResult set_feature_report(std::uint8_t id, std::span<const std::uint8_t> data) override {
+    if (refuse.count(id) != 0) return {IoStatus::kStall, 0};
+    sent.push_back(id);
+    return SimTransport::set_feature_report(id, data);
+  }
+  IoResult get_feature_report(std::uint8_t id, std::span<std::uint8_t> buffer) override {
+    asked.push_back(buffer.size());
+    return SimTransport::get_feature_report(id, buffer);
+  }
+};
+
+std::unique_ptr<PickyTransport> picky() {
+  auto image = load_sim_image(kCapture);
+  EXPECT_TRUE(image.ok());
+  auto transport = std::make_unique<PickyTransport>(std::make_shared<SimDevice>(std::move(*image)));
+  EXPECT_TRUE(transport->open({}).ok());
+  return transport;
+}
+
+mapping::ReportWrite write(std::uint8_t id, bool ignore_failure = false) {
+  return mapping::ReportWrite{id, Bytes{id, 0x00}, std::chrono::milliseconds(0), ignore_failure};
+}
+
+bool never_lost(IoStatus) { return false; }
+
+TEST(SendPlan, AFailedWriteStopsThePlanAndAnswersOnWriteFailure) {
+  auto transport = picky();
+  transport->refuse = {0x11};
+  mapping::CommandPlan plan{mapping::CommandStatus::kHandled, {write(0x10), write(0x11), write(0x12)},
+                            mapping::CommandStatus::kUnknown};
+  PlanResult result = send_plan(*transport, plan, never_lost);
+  EXPECT_EQ(result.status, static_cast<int>(mapping::CommandStatus::kUnknown));  // setvar's answer
+  EXPECT_TRUE(result.wrote);                                                     // 0x10 went through
+  EXPECT_EQ(transport->sent, (std::vector<std::uint8_t>{0x10}));
+}
+
+TEST(SendPlan, AWriteNutIgnoresDoesNotStopThePlan) {
+  auto transport = picky();
+  transport->refuse = {0x10};
+  mapping::CommandPlan plan{mapping::CommandStatus::kHandled, {write(0x10, true), write(0x11)},
+                            mapping::CommandStatus::kFailed};
+  PlanResult result = send_plan(*transport, plan, never_lost);
+  EXPECT_EQ(result.status, static_cast<int>(mapping::CommandStatus::kHandled));
+  EXPECT_EQ(transport->sent, (std::vector<std::uint8_t>{0x11}));
+}
+
+TEST(SendPlan, WritesBeforeAnImpossibleStepAreSentAndItsAnswerKept) {
+  // NUT's shutdown.return has sent load.on.delay when load.off.delay turns out impossible.
+  auto transport = picky();
+  mapping::CommandPlan plan{mapping::CommandStatus::kFailed, {write(0x10)}, mapping::CommandStatus::kFailed};
+  PlanResult result = send_plan(*transport, plan, never_lost);
+  EXPECT_EQ(result.status, static_cast<int>(mapping::CommandStatus::kFailed));
+  EXPECT_TRUE(result.wrote);
+  EXPECT_EQ(transport->sent, (std::vector<std::uint8_t>{0x10}));
+}
+
+TEST(ModelOptionsFrom, TakesNutsSettings) {
+  auto options = make_driver_options({{"port", "auto"}, {"lowbatt", "20"}, {"onlinedischarge", std::nullopt},
+                                      {"override.ups.mfr", "Acme"}});
+  ASSERT_TRUE(options.ok()) << options.error();
+  mapping::ModelOptions model = model_options_from(*options);
+  EXPECT_EQ(model.lowbatt, "20");
+  EXPECT_TRUE(model.onlinedischarge);
+  EXPECT_EQ(model.overrides.size(), 1u);
+  EXPECT_FALSE(model.max_report_size);
+}
+
+TEST(UpsDeviceWalk, GetsAskForTheModelsRequestLength) {
+  auto transport = picky();
+  PickyTransport* seen = transport.get();
+  auto options = make_driver_options({{"port", std::string("sim:") + kCapture}});
+  ASSERT_TRUE(options.ok());
+  UpsDevice device(std::move(transport), *options);
+  ASSERT_TRUE(device.open().ok());
+  seen->asked.clear();
+  UpsState state;
+  ASSERT_TRUE(device.init(state).ok());
+  ASSERT_FALSE(seen->asked.empty());
+  // Report 0x0c is 4 bytes (ID, RemainingCapacity, RunTimeToEmpty): no max_report_size here.
+  EXPECT_EQ(device.get_report(0x0c)->size(), 4u);
+  EXPECT_EQ(seen->asked.back(), 4u);
+}
+
+}  // namespace
+}  // namespace walnut::usbhid
