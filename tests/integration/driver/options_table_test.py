@@ -79,6 +79,29 @@ def check_list(driver, entries):
             fail(f"-h does not describe {name}")
 
 
+def gtest_names(tests_dir):
+    """Suite.Name of every GoogleTest test under tests_dir (TEST, TEST_F, TEST_P)."""
+    names = set()
+    for root, _, files in os.walk(tests_dir):
+        for f in files:
+            if f.endswith(".cpp"):
+                text = open(os.path.join(root, f), encoding="utf-8", errors="replace").read()
+                for suite, name in re.findall(r"\bTEST(?:_F|_P)?\((\w+),\s*(\w+)\)", text):
+                    names.add(f"{suite}.{name}")
+    return names
+
+
+def check_proofs(rows, tests_dir):
+    """Every GoogleTest name a row cites exists (Suite.* : some test of that suite)."""
+    names = gtest_names(tests_dir)
+    suites = {n.split(".")[0] for n in names}
+    for key, (_, _, proof) in rows.items():
+        for cited in re.findall(r"`(?:devicelab\.)?([A-Z]\w*)\.(\w+|\*)`", proof):
+            suite, name = cited
+            if (name == "*" and suite not in suites) or (name != "*" and f"{suite}.{name}" not in names):
+                fail(f"doc row {key} cites {suite}.{name}, which is no test")
+
+
 def check_doc(rows, entries):
     want = {(name, kind): source for kind, name, source in entries}
     if set(rows) != set(want):
@@ -279,6 +302,7 @@ def main():
     rows = doc_rows(doc)
     check_list(driver, entries)
     check_doc(rows, entries)
+    check_proofs(rows, os.path.join(os.path.dirname(os.path.abspath(doc)), "..", "tests"))
     print(f"-L and the doc table agree with NUT 2.8.5's {len(entries)} keys and options")
     with tempfile.TemporaryDirectory(prefix="walnut-options-") as work:
         os.chmod(work, 0o755)
