@@ -8,6 +8,8 @@ if(TARGET walnut_hid AND TARGET walnut_hid_mapping)
     ${CMAKE_CURRENT_LIST_DIR}/driver_loop.cpp
     ${CMAKE_CURRENT_LIST_DIR}/driver_options.cpp
     ${CMAKE_CURRENT_LIST_DIR}/driver_process.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/driver_query.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/driver_vars.cpp
     ${CMAKE_CURRENT_LIST_DIR}/driver_socket.cpp
     ${CMAKE_CURRENT_LIST_DIR}/state_publisher.cpp
     ${CMAKE_CURRENT_LIST_DIR}/ups_device.cpp

@@ -18,12 +18,39 @@ constexpr int kSetUnknown = 1;
 
 }  // namespace
 
-std::chrono::milliseconds reconnect_delay(int attempt, std::chrono::seconds poll_interval) {
+std::vector<std::string> shutdown_commands(const std::optional<std::string>& sdcommands) {
+  const std::vector<std::string> stock = {"shutdown.return", "shutdown.reboot", "load.off.delay",
+                                          "shutdown.stayoff"};
+  if (!sdcommands) return stock;
+  std::vector<std::string> commands;
+  std::string_view rest = *sdcommands;
+  while (!rest.empty()) {
+    const auto comma = rest.find(',');
+    std::string_view item = rest.substr(0, comma);
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (item.empty()) continue;
+    if (item == "shutdown.default") {
+      commands.insert(commands.end(), stock.begin(), stock.end());
+    } else {
+      commands.emplace_back(item);
+    }
+  }
+  return commands;
+}
+
+std::chrono::milliseconds reconnect_delay(int attempt, std::chrono::seconds poll_interval,
+                                          std::chrono::seconds wait_before_reconnect) {
   const std::chrono::milliseconds cap =
       std::max<std::chrono::milliseconds>(poll_interval, std::chrono::seconds(8));
   std::chrono::milliseconds delay{1000};
   for (int i = 1; i < attempt && delay < cap; ++i) delay *= 2;
-  return std::min(delay, cap);
+  return std::max<std::chrono::milliseconds>(std::min(delay, cap), wait_before_reconnect);
+}
+
+bool interrupt_pipe_too_quiet(long quiet_polls, long tolerance) {
+  return tolerance >= 0 && quiet_polls > tolerance;
 }
 
 DriverLoop::DriverLoop(asio::io_context& io, UpsDevice& device, UpsState state,
@@ -95,7 +122,15 @@ void DriverLoop::run_commands() {
       } else {
         std::optional<std::string_view> value;
         if (command.value) value = *command.value;
-        status = device_.instcmd(command.name, value, state_, lost);
+        if (command.name == "driver.killpower") {
+          // main.c: the socket's -k; the first command the UPS accepts powers the load off.
+          for (const auto& shutdown : shutdown_commands(device_.options().sdcommands)) {
+            status = device_.instcmd(shutdown, std::nullopt, state_, lost);
+            if (status == 0 || lost) break;
+          }
+        } else {
+          status = device_.instcmd(command.name, value, state_, lost);
+        }
       }
       log::debug(1, "{} {}: status {}", command.is_set ? "SET" : "INSTCMD", command.name, status);
       changed = changed || state_.generation() != before;
@@ -114,7 +149,8 @@ void DriverLoop::lose_device(const char* why) {
   device_.close();
   connected_ = false;
   reconnect_attempts_ = 0;
-  next_reconnect_ = Clock::now() + reconnect_delay(1, device_.options().poll_interval);
+  next_reconnect_ = Clock::now() + reconnect_delay(1, device_.options().poll_interval,
+                                                   device_.options().wait_before_reconnect);
   state_.set_data_ok(false);
   publish();
 }
@@ -126,6 +162,8 @@ void DriverLoop::try_reattach() {
     if (auto initialized = device_.init(state_); initialized) {
       log::notice("Device has been reconnected; communications with UPS re-established");
       connected_ = true;
+      quiet_polls_ = 0;
+      interrupt_since_poll_ = false;
       const auto now = Clock::now();
       next_poll_ = now;
       last_full_ = now;
@@ -135,12 +173,24 @@ void DriverLoop::try_reattach() {
   } else {
     log::debug(1, "Reattach attempt {} failed: {}", reconnect_attempts_, reopened.error());
   }
-  next_reconnect_ =
-      Clock::now() + reconnect_delay(reconnect_attempts_ + 1, device_.options().poll_interval);
+  next_reconnect_ = Clock::now() + reconnect_delay(reconnect_attempts_ + 1,
+                                                   device_.options().poll_interval,
+                                                   device_.options().wait_before_reconnect);
 }
 
 void DriverLoop::poll(Clock::time_point now) {
   const auto& options = device_.options();
+  if (device_.interrupts_enabled()) {
+    // NUT counts "Got 0 HID objects" once per update; walnut's update is this poll.
+    quiet_polls_ = interrupt_since_poll_ ? 0 : quiet_polls_ + 1;
+    interrupt_since_poll_ = false;
+    if (interrupt_pipe_too_quiet(quiet_polls_, options.interrupt_pipe_no_events_tolerance)) {
+      log::warning("No interrupt report for {} polls in a row (interrupt_pipe_no_events_tolerance"
+                   " = {})", quiet_polls_, options.interrupt_pipe_no_events_tolerance);
+      lose_device("silent on the interrupt pipe");
+      return;
+    }
+  }
   const bool full = now >= last_full_ + options.poll_freq || device_.full_walk_requested();
   const auto mode = full ? mapping::WalkMode::kFull : mapping::WalkMode::kQuick;
   if (device_.walk(mode, state_) == LinkStatus::kLost) {
@@ -177,7 +227,10 @@ void DriverLoop::run() {
       const auto before = state_.generation();
       if (device_.read_interrupt(wait, state_) == LinkStatus::kLost) {
         lose_device("lost on the interrupt pipe");
-      } else if (state_.generation() != before) {
+      } else if (device_.last_read_got_report()) {
+        interrupt_since_poll_ = true;
+      }
+      if (connected_ && state_.generation() != before) {
         // The status the report carries goes out at once; then NUT's walk right after the
         // events it read fills in the rest.
         publish();

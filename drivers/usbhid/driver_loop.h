@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <asio.hpp>
 
@@ -22,9 +23,21 @@
 
 namespace walnut::usbhid {
 
+// The instant commands that power the load off, tried in order until the UPS accepts one (-k,
+// driver.killpower): `sdcommands` (comma-separated, main.c:1415) with its "shutdown.default"
+// standing for usbhid-ups's own sequence, else that sequence (shutdown.return,
+// shutdown.reboot, load.off.delay, shutdown.stayoff). Pure.
+std::vector<std::string> shutdown_commands(const std::optional<std::string>& sdcommands);
+
 // How long to wait before the n-th attempt (n >= 1) to reattach a lost device: 1 s, doubling,
-// at most max(pollinterval, 8 s). Pure.
-std::chrono::milliseconds reconnect_delay(int attempt, std::chrono::seconds poll_interval);
+// at most max(pollinterval, 8 s), and never less than `wait_before_reconnect` (NUT's
+// waitbeforereconnect: it sleeps that long before every reopen). Pure.
+std::chrono::milliseconds reconnect_delay(int attempt, std::chrono::seconds poll_interval,
+                                          std::chrono::seconds wait_before_reconnect = {});
+
+// NUT's interrupt_pipe_no_events_tolerance (usbhid-ups.c:1428-1440): after `tolerance` polls
+// in a row without an interrupt report, the next one without reconnects. -1: never. Pure.
+bool interrupt_pipe_too_quiet(long quiet_polls, long tolerance);
 
 class DriverLoop {
  public:
@@ -84,6 +97,8 @@ class DriverLoop {
   // Device thread only.
   bool connected_ = true;
   int reconnect_attempts_ = 0;
+  long quiet_polls_ = 0;              // polls in a row with no interrupt report before them
+  bool interrupt_since_poll_ = false;
   Clock::time_point next_poll_{};
   Clock::time_point last_full_{};
   Clock::time_point next_reconnect_{};

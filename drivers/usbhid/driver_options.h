@@ -3,9 +3,11 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -18,6 +20,9 @@ namespace walnut::usbhid {
 struct Setting {
   std::string key;
   std::optional<std::string> value;
+  // Where it was set, for warnings: "/etc/nut/ups.conf:12", "-x" (empty: -x too).
+  std::string origin = {};
+  bool from_ups_conf = false;  // a section line (only those may say `driver =`)
 };
 
 struct CommandLine {
@@ -31,13 +36,19 @@ struct CommandLine {
   bool kill_power = false;        // -k
   bool show_version = false;      // -V
   bool show_help = false;         // -h
+  bool list_vars = false;         // -L: NUT's parseable list of the driver's variables
+  int foreground_count = 0;       // -F count: -FF stays foreground and still writes the PID file
+  int quiet = 0;                  // -q count: raises the syslog threshold (NUT's nut_log_level)
+  std::optional<std::string> command;  // -c: reload-or-error, exit, reload-or-exit (NUT's names)
+  std::optional<int> command_pid;      // -P: signal this PID instead of the PID file's
   std::optional<std::string> user;        // -u
   std::optional<std::string> group;       // -g
   std::optional<std::string> chroot_dir;  // -r
   std::optional<int> poll_interval;       // -i
 };
 
-// Parses the arguments after argv[0] as NUT's getopt string "+a:s:kDFBd:hx:Lqr:u:g:Vi:" does
+// Parses the arguments after argv[0] as NUT 2.8.5's getopt string "+a:s:kDFBd:hx:Lqr:u:g:Vi:c:P:"
+// does
 // (clustered flags like -DDD, values attached or separate). -h and -V need no UPS name; anything
 // else requires -a or -s. Errors say what is wrong, in NUT's words where it has some.
 Result<CommandLine> parse_command_line(const std::vector<std::string>& args);
@@ -53,6 +64,19 @@ struct DriverOptions {
   std::optional<std::size_t> interrupt_size;
   bool explore = false;
   bool ignore_lb = false;
+  bool max_report = false;               // maxreport (UpsDevice adds NUT's APC auto-quirk)
+  bool disable_fix_report_desc = false;  // skip NUT's per-vendor descriptor fixes
+  UsbTuning usb;
+  std::chrono::seconds wait_before_reconnect{0};    // waitbeforereconnect
+  long interrupt_pipe_no_events_tolerance = -1;     // -1: a quiet pipe is never a reason to reconnect
+  std::optional<int> lbrb_log_delay_sec;            // unset: 0, or NUT's 3 for APC BX...MI & co.
+  int onlinedischarge_log_throttle_sec = -2;        // -2 unset, -1 never by time
+  int onlinedischarge_log_throttle_hovercharge = 100;
+  std::optional<std::string> sdcommands;            // -k / driver.killpower: commands to try
+  std::optional<int> debug_min;                     // debug_min: lowest debug level
+  std::optional<std::string> libusb_debug;          // LIBUSB_DEBUG
+  std::optional<std::string> driver;                // driver = (checked against the program)
+  std::optional<std::string> chroot_dir;            // global chroot (as -r)
   bool allow_killpower = false;
   std::optional<std::string> subdriver;
   std::optional<std::string> mapping_file;  // walnut: a YAML mapping instead of the built-in one
@@ -66,13 +90,24 @@ struct DriverOptions {
   std::map<std::string, std::optional<std::string>> values;
   // driver.parameter.<key> / driver.flag.<key> variables, in the order NUT publishes them.
   std::vector<std::pair<std::string, std::string>> published;
+  // One line per key walnut accepts but cannot honour: "<origin>: '<key>' ... ignored: <why>".
+  std::vector<std::string> warnings;
 };
 
 // Builds the options from settings in order (ups.conf section first, then -x). An unknown key
-// is NUT's fatal "'<key>' is not a valid variable name for this driver." (or "flag").
-Result<DriverOptions> make_driver_options(const std::vector<Setting>& settings);
+// is NUT's fatal "'<key>' is not a valid variable name for this driver." (or "flag"); a
+// `driver =` from ups.conf that is not `program` is NUT's fatal "Error: UPS [<ups>] is for
+// driver '<x>', but I'm '<program>'!". A key walnut cannot honour only adds a warning.
+Result<DriverOptions> make_driver_options(const std::vector<Setting>& settings,
+                                          std::string_view program = "usbhid-ups",
+                                          std::string_view ups_name = "");
 
 // NUT's -h text for this driver, including the table of accepted -x variables and flags.
 std::string help_text(const std::string& program);
+
+// -c's argument as NUT 2.8.5 matches it (main.c:2368): the first of reload-or-error, exit,
+// reload, reload-or-exit that the argument is a prefix of, so "reload" means reload-or-error
+// there too. Nothing when none matches.
+std::optional<std::string> match_driver_command(std::string_view argument);
 
 }  // namespace walnut::usbhid

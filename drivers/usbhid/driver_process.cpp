@@ -1,7 +1,11 @@
 // serve_driver: the io_context side of the driver.
 #include "drivers/usbhid/driver_process.h"
 
+#include <grp.h>
+#include <sys/stat.h>
+
 #include <csignal>
+#include <cstdlib>
 
 #include <asio.hpp>
 
@@ -42,11 +46,38 @@ void keep_watchdog(asio::steady_timer& timer, std::chrono::microseconds period,
   });
 }
 
+// main.c's socket ownership fix-up: the socket's group becomes `group`, with g+rw.
+void give_socket_to_group(const std::string& path, const std::string& group) {
+  const ::group* entry = ::getgrnam(group.c_str());
+  if (entry == nullptr) {
+    log::warning("WARNING: could not resolve group name '{}'", group);
+    return;
+  }
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0 || ::chown(path.c_str(), info.st_uid, entry->gr_gid) != 0 ||
+      ::chmod(path.c_str(), (info.st_mode & 07777) | S_IRGRP | S_IWGRP) != 0) {
+    log::warning("WARNING: Needed to fix group access to filesystem socket of this driver, "
+                 "but failed: {}", path);
+  }
+}
+
+constexpr int kInstCmdInvalid = 2;
+
 }  // namespace
 
+ReloadOutcome reload_outcome(std::string_view command, int restart_needed) {
+  if (restart_needed < 1) return {};
+  if (command == "driver.reload-or-exit") return {0, true};
+  if (command == "driver.reload-or-error") return {kInstCmdInvalid, false};
+  return {};  // driver.reload: what can be applied is, the rest is logged
+}
+
 Status serve_driver(UpsDevice& device, UpsState state, const std::string& socket_path,
-                    std::vector<SignalAction> signals) {
+                    std::vector<SignalAction> signals, DriverControl control) {
   asio::io_context io;
+  // driver.flag.allow_killpower: set by the flag (published by 2.8.0 as "enabled"), or over the
+  // socket (main.c main_setvar) without being published, as walnut keeps 2.8.0's variables.
+  bool allow_killpower = state.find("driver.flag.allow_killpower") != nullptr;
   state.set_data_ok(true);
   UpsState published = state;
 
@@ -58,17 +89,54 @@ Status serve_driver(UpsDevice& device, UpsState state, const std::string& socket
 
   DriverSocketServer::Handlers handlers;
   handlers.state = [&published]() -> const UpsState& { return published; };
-  handlers.instcmd = [&loop](const driver_protocol::InstCmd& command,
-                             DriverSocketServer::Reply reply) {
-    log::info("instcmd: {}{}", command.name, command.param ? " " + *command.param : "");
-    loop.submit_instcmd(command.name, command.param, std::move(reply));
+  // NUT's reload (main.c handle_reload_flag): re-read, count what would need a restart.
+  auto reload = [&control, &io](std::string_view command) {
+    log::info("Handling requested live reload of NUT driver configuration ({})", command);
+    const int restart_needed = control.reload ? control.reload() : 0;
+    const ReloadOutcome outcome = reload_outcome(command, restart_needed);
+    if (outcome.exit) {
+      log::notice("NUT driver reload-or-exit: a changed setting requires a driver restart");
+      asio::post(io, [&io] { io.stop(); });
+    }
+    return outcome.status;
   };
-  handlers.set = [&loop](const driver_protocol::Set& command, DriverSocketServer::Reply reply) {
+  handlers.instcmd = [&](const driver_protocol::InstCmd& command,
+                         DriverSocketServer::Reply reply) {
+    log::info("instcmd: {}{}", command.name, command.param ? " " + *command.param : "");
+    if (command.name == "driver.exit") {
+      log::notice("Got driver.exit over the socket: exiting");
+      reply(0);
+      asio::post(io, [&io] { io.stop(); });
+    } else if (command.name == "driver.reload" || command.name == "driver.reload-or-exit" ||
+               command.name == "driver.reload-or-error") {
+      reply(reload(command.name));
+    } else if (command.name == "driver.killpower") {
+      if (!allow_killpower) {
+        log::error("Got socket protocol request to power off, but driver.flag.allow_killpower "
+                   "does not permit this - request was ignored");
+        reply(kInstCmdInvalid);
+      } else {
+        loop.submit_instcmd(command.name, command.param, std::move(reply));
+      }
+    } else {
+      loop.submit_instcmd(command.name, command.param, std::move(reply));
+    }
+  };
+  handlers.set = [&](const driver_protocol::Set& command, DriverSocketServer::Reply reply) {
     log::info("setvar: {} to {}", command.name, command.value);
+    if (command.name == "driver.flag.allow_killpower") {
+      // main.c main_setvar: a number (> 0 is 1) or enable*/true/yes/on.
+      const std::string& value = command.value;
+      allow_killpower = std::atoi(value.c_str()) > 0 || value.rfind("enable", 0) == 0 ||
+                        value == "true" || value == "yes" || value == "on";
+      reply(0);
+      return;
+    }
     loop.submit_set(command.name, command.value, std::move(reply));
   };
   server = std::make_unique<DriverSocketServer>(io, socket_path, std::move(handlers));
   if (auto listening = server->listen(); !listening) return listening;
+  if (control.socket_group) give_socket_to_group(socket_path, *control.socket_group);
   log::debug(1, "driver socket {} open", socket_path);
 
   asio::signal_set stop_signals(io, SIGTERM, SIGINT, SIGQUIT);
@@ -78,13 +146,20 @@ Status serve_driver(UpsDevice& device, UpsState state, const std::string& socket
     server->stop();
     io.stop();
   });
-  asio::signal_set hangup(io, SIGHUP);
-  std::function<void()> ignore_hangup = [&] {
-    hangup.async_wait([&](const asio::error_code& error, int) {
-      if (!error) ignore_hangup();
+  // SIGHUP is NUT's reload, SIGUSR1 its reload-or-exit (main.h SIGCMD_*), unless the
+  // transport watches SIGUSR1 itself (the simulator's unplug).
+  asio::signal_set reload_signals(io, SIGHUP);
+  bool transport_takes_usr1 = false;
+  for (const SignalAction& action : signals) transport_takes_usr1 |= action.signal == SIGUSR1;
+  if (!transport_takes_usr1) reload_signals.add(SIGUSR1);
+  std::function<void()> watch_reload = [&] {
+    reload_signals.async_wait([&](const asio::error_code& error, int signal) {
+      if (error) return;
+      reload(signal == SIGHUP ? "driver.reload" : "driver.reload-or-exit");
+      watch_reload();
     });
   };
-  ignore_hangup();
+  watch_reload();
   asio::signal_set transport_signals(io);
   for (const SignalAction& action : signals) transport_signals.add(action.signal);
   if (!signals.empty()) watch_signals(transport_signals, signals);

@@ -9,6 +9,7 @@
 
 #include "common/log.h"
 #include "drivers/usbhid/device_capture.h"
+#include "drivers/usbhid/mapping/status.h"
 #include "drivers/usbhid/mapping/subdriver.h"
 #include "drivers/usbhid/transport/usb_match.h"
 
@@ -45,7 +46,16 @@ mapping::ModelOptions model_options_from(const DriverOptions& options) {
   model.offdelay = value("offdelay");
   model.onlinedischarge =
       options.values.count("onlinedischarge") != 0 || options.values.count("onlinedischarge_onbattery") != 0;
+  model.onlinedischarge_calibration = options.values.count("onlinedischarge_calibration") != 0;
+  model.onlinedischarge_log_throttle_sec = options.onlinedischarge_log_throttle_sec;
+  model.onlinedischarge_log_throttle_hovercharge = options.onlinedischarge_log_throttle_hovercharge;
+  model.lbrb_log_delay_sec = options.lbrb_log_delay_sec.value_or(0);
+  model.lbrb_log_delay_without_calibrating =
+      options.values.count("lbrb_log_delay_without_calibrating") != 0;
   model.interruptonly = options.interrupt_only;
+  model.disable_fix_report_desc = options.disable_fix_report_desc;
+  // The APC claim hook adds NUT's auto-quirk in HidUps::create().
+  model.max_report_size = options.max_report;
   model.overrides = options.overrides;
   model.defaults = options.defaults;
   return model;
@@ -102,6 +112,7 @@ Status UpsDevice::choose_subdriver() {
   if (!selection) return Error{selection.error()};
   subdriver_key_ = selection->key;
   interrupt_pipe_disabled_ = selection->quirks.disable_interrupt_pipe;
+  max_report_ = options_.max_report || selection->quirks.max_report_size;
   log::info("Using subdriver: {}", selection->version);
   std::string table_name = subdriver_key_;
   for (const mapping::Mapping& claims : mapping::builtin_claims()) {
@@ -127,6 +138,10 @@ Status UpsDevice::build_model() {
   mapping::DeviceIdentity identity{info.vendor_id, info.product_id, non_empty(info.vendor),
                                    non_empty(info.product), non_empty(info.serial)};
   mapping::ModelOptions model_options = model_options_from(options_);
+  if (!options_.lbrb_log_delay_sec && mapping::apc_defaults_lbrb_delay(info.vendor, info.product)) {
+    model_options.lbrb_log_delay_sec = 3;
+    log::info("Defaulting lbrb_log_delay_sec=3 for {} model {}", info.vendor, info.product);
+  }
   Transport* transport = transport_.get();
   mapping::StringLookup strings = [transport](int index) -> std::optional<std::string> {
     auto text = transport->string_descriptor(index);
@@ -191,8 +206,10 @@ LinkStatus UpsDevice::walk(mapping::WalkMode mode, UpsState& state) {
 LinkStatus UpsDevice::read_interrupt(std::chrono::milliseconds timeout, UpsState& state) {
   std::vector<std::uint8_t> buffer(options_.interrupt_size.value_or(kInterruptBufferBytes), 0);
   const IoResult result = transport_->read_interrupt(buffer, timeout);
+  last_read_got_report_ = false;
   if (is_lost(result.status)) return LinkStatus::kLost;
   const bool got_report = result.status == IoStatus::kOk && result.size > 0;
+  last_read_got_report_ = got_report;
   if (got_report) {
     log::debug(2, "Got interrupt report 0x{:02x} ({} bytes)", buffer[0], result.size);
     model_->on_interrupt(std::span(buffer).first(result.size), state);

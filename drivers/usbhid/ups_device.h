@@ -64,6 +64,8 @@ class UpsDevice {
   // One interrupt read (and the reports already queued behind it): each goes to the model at
   // once, then ups.status is recomposed from them (the caller publishes before walking).
   LinkStatus read_interrupt(std::chrono::milliseconds timeout, UpsState& state);
+  // Whether the last read_interrupt() got a report (NUT's evtCount > 0), changed or not.
+  bool last_read_got_report() const { return last_read_got_report_; }
   // GETs the walk's reports, then lets the model walk (and compose ups.status).
   LinkStatus walk(mapping::WalkMode mode, UpsState& state);
   bool full_walk_requested() const;
@@ -82,6 +84,9 @@ class UpsDevice {
   const std::string& subdriver_key() const { return subdriver_key_; }
   const std::vector<std::uint8_t>& descriptor_bytes() const { return descriptor_bytes_; }
   bool interrupts_enabled() const;
+  // Whether GET_REPORTs use NUT's maxreport length (the option or the APC auto-quirk; the
+  // model's HidUps::request_length() applies it).
+  bool max_report() const { return max_report_; }
 
   // GET_REPORT(Feature) through the transport, `length` bytes asked (0: the descriptor's).
   std::optional<std::vector<std::uint8_t>> get_report(std::uint8_t report_id,
@@ -101,6 +106,8 @@ class UpsDevice {
   const hid::UsageTable* usage_table_ = nullptr;
   std::string subdriver_key_;
   bool interrupt_pipe_disabled_ = false;
+  bool last_read_got_report_ = false;
+  bool max_report_ = false;  // maxreport, or NUT's APC auto-quirk
   std::unique_ptr<mapping::HidUps> model_;
 };
 

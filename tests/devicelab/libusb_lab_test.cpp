@@ -242,5 +242,47 @@ TEST_F(LibusbLab, UnplugEndsAnInterruptReadInProgress) {
   EXPECT_EQ(waiting.get().status, IoStatus::kDeviceGone);
 }
 
+// NUT's USB knobs (nut_usb_addvars, docs/usbhid-ups.md) through the real libusb-1.0.
+TEST_F(LibusbLab, UsbHidDescIndexIsTheDescriptorIndexAsked) {
+  usbhid::UsbTuning tuning;
+  tuning.desc_index = 1;
+  LibusbTransport transport(tuning);
+  ASSERT_TRUE(transport.open(MatchCriteria{}).ok());
+  bool asked = false;
+  for (const SetupPacket& setup : lab_->ups().control_log()) {
+    if (setup.request == 0x06 && setup.value == 0x2201 && setup.index == 0) asked = true;
+    EXPECT_NE(setup.value, 0x2200) << "the default index was asked";
+  }
+  EXPECT_TRUE(asked);
+}
+
+TEST_F(LibusbLab, UsbHidEpInIsTheInterruptEndpointRead) {
+  lab_->ups().queue_interrupt({0x0c, 0x32, 0x64, 0x03});
+  usbhid::UsbTuning tuning;
+  tuning.endpoint_in = 2;  // 0x82: this UPS has no such endpoint
+  LibusbTransport transport(tuning);
+  ASSERT_TRUE(transport.open(MatchCriteria{}).ok());
+  std::uint8_t buffer[8] = {};
+  EXPECT_NE(transport.read_interrupt(buffer, std::chrono::milliseconds(200)).status, IoStatus::kOk);
+  LibusbTransport standard;  // 0x81, as the interface declares
+  transport.close();
+  ASSERT_TRUE(standard.open(MatchCriteria{}).ok());
+  EXPECT_EQ(standard.read_interrupt(buffer, std::chrono::milliseconds(2000)).status, IoStatus::kOk);
+}
+
+TEST_F(LibusbLab, UsbSetAltinterfaceSetsTheAlternateSettingAfterClaiming) {
+  {
+    LibusbTransport plain;
+    ASSERT_TRUE(plain.open(MatchCriteria{}).ok());
+    EXPECT_FALSE(lab_->usbfs().last_set_interface().has_value());  // NUT: only when asked
+  }
+  usbhid::UsbTuning tuning;
+  tuning.alt_setting = 0;
+  LibusbTransport transport(tuning);
+  ASSERT_TRUE(transport.open(MatchCriteria{}).ok());
+  ASSERT_TRUE(lab_->usbfs().last_set_interface().has_value());
+  EXPECT_EQ(*lab_->usbfs().last_set_interface(), std::make_pair(0u, 0u));
+}
+
 }  // namespace
 }  // namespace walnut::devicelab

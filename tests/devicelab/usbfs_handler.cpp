@@ -119,6 +119,11 @@ bool UsbfsHandler::interface_claimed() const {
   return claimed_;
 }
 
+std::optional<std::pair<unsigned, unsigned>> UsbfsHandler::last_set_interface() const {
+  std::lock_guard lock(mutex_);
+  return last_set_interface_;
+}
+
 int UsbfsHandler::ioctl_count() const {
   std::lock_guard lock(mutex_);
   return ioctl_count_;
@@ -167,7 +172,15 @@ void UsbfsHandler::handle(UMockdevIoctlClient* client) {
     case USBDEVFS_RELEASEINTERFACE:
       claimed_ = false;
       return complete(client, 0, 0);
-    case USBDEVFS_SETINTERFACE:
+    case USBDEVFS_SETINTERFACE: {
+      ClientMemory setting(arg, 0, sizeof(usbdevfs_setinterface));
+      if (setting.ok()) {
+        usbdevfs_setinterface request{};
+        std::memcpy(&request, setting.bytes(), sizeof request);
+        last_set_interface_ = std::make_pair(request.interface, request.altsetting);
+      }
+      return complete(client, 0, 0);
+    }
     case USBDEVFS_SETCONFIGURATION:
     case USBDEVFS_CLEAR_HALT:
     case USBDEVFS_RESETEP:

@@ -34,6 +34,8 @@ class UsbfsHandler {
   bool kernel_driver_bound() const;
   bool interface_claimed() const;
   int ioctl_count() const;
+  // The last USBDEVFS_SETINTERFACE (interface, alternate setting), if the host sent one.
+  std::optional<std::pair<unsigned, unsigned>> last_set_interface() const;
 
  private:
   struct Completion {  // a finished URB waiting to be reaped
@@ -64,6 +66,7 @@ class UsbfsHandler {
   bool disconnected_ = false;
   bool driver_bound_ = true;
   bool claimed_ = false;
+  std::optional<std::pair<unsigned, unsigned>> last_set_interface_;
   int ioctl_count_ = 0;
 };
 

@@ -43,6 +43,8 @@ struct HidUps::Impl {
   std::vector<const hid::Field*> active;
   std::map<std::uint8_t, ReportBuffer> reports;
   StatusBits bits;
+  LbRbDebounce debounce;  // lbrb_log_delay_sec's memory
+  std::optional<OnlineDischargeLog> discharge_log;  // the OL+DISCHRG hint's throttle
   bool initialized = false;         // init() ran once; later calls are reconnects
   bool alarm_active = false;
   std::vector<std::string> alarms;  // NUT's alarm_buf during a full walk

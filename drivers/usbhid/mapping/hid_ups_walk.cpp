@@ -313,12 +313,22 @@ void HidUps::commit_status(UpsState& state) {
   }
   StatusOptions options;
   options.onlinedischarge = m.options.onlinedischarge;
+  options.onlinedischarge_calibration = m.options.onlinedischarge_calibration;
+  options.lbrb_delay_sec = m.options.lbrb_log_delay_sec;
+  options.lbrb_delay_without_calibrating = m.options.lbrb_log_delay_without_calibrating;
   options.ignorelb = state.find("driver.flag.ignorelb") != nullptr;
   BatteryLevels levels{value_of(state, "battery.charge"), value_of(state, "battery.charge.low"),
                        value_of(state, "battery.runtime"), value_of(state, "battery.runtime.low")};
   bool warn = false;
-  state.set_info("ups.status", compose_status(m.bits, options, levels, m.alarm_active, &warn));
-  if (warn) {
+  const auto now = std::chrono::steady_clock::now();
+  state.set_info("ups.status", compose_status(m.bits, options, levels, m.alarm_active, &warn,
+                                              &m.debounce, now));
+  if (!m.discharge_log) {
+    m.discharge_log.emplace();
+    m.discharge_log->throttle_sec = m.options.onlinedischarge_log_throttle_sec;
+    m.discharge_log->hovercharge = m.options.onlinedischarge_log_throttle_hovercharge;
+  }
+  if (log_online_discharge(*m.discharge_log, warn, m.bits.test(kDischarging), levels.charge, now)) {
     log::warning("ups_status_set: seems that UPS is in OL+DISCHRG state now. Is it calibrating or do you "
                  "perhaps want to set 'onlinedischarge' option? Some UPS models (e.g. CyberPower UT series) "
                  "emit OL+DISCHRG when offline.");

@@ -26,6 +26,11 @@ struct ModelOptions {
   std::optional<std::string> ondelay;   // ups.delay.start after init
   std::optional<std::string> offdelay;  // ups.delay.shutdown after init
   bool onlinedischarge = false;         // OL+DISCHRG means OB (CyberPower UT)
+  bool onlinedischarge_calibration = false;  // OL+DISCHRG means CAL (NUT 2.8.5)
+  int lbrb_log_delay_sec = 0;                // LB/RB debounce (status.h LbRbDebounce)
+  bool lbrb_log_delay_without_calibrating = false;
+  int onlinedischarge_log_throttle_sec = -2;           // status.h OnlineDischargeLog
+  int onlinedischarge_log_throttle_hovercharge = 100;
   bool interruptonly = false;           // paths resolve to Input items, no GET_REPORT
   // NUT's disable_fix_report_desc: the mapping's fix_report_descriptor is not applied.
   bool disable_fix_report_desc = false;

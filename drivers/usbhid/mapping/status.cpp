@@ -52,18 +52,37 @@ void StatusBits::set(StatusBit bit, bool on) {
   else bits_ &= ~(1u << bit);
 }
 
+namespace {
+
+// One step of NUT's LB/RB wait: true when the token is to be published now.
+bool waited_long_enough(std::optional<std::chrono::steady_clock::time_point>& since,
+                        std::chrono::steady_clock::time_point now, int delay_sec) {
+  if (!since) {
+    since = now;
+    return false;
+  }
+  return now - *since > std::chrono::seconds(delay_sec);
+}
+
+}  // namespace
+
 std::string compose_status(const StatusBits& bits, const StatusOptions& options,
                            const BatteryLevels& levels, bool alarm_active,
-                           bool* warn_online_discharging) {
+                           bool* warn_online_discharging, LbRbDebounce* debounce,
+                           std::chrono::steady_clock::time_point now) {
   std::string status;
   const bool lbi = options.ignorelb;
+  const bool online = bits.test(kOnline);
+  bool calibrating = bits.test(kCalibration);
   if (warn_online_discharging != nullptr) *warn_online_discharging = false;
-  if (!bits.test(kOnline)) {
+  if (!online) {
     add(status, "OB", lbi);
   } else if (bits.test(kDischarging)) {
-    if (options.onlinedischarge) {
-      add(status, "OB", lbi);
-    } else {
+    // usbhid-ups.c:2722-2745: with onlinedischarge_calibration OL+DISCHRG is CAL (no OL); with
+    // onlinedischarge_onbattery it is OB; with neither, OL and NUT's hint in the log.
+    if (options.onlinedischarge_calibration) calibrating = true;
+    if (options.onlinedischarge) add(status, "OB", lbi);
+    if (!options.onlinedischarge && !options.onlinedischarge_calibration) {
       if (!bits.test(kCalibration) && warn_online_discharging != nullptr) *warn_online_discharging = true;
       add(status, "OL", lbi);
     }
@@ -72,22 +91,81 @@ std::string compose_status(const StatusBits& bits, const StatusOptions& options,
   }
   if (bits.test(kDischarging) && !bits.test(kDepleted)) add(status, "DISCHRG", lbi);
   if (bits.test(kCharging) && !bits.test(kFullyCharged)) add(status, "CHRG", lbi);
+  // The debounce applies only online, while calibrating (or always, if told), and never once
+  // the battery is below its low threshold.
+  const bool really_low = below(levels.charge, levels.charge_low) ||
+                          below(levels.runtime, levels.runtime_low);
+  const bool may_wait = debounce != nullptr && options.lbrb_delay_sec > 0 && online &&
+                        (calibrating || options.lbrb_delay_without_calibrating) && !really_low;
   if (bits.test(kLowBattery) || bits.test(kTimeLimitExpired) || bits.test(kShutdownImminent)) {
-    add(status, "LB", lbi);
+    if (!may_wait || waited_long_enough(debounce->lb_since, now, options.lbrb_delay_sec)) {
+      add(status, "LB", lbi);
+    }
+  } else if (debounce != nullptr) {
+    debounce->lb_since.reset();
   }
   if (bits.test(kOverload)) add(status, "OVER", lbi);
-  if (bits.test(kReplaceBattery)) add(status, "RB", lbi);
+  if (bits.test(kReplaceBattery)) {
+    if (!may_wait || !debounce->lb_since ||
+        waited_long_enough(debounce->rb_since, now, options.lbrb_delay_sec)) {
+      add(status, "RB", lbi);
+    }
+  } else if (debounce != nullptr) {
+    debounce->rb_since.reset();
+  }
   if (bits.test(kTrim)) add(status, "TRIM", lbi);
   if (bits.test(kBoost)) add(status, "BOOST", lbi);
   if (bits.test(kBypassAuto) || bits.test(kBypassManual)) add(status, "BYPASS", lbi);
   if (bits.test(kOff)) add(status, "OFF", lbi);
-  if (bits.test(kCalibration)) add(status, "CAL", lbi);
+  if (calibrating) add(status, "CAL", lbi);
   // status_commit: with ignorelb, LB comes from the charge, else the runtime, thresholds.
   // NUT appends " LB" even to an empty buffer.
   if (lbi && (below(levels.charge, levels.charge_low) || below(levels.runtime, levels.runtime_low))) {
     status += " LB";
   }
   return alarm_active ? "ALARM " + status : status;
+}
+
+bool log_online_discharge(OnlineDischargeLog& log, bool online_discharging, bool discharging,
+                          const std::optional<std::string>& charge,
+                          std::chrono::steady_clock::time_point now) {
+  if (!discharging) {
+    log.last.reset();
+    log.last_charge = -1;
+    return false;
+  }
+  if (!online_discharging) return false;
+  bool do_log = false;
+  int current = 0;
+  if (charge) {
+    current = static_cast<int>(std::strtol(charge->c_str(), nullptr, 10));
+    if (current > 0 && current != log.last_charge && current < log.hovercharge) do_log = true;
+  } else if (log.throttle_sec == -2) {
+    log.throttle_sec = 30;
+  }
+  if (log.last && log.throttle_sec >= 0 && now - *log.last >= std::chrono::seconds(log.throttle_sec)) {
+    do_log = true;
+  }
+  if (do_log) {
+    log.last = now;
+    if (current > 0) log.last_charge = current;
+  }
+  return do_log;
+}
+
+bool apc_defaults_lbrb_delay(std::string_view vendor, std::string_view product) {
+  if (vendor != "APC" && vendor != "American Power Conversion") return false;
+  const std::size_t n = product.size();
+  auto model_starts = [&](std::string_view prefix) {
+    return product.substr(0, prefix.size()) == prefix ||
+           product.find(" " + std::string(prefix)) != std::string_view::npos;
+  };
+  auto ends_with = [&](std::string_view suffix) {
+    return n >= suffix.size() && product.substr(n - suffix.size()) == suffix;
+  };
+  if (n > 6 && model_starts("BX") && ends_with("MI")) return true;
+  if (n > 7 && model_starts("BVK") && ends_with("M2")) return true;
+  return n > 9 && model_starts("BK") && (ends_with("M2-CH") || ends_with("M2_CH"));
 }
 
 std::vector<std::string> status_alarms(const StatusBits& bits) {

@@ -3,6 +3,7 @@
 
 #include <csignal>
 #include <cstdlib>
+#include <string_view>
 
 #include "common/log.h"
 
@@ -34,11 +35,14 @@ Result<PortSpec> parse_port(std::string_view port) {
   return PortSpec{PortKind::kLibusb, ""};
 }
 
-Result<std::unique_ptr<Transport>> make_transport(const PortSpec& spec) {
+Result<std::unique_ptr<Transport>> make_transport(const PortSpec& spec, const UsbTuning& usb) {
   switch (spec.kind) {
     case PortKind::kSim: {
       auto image = load_sim_image(spec.path);
       if (!image) return Error{image.error()};
+      if (const char* strict = std::getenv("WALNUT_SIM_STRICT_LENGTH")) {
+        image->overflow_on_short_request = std::string_view(strict) == "1";
+      }
       auto device = std::make_shared<SimDevice>(std::move(*image));
       if (const char* log = std::getenv("WALNUT_SIM_LOG")) device->set_report_log(log);
 #ifdef WALNUT_HAVE_SIM_MODEL
@@ -49,12 +53,14 @@ Result<std::unique_ptr<Transport>> make_transport(const PortSpec& spec) {
     }
     case PortKind::kLibusb:
 #ifdef WALNUT_HAVE_LIBUSB_TRANSPORT
-      return std::unique_ptr<Transport>(std::make_unique<LibusbTransport>());
+      return std::unique_ptr<Transport>(std::make_unique<LibusbTransport>(usb));
 #else
+      (void)usb;
       return Error{"this build has no libusb transport"};
 #endif
     case PortKind::kHidapi:
 #ifdef WALNUT_HAVE_HIDAPI_TRANSPORT
+      (void)usb;
       return std::unique_ptr<Transport>(std::make_unique<HidapiTransport>(spec.path));
 #else
       return Error{"this build has no hidapi transport"};

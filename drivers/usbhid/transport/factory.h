@@ -26,7 +26,8 @@ Result<PortSpec> parse_port(std::string_view port);
 
 // Builds the transport (not yet open). A sim transport loads its capture now; its SET_REPORT
 // log goes to $WALNUT_SIM_LOG when that is set.
-Result<std::unique_ptr<Transport>> make_transport(const PortSpec& spec);
+// `usb` tunes the libusb transport; other transports have no such knobs.
+Result<std::unique_ptr<Transport>> make_transport(const PortSpec& spec, const UsbTuning& usb = {});
 
 // What a signal does to a transport's device, for the driver to watch: the simulated UPS
 // unplugs on SIGUSR1 and is plugged back in on SIGUSR2; real devices have none.

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -82,15 +83,18 @@ struct HidInterface {
 };
 
 // The first HID-class interface of the configuration (NUT assumes interface 0; UPSes with a
-// second, non-HID interface exist), its interrupt IN endpoint and its HID class descriptor.
-HidInterface find_hid_interface(const libusb_config_descriptor* config) {
+// second, non-HID interface exist), or interface `wanted` (usb_hid_rep_index), its interrupt
+// IN endpoint and its HID class descriptor.
+HidInterface find_hid_interface(const libusb_config_descriptor* config, std::optional<int> wanted) {
   HidInterface found;
+  if (wanted) found.number = *wanted;
   if (config == nullptr) return found;
   for (int i = 0; i < config->bNumInterfaces; ++i) {
     const libusb_interface& interface = config->interface[i];
     if (interface.num_altsetting < 1) continue;
     const libusb_interface_descriptor& alt = interface.altsetting[0];
-    if (alt.bInterfaceClass != LIBUSB_CLASS_HID && i != 0) continue;
+    if (wanted && alt.bInterfaceNumber != *wanted) continue;
+    if (!wanted && alt.bInterfaceClass != LIBUSB_CLASS_HID && i != 0) continue;
     found.number = alt.bInterfaceNumber;
     for (int e = 0; e < alt.bNumEndpoints; ++e) {
       const libusb_endpoint_descriptor& endpoint = alt.endpoint[e];
@@ -102,14 +106,18 @@ HidInterface find_hid_interface(const libusb_config_descriptor* config) {
     }
     found.report_length_from_extra = libusb_detail::report_length_from_interface_extra(
         std::span<const std::uint8_t>(alt.extra, static_cast<size_t>(std::max(alt.extra_length, 0))));
-    if (alt.bInterfaceClass == LIBUSB_CLASS_HID) break;
+    if (wanted || alt.bInterfaceClass == LIBUSB_CLASS_HID) break;
   }
   return found;
 }
 
 // NUT sets auto-detach when a kernel driver is bound, then claims, detaching explicitly
 // between attempts (FreeBSD's auto-detach needs the explicit call).
-Status claim(libusb_device_handle* handle, int interface_number, const DeviceInfo& info) {
+// Error text "busy" marks a claim allow_duplicates lets the caller skip.
+constexpr std::string_view kBusySkip = "busy: trying the next matching device";
+
+Status claim(libusb_device_handle* handle, int interface_number, const DeviceInfo& info,
+             const UsbTuning& tuning) {
   const int active = libusb_kernel_driver_active(handle, interface_number);
   log::debug(3, "libusb_kernel_driver_active() returned {}", active);
   if (active == 1) {
@@ -124,6 +132,10 @@ Status claim(libusb_device_handle* handle, int interface_number, const DeviceInf
       return Ok{};
     }
     log::debug(2, "failed to claim USB device: {}", error_name(rc));
+    if (libusb_detail::try_next_device_after_claim(tuning, rc)) {
+      log::debug(2, "Configured to allow_duplicates so looking for another similar device");
+      return Error{std::string(kBusySkip)};
+    }
     const int detached = libusb_detach_kernel_driver(handle, interface_number);
     if (detached == LIBUSB_SUCCESS) {
       log::debug(2, "detached kernel driver from USB device...");
@@ -137,17 +149,24 @@ Status claim(libusb_device_handle* handle, int interface_number, const DeviceInf
                            info.product_id, interface_number, error_name(rc))};
 }
 
+int control(libusb_device_handle* handle, const libusb_detail::ControlSetup& setup,
+            std::uint8_t* data) {
+  return libusb_control_transfer(handle, setup.request_type, setup.request, setup.value,
+                                 setup.index, data, setup.length, kControlTimeoutMs);
+}
+
 Result<std::vector<std::uint8_t>> fetch_report_descriptor(libusb_device_handle* handle,
                                                           const HidInterface& interface,
-                                                          const DeviceInfo& info) {
-  const std::uint8_t index = libusb_detail::hid_descriptor_index(info.vendor_id, info.bcd_device);
-  const auto w_index = static_cast<std::uint16_t>(interface.number);
+                                                          const DeviceInfo& info,
+                                                          const UsbTuning& tuning) {
+  const std::uint8_t index =
+      libusb_detail::descriptor_index(tuning, info.vendor_id, info.bcd_device);
 
   std::uint8_t hid_descriptor[9] = {};
-  const int rc1 = libusb_control_transfer(handle, kStandardInterfaceIn, LIBUSB_REQUEST_GET_DESCRIPTOR,
-                                          static_cast<std::uint16_t>((kHidDescriptorType << 8) | index),
-                                          w_index, hid_descriptor, sizeof hid_descriptor,
-                                          kControlTimeoutMs);
+  const int rc1 = control(handle,
+                          libusb_detail::descriptor_setup(kHidDescriptorType, index,
+                                                          interface.number, sizeof hid_descriptor),
+                          hid_descriptor);
   std::optional<std::uint16_t> method1;
   if (rc1 < 0) {
     log::debug(2, "Unable to get HID descriptor ({})", error_name(rc1));
@@ -168,9 +187,10 @@ Result<std::vector<std::uint8_t>> fetch_report_descriptor(libusb_device_handle* 
   log::debug(2, "HID descriptor length {}", *length);
 
   std::vector<std::uint8_t> descriptor(*length);
-  const int rc = libusb_control_transfer(handle, kStandardInterfaceIn, LIBUSB_REQUEST_GET_DESCRIPTOR,
-                                         static_cast<std::uint16_t>((kReportDescriptorType << 8) | index),
-                                         w_index, descriptor.data(), *length, kControlTimeoutMs);
+  const int rc = control(
+      handle,
+      libusb_detail::descriptor_setup(kReportDescriptorType, index, interface.number, *length),
+      descriptor.data());
   if (rc < 0) return Error{fmt::format("Unable to get Report descriptor: {}", error_name(rc))};
   if (static_cast<std::size_t>(rc) < descriptor.size()) {
     // Devices that overstate the length send what they have; NUT uses the shorter descriptor.
@@ -235,14 +255,32 @@ Status LibusbTransport::open_in_context(const MatchCriteria& criteria) {
       continue;
     }
     libusb_config_descriptor* raw_config = nullptr;
-    if (libusb_get_config_descriptor(device, 0, &raw_config) != LIBUSB_SUCCESS) raw_config = nullptr;
+    if (libusb_get_config_descriptor(device, tuning_.config_index.value_or(0), &raw_config) !=
+        LIBUSB_SUCCESS) {
+      raw_config = nullptr;
+    }
     const ConfigPtr config(raw_config);
-    const HidInterface interface = find_hid_interface(config.get());
-    if (Status claimed = claim(handle, interface.number, info); !claimed.ok()) {
+    std::optional<int> wanted;
+    if (tuning_.interface) wanted = *tuning_.interface;
+    HidInterface interface = find_hid_interface(config.get(), wanted);
+    interface.interrupt_endpoint =
+        libusb_detail::interrupt_endpoint(tuning_, interface.interrupt_endpoint);
+    if (Status claimed = claim(handle, interface.number, info, tuning_); !claimed.ok()) {
       libusb_close(handle);
+      if (claimed.error() == kBusySkip) continue;
       return claimed;
     }
-    auto descriptor_bytes = fetch_report_descriptor(handle, interface, info);
+    if (tuning_.alt_setting) {
+      // libusb1.c:131: only when usb_set_altinterface is given; a failure is only a warning.
+      const int alt = libusb_set_interface_alt_setting(handle, interface.number, *tuning_.alt_setting);
+      if (alt != LIBUSB_SUCCESS) {
+        log::warning("libusb_set_interface_alt_setting(udev, {}, {}) returned {} ({})",
+                     interface.number, *tuning_.alt_setting, alt, error_name(alt));
+      }
+      log::notice("libusb_set_interface_alt_setting() should not be necessary - please email the "
+                  "nut-upsdev list with information about your UPS.");
+    }
+    auto descriptor_bytes = fetch_report_descriptor(handle, interface, info, tuning_);
     if (!descriptor_bytes.ok()) {
       log::debug(2, "{} - skipping", descriptor_bytes.error());
       libusb_close(handle);
@@ -290,11 +328,9 @@ Result<std::string> LibusbTransport::string_descriptor(int index) {
 IoResult LibusbTransport::get_feature_report(std::uint8_t report_id,
                                              std::span<std::uint8_t> buffer) {
   if (handle_ == nullptr) return IoResult{IoStatus::kDeviceGone, 0};
-  const auto length = static_cast<std::uint16_t>(std::min<std::size_t>(buffer.size(), 0xffff));
-  return transferred(libusb_control_transfer(
-      handle_, kClassInterfaceIn,
-      kGetReport, kFeatureReport | report_id, static_cast<std::uint16_t>(interface_number_),
-      buffer.data(), length, kControlTimeoutMs));
+  return transferred(control(
+      handle_, libusb_detail::get_feature_report_setup(report_id, interface_number_, buffer.size()),
+      buffer.data()));
 }
 
 IoResult LibusbTransport::set_feature_report(std::uint8_t report_id,
@@ -302,11 +338,9 @@ IoResult LibusbTransport::set_feature_report(std::uint8_t report_id,
   if (handle_ == nullptr) return IoResult{IoStatus::kDeviceGone, 0};
   // libusb's API takes a non-const pointer for both directions; an OUT transfer only reads it.
   std::vector<std::uint8_t> copy(data.begin(), data.end());
-  const auto length = static_cast<std::uint16_t>(std::min<std::size_t>(copy.size(), 0xffff));
-  return transferred(libusb_control_transfer(
-      handle_, kClassInterfaceOut,
-      kSetReport, kFeatureReport | report_id, static_cast<std::uint16_t>(interface_number_),
-      copy.data(), length, kControlTimeoutMs));
+  return transferred(control(
+      handle_, libusb_detail::set_feature_report_setup(report_id, interface_number_, copy.size()),
+      copy.data()));
 }
 
 IoResult LibusbTransport::read_interrupt(std::span<std::uint8_t> buffer,
@@ -363,6 +397,44 @@ std::optional<std::uint16_t> choose_report_length(std::optional<std::uint16_t> m
 
 std::uint8_t hid_descriptor_index(std::uint16_t vendor_id, std::uint16_t bcd_device) {
   return (vendor_id == 0x0463 && bcd_device == 0x0202) ? 1 : 0;
+}
+
+namespace {
+std::uint16_t clamp_length(std::size_t length) {
+  return static_cast<std::uint16_t>(std::min<std::size_t>(length, 0xffff));
+}
+}  // namespace
+
+ControlSetup get_feature_report_setup(std::uint8_t report_id, int interface, std::size_t length) {
+  return {kClassInterfaceIn, kGetReport, static_cast<std::uint16_t>(kFeatureReport | report_id),
+          static_cast<std::uint16_t>(interface), clamp_length(length)};
+}
+
+ControlSetup set_feature_report_setup(std::uint8_t report_id, int interface, std::size_t length) {
+  return {kClassInterfaceOut, kSetReport, static_cast<std::uint16_t>(kFeatureReport | report_id),
+          static_cast<std::uint16_t>(interface), clamp_length(length)};
+}
+
+ControlSetup descriptor_setup(std::uint8_t type, std::uint8_t index, int interface,
+                              std::uint16_t length) {
+  return {kStandardInterfaceIn, LIBUSB_REQUEST_GET_DESCRIPTOR,
+          static_cast<std::uint16_t>((type << 8) | index), static_cast<std::uint16_t>(interface),
+          length};
+}
+
+std::uint8_t descriptor_index(const UsbTuning& tuning, std::uint16_t vendor_id,
+                              std::uint16_t bcd_device) {
+  if (tuning.desc_index) return *tuning.desc_index;
+  return hid_descriptor_index(vendor_id, bcd_device);
+}
+
+std::uint8_t interrupt_endpoint(const UsbTuning& tuning, std::uint8_t detected) {
+  if (tuning.endpoint_in) return static_cast<std::uint8_t>(LIBUSB_ENDPOINT_IN + *tuning.endpoint_in);
+  return detected;
+}
+
+bool try_next_device_after_claim(const UsbTuning& tuning, int libusb_error) {
+  return tuning.allow_duplicates && libusb_error == LIBUSB_ERROR_BUSY;
 }
 
 IoStatus io_status_of(int libusb_error) {

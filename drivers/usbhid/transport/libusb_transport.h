@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "drivers/usbhid/transport/transport.h"
@@ -16,7 +17,7 @@ namespace walnut::usbhid {
 
 class LibusbTransport final : public Transport {
  public:
-  LibusbTransport() = default;
+  explicit LibusbTransport(UsbTuning tuning = {}) : tuning_(std::move(tuning)) {}
   ~LibusbTransport() override;
   LibusbTransport(const LibusbTransport&) = delete;
   LibusbTransport& operator=(const LibusbTransport&) = delete;
@@ -48,6 +49,7 @@ class LibusbTransport final : public Transport {
  private:
   Status open_in_context(const MatchCriteria& criteria);
 
+  UsbTuning tuning_;
   libusb_context* context_ = nullptr;
   libusb_device_handle* handle_ = nullptr;
   DeviceInfo info_;
@@ -81,6 +83,36 @@ std::uint8_t hid_descriptor_index(std::uint16_t vendor_id, std::uint16_t bcd_dev
 
 // How a libusb error code reads to the driver.
 IoStatus io_status_of(int libusb_error);
+
+// One control transfer's setup stage, as the transport sends it.
+struct ControlSetup {
+  std::uint8_t request_type = 0;
+  std::uint8_t request = 0;
+  std::uint16_t value = 0;
+  std::uint16_t index = 0;
+  std::uint16_t length = 0;
+  bool operator==(const ControlSetup&) const = default;
+};
+
+// GET_REPORT(Feature) of `report_id` on `interface` asking `length` bytes (libusb1.c:995).
+ControlSetup get_feature_report_setup(std::uint8_t report_id, int interface, std::size_t length);
+// SET_REPORT(Feature) (libusb1.c:1045).
+ControlSetup set_feature_report_setup(std::uint8_t report_id, int interface, std::size_t length);
+// GET_DESCRIPTOR of the HID (0x21) or report (0x22) descriptor `index` on `interface`
+// (libusb1.c:644, 762): usb_hid_desc_index is the index, usb_hid_rep_index the interface.
+ControlSetup descriptor_setup(std::uint8_t type, std::uint8_t index, int interface,
+                              std::uint16_t length);
+
+// The HID descriptor index: usb_hid_desc_index when given, else NUT's default (1 on Eaton
+// 0463 bcdDevice 0x0202, else 0; libusb1.c:474).
+std::uint8_t descriptor_index(const UsbTuning& tuning, std::uint16_t vendor_id,
+                              std::uint16_t bcd_device);
+// The interrupt IN endpoint: 0x80 + usb_hid_ep_in when given (libusb1.c:1137), else the
+// endpoint the interface descriptor declares.
+std::uint8_t interrupt_endpoint(const UsbTuning& tuning, std::uint8_t detected);
+// Whether a claim that failed with `libusb_error` means "try the next matching device"
+// (allow_duplicates and LIBUSB_ERROR_BUSY, libusb1.c:560) rather than NUT's fatal error.
+bool try_next_device_after_claim(const UsbTuning& tuning, int libusb_error);
 
 }  // namespace libusb_detail
 

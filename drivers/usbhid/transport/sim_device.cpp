@@ -106,6 +106,9 @@ IoResult SimDevice::get_feature_report(std::uint64_t handle, std::uint8_t id,
   if (!handle_valid(handle)) return {IoStatus::kDeviceGone, 0};
   const auto* bytes = current_report(id);
   if (bytes == nullptr) return {IoStatus::kStall, 0};
+  if (image_.overflow_on_short_request && bytes->size() > buffer.size()) {
+    return {IoStatus::kIoError, 0};
+  }
   const std::size_t n = std::min(buffer.size(), bytes->size());
   std::copy_n(bytes->begin(), n, buffer.begin());
   return {IoStatus::kOk, n};

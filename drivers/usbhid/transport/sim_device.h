@@ -33,6 +33,10 @@ struct SimDeviceImage {
   std::map<std::uint8_t, std::size_t> input_lengths;
   // Interrupt-IN reports the device sends first, in order (the capture's `interrupts:`).
   std::vector<std::vector<std::uint8_t>> interrupts;
+  // A GET_REPORT asking fewer bytes than the report has fails as an overflowing transfer does
+  // on real USB (LIBUSB_ERROR_OVERFLOW), instead of being cut: the buggy APC firmware NUT's
+  // maxreport exists for. Off by default (captures replay as recorded); WALNUT_SIM_STRICT_LENGTH=1.
+  bool overflow_on_short_request = false;
 };
 
 class SimDevice {

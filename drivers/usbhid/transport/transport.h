@@ -43,6 +43,20 @@ struct MatchCriteria {
   std::optional<std::string> bus_port;
 };
 
+// The USB knobs of NUT's nut_usb_addvars (drivers/libusb1.c:91-103), for the libusb transport
+// (port=auto). Unset ones keep walnut's detection: the first HID interface, its interrupt IN
+// endpoint (NUT assumes interface 0 and endpoint 0x81). Numbers are parsed as NUT parses them:
+// hexadecimal (libusb1.c:254-283).
+struct UsbTuning {
+  std::optional<std::uint8_t> config_index;  // usb_config_index: configuration descriptor index
+  std::optional<std::uint8_t> interface;     // usb_hid_rep_index: interface claimed, wIndex of requests
+  std::optional<std::uint8_t> desc_index;    // usb_hid_desc_index: HID/report descriptor index
+  std::optional<std::uint8_t> endpoint_in;   // usb_hid_ep_in: interrupt IN is 0x80 + this
+  std::optional<std::uint8_t> endpoint_out;  // usb_hid_ep_out: validated; NUT's HID path never uses it
+  std::optional<int> alt_setting;            // usb_set_altinterface=N: set after claiming
+  bool allow_duplicates = false;             // allow_duplicates: a busy match -> try the next device
+};
+
 // How an I/O call ended; the driver maps these to staleness and reconnects.
 enum class IoStatus {
   kOk,

@@ -1,6 +1,8 @@
 // Tests of usbhid-ups's command line and settings (drivers/usbhid/driver_options.cpp).
 #include "drivers/usbhid/driver_options.h"
 
+#include "drivers/usbhid/driver_vars.h"
+
 #include <gtest/gtest.h>
 
 namespace walnut::usbhid {
@@ -135,8 +137,120 @@ TEST(DriverOptions, PublishesParametersAndFlagsLaterValuesWinning) {
 TEST(DriverOptions, HelpListsTheDriverVariables) {
   const std::string help = help_text("usbhid-ups");
   EXPECT_NE(help.find("usage: usbhid-ups (-a <id>|-s <id>) [OPTIONS]"), std::string::npos);
-  EXPECT_NE(help.find("-x vendorid=<value>"), std::string::npos);
-  EXPECT_NE(help.find("-x pollonly\n"), std::string::npos);
+  // NUT 2.8.5's layout: names right-aligned to the longest
+  // (onlinedischarge_log_throttle_hovercharge, 40), then "=<value>" or 8 blanks, a tab.
+  const std::string indent(2 + 40 - 8, ' ');
+  EXPECT_NE(help.find("\n" + indent + "vendorid=<value>\tRegular expression to match UPS "
+                      "Manufacturer numerical ID"),
+            std::string::npos);
+  EXPECT_NE(help.find("\n" + indent + "pollonly        \tDon't use interrupt pipe"),
+            std::string::npos);
+}
+
+TEST(CommandLine, TakesNut285sNewOptions) {
+  auto line = parse_command_line({"-s", "ups", "-L", "-qq", "-FF", "-r", "/srv/nut", "-g", "nut",
+                                  "-c", "reload-or-exit", "-P", "1234"});
+  ASSERT_TRUE(line.ok()) << line.error();
+  EXPECT_TRUE(line->list_vars);
+  EXPECT_EQ(line->quiet, 2);
+  EXPECT_EQ(line->foreground_count, 2);
+  EXPECT_EQ(line->chroot_dir, "/srv/nut");
+  EXPECT_EQ(line->group, "nut");
+  EXPECT_EQ(line->command, "reload-or-exit");
+  EXPECT_EQ(line->command_pid, 1234);
+  EXPECT_TRUE(parse_command_line({"-L"}).ok());  // NUT lists and exits before wanting a name
+  EXPECT_FALSE(parse_command_line({"-s", "a", "-a", "b"}).ok());
+  EXPECT_FALSE(parse_command_line({"-s", "a", "-c", "dump"}).ok());
+  EXPECT_FALSE(parse_command_line({"-s", "a", "-c", "exit", "-c", "exit"}).ok());
+}
+
+TEST(CommandLine, DriverCommandsMatchByPrefixInNutsOrder) {
+  // main.c:2377-2396 compares strlen(optarg) characters, reload-or-error first.
+  EXPECT_EQ(match_driver_command("reload"), "reload-or-error");
+  EXPECT_EQ(match_driver_command("reload-or-error"), "reload-or-error");
+  EXPECT_EQ(match_driver_command("e"), "exit");
+  EXPECT_EQ(match_driver_command("reload-or-ex"), "reload-or-exit");
+  EXPECT_EQ(match_driver_command("exitnow"), std::nullopt);
+}
+
+TEST(DriverOptions, AcceptsEveryNutKeyAndWarnsOnlyAboutWhatItIgnores) {
+  std::vector<Setting> settings = {{"port", "auto", "ups.conf:3", true}};
+  for (const auto& var : driver_vars()) {
+    std::optional<std::string> value;
+    if (var.type == VarType::kValue) value = "1";
+    settings.push_back({std::string(var.name), value, "ups.conf:9", true});
+  }
+  for (const auto& var : main_vars()) {
+    if (var.name.find('*') != std::string_view::npos || var.name == "driver") continue;
+    std::optional<std::string> value;
+    if (var.type == VarType::kValue) value = var.name == "port" ? "auto" : "1";
+    settings.push_back({std::string(var.name), value, "ups.conf:10", true});
+  }
+  auto options = make_driver_options(settings);
+  ASSERT_TRUE(options.ok()) << options.error();
+  std::size_t ignored = 0;
+  for (const auto& var : driver_vars()) ignored += var.support == Support::kIgnored;
+  for (const auto& var : main_vars()) ignored += var.support == Support::kIgnored;
+  ASSERT_EQ(options->warnings.size(), ignored);
+  EXPECT_NE(options->warnings[0].find("ups.conf:9: '"), std::string::npos) << options->warnings[0];
+  EXPECT_NE(options->warnings[0].find("ignored by walnut: "), std::string::npos);
+}
+
+TEST(DriverOptions, DriverKeyMustNameThisProgramAsStockChecks) {
+  auto wrong = make_driver_options({{"driver", "blazer_usb", "ups.conf:2", true}, {"port", "auto"}},
+                                   "usbhid-ups", "myups");
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_EQ(wrong.error(), "Error: UPS [myups] is for driver 'blazer_usb', but I'm 'usbhid-ups'!");
+  EXPECT_TRUE(make_driver_options({{"driver", "usbhid-ups", "ups.conf:2", true}, {"port", "auto"}})
+                  .ok());
+  // From -x it is no main.c key: the driver's table has no `driver`.
+  EXPECT_FALSE(make_driver_options({{"driver", "usbhid-ups"}, {"port", "auto"}}).ok());
+}
+
+TEST(DriverOptions, DriverKeysAreCaseInsensitiveAsNutsStoreval) {
+  auto options = make_driver_options({{"port", "auto"}, {"VendorID", "051d"}, {"PollOnly", std::nullopt}});
+  ASSERT_TRUE(options.ok()) << options.error();
+  EXPECT_EQ(options->match.vendor_id, "051d");
+  EXPECT_TRUE(options->poll_only);
+}
+
+TEST(DriverOptions, UsbIndexesAreHexadecimalAsInLibusb1) {
+  auto options = make_driver_options({{"port", "auto"},
+                                      {"usb_hid_rep_index", "1"},
+                                      {"usb_hid_ep_in", "0x2"},
+                                      {"usb_hid_desc_index", "a"},
+                                      {"usb_config_index", "0"},
+                                      {"usb_set_altinterface", "1"},
+                                      {"allow_duplicates", std::nullopt},
+                                      {"waitbeforereconnect", "15"},
+                                      {"interrupt_pipe_no_events_tolerance", "3"},
+                                      {"maxreport", std::nullopt},
+                                      {"disable_fix_report_desc", std::nullopt}});
+  ASSERT_TRUE(options.ok()) << options.error();
+  EXPECT_EQ(options->usb.interface, 1);
+  EXPECT_EQ(options->usb.endpoint_in, 2);
+  EXPECT_EQ(options->usb.desc_index, 10);
+  EXPECT_EQ(options->usb.config_index, 0);
+  EXPECT_EQ(options->usb.alt_setting, 1);
+  EXPECT_TRUE(options->usb.allow_duplicates);
+  EXPECT_EQ(options->wait_before_reconnect, std::chrono::seconds(15));
+  EXPECT_EQ(options->interrupt_pipe_no_events_tolerance, 3);
+  EXPECT_TRUE(options->max_report);
+  EXPECT_TRUE(options->disable_fix_report_desc);
+  auto bad = make_driver_options({{"port", "auto"}, {"usb_hid_ep_in", "x1"}});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error(), "Fatal error: could not parse usb_hid_ep_in: 'x1'");
+  auto tolerance = make_driver_options({{"port", "auto"}, {"interrupt_pipe_no_events_tolerance", "many"}});
+  ASSERT_TRUE(tolerance.ok());
+  EXPECT_EQ(tolerance->interrupt_pipe_no_events_tolerance, -1);
+  EXPECT_EQ(tolerance->warnings.size(), 1u);
+}
+
+TEST(DriverOptions, ListIsNutsParseableFormatInRegistrationOrder) {
+  const std::string list = list_vars_text();
+  EXPECT_EQ(list.rfind("VALUE lowbatt \"Set low battery level, in % (default=30)\"\n", 0), 0u);
+  EXPECT_NE(list.find("\nFLAG pollonly \"Don't use interrupt pipe"), std::string::npos);
+  EXPECT_LT(list.find(" vendor "), list.find(" waitbeforereconnect "));
 }
 
 }  // namespace

@@ -98,5 +98,96 @@ TEST(Status, TransferReasonVoltageBeforeFrequency) {
   EXPECT_EQ(transfer_reason(bits_of({})), std::nullopt);
 }
 
+// NUT 2.8.5's onlinedischarge_calibration (usbhid-ups.c:2727): OL+DISCHRG is a calibration.
+TEST(Status, OnlinedischargeCalibrationMakesOnlineDischargingCal) {
+  StatusOptions options;
+  options.onlinedischarge_calibration = true;
+  bool warn = true;
+  EXPECT_EQ(compose_status(bits_of({"online", "dischrg"}), options, {}, false, &warn), "DISCHRG CAL");
+  EXPECT_FALSE(warn);
+  EXPECT_EQ(status({"online"}, options), "OL");
+}
+
+// The LB/RB debounce of NUT 2.8.5 (lbrb_log_delay_sec, PR #2565), in simulated time.
+class LbRbDebounceTest : public ::testing::Test {
+ protected:
+  std::string at(int second, std::initializer_list<const char*> words, BatteryLevels levels = {}) {
+    return compose_status(bits_of(words), options_, levels, false, nullptr, &debounce_,
+                          start_ + std::chrono::seconds(second));
+  }
+  StatusOptions options_ = [] {
+    StatusOptions o;
+    o.lbrb_delay_sec = 3;
+    return o;
+  }();
+  LbRbDebounce debounce_;
+  std::chrono::steady_clock::time_point start_{};
+};
+
+TEST_F(LbRbDebounceTest, AGlitchWhileCalibratingNeverReachesTheStatus) {
+  EXPECT_EQ(at(0, {"online", "cal", "lowbatt", "replacebatt"}), "OL CAL");
+  EXPECT_EQ(at(2, {"online", "cal", "lowbatt", "replacebatt"}), "OL CAL");
+  EXPECT_EQ(at(3, {"online", "cal"}), "OL CAL");
+  EXPECT_EQ(at(5, {"online", "cal", "lowbatt"}), "OL CAL");  // a new episode waits again
+}
+
+TEST_F(LbRbDebounceTest, ALastingLbIsPublishedAfterTheDelay) {
+  EXPECT_EQ(at(0, {"online", "cal", "lowbatt"}), "OL CAL");
+  EXPECT_EQ(at(3, {"online", "cal", "lowbatt"}), "OL CAL");  // NUT: more than the delay
+  EXPECT_EQ(at(4, {"online", "cal", "lowbatt"}), "OL LB CAL");
+}
+
+TEST_F(LbRbDebounceTest, OnlyWhileCalibratingUnlessToldOtherwise) {
+  EXPECT_EQ(at(0, {"online", "lowbatt"}), "OL LB");
+  options_.lbrb_delay_without_calibrating = true;
+  EXPECT_EQ(at(1, {"online", "lowbatt"}), "OL");
+}
+
+TEST_F(LbRbDebounceTest, OnBatteryOrBelowTheLowThresholdLbIsNeverDelayed) {
+  options_.lbrb_delay_without_calibrating = true;
+  EXPECT_EQ(at(0, {"lowbatt"}), "OB LB");
+  EXPECT_EQ(at(0, {"online", "lowbatt"}, {"5", "10", std::nullopt, std::nullopt}), "OL LB");
+  EXPECT_EQ(at(0, {"online", "lowbatt"}, {std::nullopt, std::nullopt, "60", "120"}), "OL LB");
+  EXPECT_EQ(at(0, {"online", "lowbatt"}, {"50", "10", std::nullopt, std::nullopt}), "OL");
+}
+
+TEST_F(LbRbDebounceTest, OffByDefault) {
+  options_.lbrb_delay_sec = 0;
+  EXPECT_EQ(at(0, {"online", "cal", "lowbatt", "replacebatt"}), "OL LB RB CAL");
+}
+
+TEST(Status, ApcModelsNut285DefaultsTheLbRbDelayFor) {
+  EXPECT_TRUE(apc_defaults_lbrb_delay("American Power Conversion", "Back-UPS BX1600MI"));
+  EXPECT_TRUE(apc_defaults_lbrb_delay("APC", "BX750MI"));
+  EXPECT_TRUE(apc_defaults_lbrb_delay("APC", "Back-UPS BVK650M2"));
+  EXPECT_TRUE(apc_defaults_lbrb_delay("APC", "Back-UPS BK650M2_CH"));
+  EXPECT_FALSE(apc_defaults_lbrb_delay("APC", "Back-UPS ES 850G2"));
+  EXPECT_FALSE(apc_defaults_lbrb_delay("CPS", "BX1600MI"));
+}
+
+// NUT 2.8.5's throttle of the OL+DISCHRG hint (onlinedischarge_log_throttle_*), simulated time.
+TEST(OnlineDischargeLog, LogsWhenTheChargeDropsUnderTheHoverchargeAndNotAgainUntilItChanges) {
+  OnlineDischargeLog log;
+  const std::chrono::steady_clock::time_point t0{};
+  EXPECT_FALSE(log_online_discharge(log, true, true, std::string("100"), t0));  // hovering full
+  EXPECT_TRUE(log_online_discharge(log, true, true, std::string("97"), t0));
+  EXPECT_FALSE(log_online_discharge(log, true, true, std::string("97"), t0 + std::chrono::hours(1)));
+  EXPECT_TRUE(log_online_discharge(log, true, true, std::string("95"), t0 + std::chrono::hours(1)));
+  EXPECT_FALSE(log_online_discharge(log, false, false, std::string("95"), t0));  // not discharging
+  EXPECT_TRUE(log_online_discharge(log, true, true, std::string("95"), t0));     // a new episode
+}
+
+TEST(OnlineDischargeLog, ThrottleSecondsRepeatTheHint) {
+  OnlineDischargeLog log;
+  log.throttle_sec = 10;
+  log.hovercharge = 90;
+  const std::chrono::steady_clock::time_point t0{};
+  EXPECT_TRUE(log_online_discharge(log, true, true, std::string("80"), t0));
+  EXPECT_FALSE(log_online_discharge(log, true, true, std::string("80"), t0 + std::chrono::seconds(9)));
+  EXPECT_TRUE(log_online_discharge(log, true, true, std::string("80"), t0 + std::chrono::seconds(10)));
+  log.throttle_sec = -1;  // never by time
+  EXPECT_FALSE(log_online_discharge(log, true, true, std::string("80"), t0 + std::chrono::hours(9)));
+}
+
 }  // namespace
 }  // namespace walnut::mapping

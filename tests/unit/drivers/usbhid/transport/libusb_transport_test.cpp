@@ -62,5 +62,39 @@ TEST(LibusbTransport, VersionStringIsNutsDriverVersionUsbFormat) {
   EXPECT_NE(version.find(" (API: 0x"), std::string::npos) << version;
 }
 
+// The requests the transport sends, as NUT's libusb1.c builds them, and how usb_hid_* change them.
+TEST(LibusbTransport, GetReportIsAClassInterfaceRequestOnTheChosenInterface) {
+  EXPECT_EQ(get_feature_report_setup(0x0c, 0, 4), (ControlSetup{0xa1, 0x01, 0x030c, 0, 4}));
+  // usb_hid_rep_index=1: wIndex 1; maxreport's longer wLength is what the caller asks.
+  EXPECT_EQ(get_feature_report_setup(0x0c, 1, 8), (ControlSetup{0xa1, 0x01, 0x030c, 1, 8}));
+  EXPECT_EQ(set_feature_report_setup(0x18, 2, 2), (ControlSetup{0x21, 0x09, 0x0318, 2, 2}));
+  EXPECT_EQ(get_feature_report_setup(1, 0, 100000).length, 0xffff);
+}
+
+TEST(LibusbTransport, DescriptorIndexIsUsbHidDescIndexElseNutsDefault) {
+  EXPECT_EQ(descriptor_index({}, 0x051d, 0x0106), 0);
+  EXPECT_EQ(descriptor_index({}, 0x0463, 0x0202), 1);
+  UsbTuning tuning;
+  tuning.desc_index = 2;
+  EXPECT_EQ(descriptor_index(tuning, 0x0463, 0x0202), 2);
+  EXPECT_EQ(descriptor_setup(0x22, 2, 1, 1028), (ControlSetup{0x81, 0x06, 0x2202, 1, 1028}));
+  EXPECT_EQ(descriptor_setup(0x21, 0, 0, 9), (ControlSetup{0x81, 0x06, 0x2100, 0, 9}));
+}
+
+TEST(LibusbTransport, InterruptEndpointIsInPlusUsbHidEpIn) {
+  EXPECT_EQ(interrupt_endpoint({}, 0x83), 0x83);  // walnut: what the interface declares
+  UsbTuning tuning;
+  tuning.endpoint_in = 2;
+  EXPECT_EQ(interrupt_endpoint(tuning, 0x83), 0x82);  // libusb1.c:1137 LIBUSB_ENDPOINT_IN + 2
+}
+
+TEST(LibusbTransport, AllowDuplicatesSkipsOnlyABusyDevice) {
+  UsbTuning tuning;
+  EXPECT_FALSE(try_next_device_after_claim(tuning, LIBUSB_ERROR_BUSY));
+  tuning.allow_duplicates = true;
+  EXPECT_TRUE(try_next_device_after_claim(tuning, LIBUSB_ERROR_BUSY));
+  EXPECT_FALSE(try_next_device_after_claim(tuning, LIBUSB_ERROR_ACCESS));
+}
+
 }  // namespace
 }  // namespace walnut::usbhid::libusb_detail
