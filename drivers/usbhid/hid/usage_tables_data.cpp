@@ -1,5 +1,7 @@
 // NUT 2.8.0's usage names as data: the generic table (libhid.c hid_usage_lkp) and each
 // subdriver's vendor table (drivers/*-hid.c *_usage_lkp), same names, codes and order.
+// The MGE table is 2.8.5's (mge-hid.c:1560-1721: USB, iDesignator, Gateway, System, Status, and the
+// HysteresisVoltageTransfer spelling), which the 2.8.5 rows of mappings/mge.yaml name.
 #include "drivers/usbhid/hid/usage_tables_data.h"
 
 namespace walnut::hid {
@@ -423,6 +425,7 @@ const UsageName k_mge_usage_names[] = {
     {0xffff0002, "Environment"},
     {0xffff0003, "Statistic"},
     {0xffff0004, "StatisticSystem"},
+    {0xffff0005, "USB"},
     {0xffff0010, "Phase"},
     {0xffff0011, "PhaseID"},
     {0xffff0012, "Chopper"},
@@ -539,7 +542,7 @@ const UsageName k_mge_usage_names[] = {
     {0xffff0099, "DataValid"},
     {0xffff009a, "ToggleTimer"},
     {0xffff009b, "BypassTransferDelay"},
-    {0xffff009c, "HysteresysVoltageTransfer"},
+    {0xffff009c, "HysteresisVoltageTransfer"},
     {0xffff009d, "SlewRate"},
     {0xffff00a0, "PDU"},
     {0xffff00a1, "Breaker"},
@@ -556,7 +559,11 @@ const UsageName k_mge_usage_names[] = {
     {0xffff00ac, "PoleID"},
     {0xffff00ad, "Reset"},
     {0xffff00ae, "WatchdogReset"},
+    {0xffff00ba, "iDesignator"},
     {0xffff00e0, "COPIBridge"},
+    {0xffff00e1, "Gateway"},
+    {0xffff00e5, "System"},
+    {0xffff00e9, "Status"},
     {0xffff00f0, "iModel"},
     {0xffff00f1, "iVersion"},
     {0xffff00f2, "iTechnicalLevel"},
@@ -564,7 +571,7 @@ const UsageName k_mge_usage_names[] = {
     {0xffff00f4, "iReferenceNumber"},
     {0xffff00f5, "iGang"},
 };
-const std::size_t k_mge_usage_names_count = 145;
+const std::size_t k_mge_usage_names_count = 150;
 
 const UsageName k_openups_usage_names[] = {
     {0x00000001, "Cell1"},

@@ -237,6 +237,8 @@ void read_claims(const YAML::Node& node, Mapping& mapping) {
     if (vendor < 0 || vendor > 0xffff || product < 0 || product > 0xffff) fail(item, "USB ids are 16-bit");
     claim.vendor_id = static_cast<std::uint16_t>(vendor);
     claim.product_id = static_cast<std::uint16_t>(product);
+    if (item["maker"]) claim.maker = scalar(item["maker"], "maker");
+    if (item["maker_in_product"]) claim.maker_in_product = item["maker_in_product"].as<bool>();
     if (item["hook"]) {
       const std::string hook = scalar(item["hook"], "hook");
       claim.hook = find_claim_hook(hook);
