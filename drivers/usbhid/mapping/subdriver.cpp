@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
+#include <utility>
 
 #include "common/log.h"
 #include "drivers/usbhid/mapping/mapping.h"
@@ -136,10 +138,15 @@ std::string udev_rules() {
       "SUBSYSTEM==\"usb\", GOTO=\"nut-usbups_rules_real\"\n"
       "GOTO=\"nut-usbups_rules_end\"\n\n"
       "LABEL=\"nut-usbups_rules_real\"\n";
+  std::set<std::pair<std::uint16_t, std::uint16_t>> listed;  // a shared id (06da:ffff) once
   for (const Mapping& mapping : builtin_claims()) {
     if (mapping.claims.empty()) continue;
     text += fmt::format("# {} ({})\n", mapping.version, mapping.name);
     for (const Claim& claim : mapping.claims) {
+      if (!listed.insert({claim.vendor_id, claim.product_id}).second) {
+        text += fmt::format("# {:04x}:{:04x} is listed above\n", claim.vendor_id, claim.product_id);
+        continue;
+      }
       text += fmt::format("ATTR{{idVendor}}==\"{:04x}\", ATTR{{idProduct}}==\"{:04x}\", MODE=\"664\", GROUP=\"nut\"\n",
                           claim.vendor_id, claim.product_id);
     }

@@ -119,6 +119,13 @@ class EatonParity : public ::testing::TestWithParam<std::string> {};
 TEST_P(EatonParity, PublishesWhatNutPublished) { expect_parity(GetParam()); }
 INSTANTIATE_TEST_SUITE_P(Corpus, EatonParity, ::testing::ValuesIn(corpus_files("eaton-")), test_name);
 
+// The other families of NUT 2.8.5 (synthetic descriptors where no public log exists).
+class FamilyParity : public ::testing::TestWithParam<std::string> {};
+TEST_P(FamilyParity, PublishesWhatNutPublished) { expect_parity(GetParam()); }
+INSTANTIATE_TEST_SUITE_P(Idowell, FamilyParity, ::testing::ValuesIn(corpus_files("idowell-")), test_name);
+INSTANTIATE_TEST_SUITE_P(Liebert, FamilyParity, ::testing::ValuesIn(corpus_files("liebert-")), test_name);
+INSTANTIATE_TEST_SUITE_P(Salicru, FamilyParity, ::testing::ValuesIn(corpus_files("salicru-")), test_name);
+
 // A device no subdriver claims, read with explore (as the oracle reads it): identity only.
 class ExploreParity : public ::testing::TestWithParam<std::string> {};
 TEST_P(ExploreParity, PublishesWhatNutPublished) { expect_parity(GetParam()); }
