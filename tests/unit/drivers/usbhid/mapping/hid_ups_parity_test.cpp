@@ -124,6 +124,7 @@ class FamilyParity : public ::testing::TestWithParam<std::string> {};
 TEST_P(FamilyParity, PublishesWhatNutPublished) { expect_parity(GetParam()); }
 INSTANTIATE_TEST_SUITE_P(Idowell, FamilyParity, ::testing::ValuesIn(corpus_files("idowell-")), test_name);
 INSTANTIATE_TEST_SUITE_P(Liebert, FamilyParity, ::testing::ValuesIn(corpus_files("liebert-")), test_name);
+INSTANTIATE_TEST_SUITE_P(Legrand, FamilyParity, ::testing::ValuesIn(corpus_files("legrand-")), test_name);
 INSTANTIATE_TEST_SUITE_P(Salicru, FamilyParity, ::testing::ValuesIn(corpus_files("salicru-")), test_name);
 
 // A device no subdriver claims, read with explore (as the oracle reads it): identity only.
