@@ -134,6 +134,23 @@ TEST(Subdriver, AnyKeyIsSelectableInTheOrderItsFileAsks) {
   EXPECT_EQ(select_subdriver(by_name, mappings)->key, "zeta");
 }
 
+TEST(Subdriver, SharedPhoenixtecIdGoesToMgeOnlyForAeg) {
+  SelectionRequest liebert = device(0x06da, 0xffff);
+  liebert.vendor = "Phoenixtec";
+  EXPECT_EQ(select_subdriver(liebert)->key, "liebert");
+  SelectionRequest aeg = device(0x06da, 0xffff);
+  aeg.product = "AEG PROTECT NAS";
+  EXPECT_EQ(select_subdriver(aeg)->key, "mge");
+  SelectionRequest kstar = device(0x09d6, 0x0001);
+  EXPECT_FALSE(select_subdriver(kstar));  // KSTAR's id, but not made by KSTAR: nobody claims
+  kstar.vendor = "KSTAR";
+  EXPECT_EQ(select_subdriver(kstar)->key, "mge");
+  const std::string rules = udev_rules();
+  const std::string line = "ATTR{idVendor}==\"06da\", ATTR{idProduct}==\"ffff\"";
+  ASSERT_NE(rules.find(line), std::string::npos);
+  EXPECT_EQ(rules.find(line, rules.find(line) + 1), std::string::npos);  // listed once
+}
+
 TEST(Subdriver, BuiltinsAreEveryMappingFileInNutsOrder) {
   const std::vector<std::string>& names = builtin_mapping_names();
   ASSERT_GE(names.size(), 5u);
