@@ -117,7 +117,10 @@ INSTANTIATE_TEST_SUITE_P(Corpus, TrippLiteParity, ::testing::ValuesIn(corpus_fil
 
 class EatonParity : public ::testing::TestWithParam<std::string> {};
 TEST_P(EatonParity, PublishesWhatNutPublished) { expect_parity(GetParam()); }
-INSTANTIATE_TEST_SUITE_P(Corpus, EatonParity, ::testing::ValuesIn(corpus_files("eaton-")), test_name);
+// eaton-synthetic* (every MGE path) is compared by the live parity suite only: its recorded
+// `upsc:` lacks the 3-phase names (input.L1-N.voltage, ...) because nut-oracle.py keeps only
+// lower-case variable names, so it is no complete record of what stock published.
+INSTANTIATE_TEST_SUITE_P(Corpus, EatonParity, ::testing::ValuesIn(corpus_files("eaton-3s-")), test_name);
 
 // The other families of NUT 2.8.5 (synthetic descriptors where no public log exists).
 class FamilyParity : public ::testing::TestWithParam<std::string> {};
