@@ -1,6 +1,9 @@
 // udev rules and the hardware table, grouped by subdriver in NUT's claim order.
 #include "udev/rules_text.h"
 
+#include <set>
+#include <utility>
+
 #include <fmt/format.h>
 
 namespace walnut::udev {
@@ -24,12 +27,15 @@ void for_each_subdriver(const std::vector<mapping::ClaimedDevice>& claimed, Visi
 std::string udev_rules(const std::vector<mapping::ClaimedDevice>& claimed,
                        const UsbIds& already_granted) {
   std::string usb, hidraw;
+  // A shared id (06da:ffff: Liebert, or MGE when the device says AEG) gets one rule each way.
+  std::set<std::pair<std::uint16_t, std::uint16_t>> listed_usb, listed_hidraw;
   for_each_subdriver(claimed, [&](const mapping::ClaimedDevice& head,
                                   const std::vector<mapping::ClaimedDevice>& devices) {
     const std::string heading = fmt::format("# {} ({})\n", head.version, head.subdriver);
     std::string usb_lines;
     for (const auto& device : devices) {
       if (already_granted.count({device.vendor_id, device.product_id})) continue;
+      if (!listed_usb.insert({device.vendor_id, device.product_id}).second) continue;
       usb_lines += fmt::format(
           "ATTR{{idVendor}}==\"{:04x}\", ATTR{{idProduct}}==\"{:04x}\", MODE=\"664\", "
           "GROUP=\"nut\"\n",
@@ -38,6 +44,7 @@ std::string udev_rules(const std::vector<mapping::ClaimedDevice>& claimed,
     if (!usb_lines.empty()) usb += heading + usb_lines;
     hidraw += heading;
     for (const auto& device : devices) {
+      if (!listed_hidraw.insert({device.vendor_id, device.product_id}).second) continue;
       hidraw += fmt::format(
           "ATTRS{{idVendor}}==\"{:04x}\", ATTRS{{idProduct}}==\"{:04x}\", MODE=\"660\", "
           "GROUP=\"nut\"\n",

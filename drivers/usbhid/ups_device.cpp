@@ -101,6 +101,7 @@ Status UpsDevice::choose_subdriver() {
   mapping::SelectionRequest request;
   request.vendor_id = info.vendor_id;
   request.product_id = info.product_id;
+  request.vendor = non_empty(info.vendor);
   request.product = non_empty(info.product);
   request.subdriver = options_.subdriver;
   request.productid_option = options_.match.product_id.has_value();

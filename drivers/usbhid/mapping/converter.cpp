@@ -1,6 +1,7 @@
 // HID value <-> NUT text conversions, each one as NUT 2.8.0 computes it (usbhid-ups.c,
 // apc-hid.c, cps-hid.c), including the fixed buffer sizes that cut NUT's strings.
 #include "drivers/usbhid/mapping/converter.h"
+#include "drivers/usbhid/mapping/status.h"
 
 #include <array>
 #include <cmath>
@@ -164,6 +165,58 @@ std::string eaton_abm_status(double value, const ConverterContext& context, cons
   return std::string("!") + word;
 }
 
+// eaton_abm_enabled_fun: remembers whether ABM is on (1), off (0) or unknown; publishes nothing.
+std::optional<std::string> eaton_abm_enabled_to_nut(double value, ConverterContext& context) {
+  if (context.mge != nullptr) {
+    const long v = to_long(value);
+    context.mge->abm = v == 0 || v == 1 ? static_cast<int>(v) : -1;
+  }
+  return std::nullopt;
+}
+
+// eaton_abm_path_{mode,status}_fun: the first ABM usage read while ABM is on becomes the path
+// the charger state is read from; ABM off or unknown forgets it. Publishes nothing.
+std::optional<std::string> eaton_abm_path_to_nut(ConverterContext& context, MgeState::AbmPath path) {
+  if (context.mge == nullptr) return std::nullopt;
+  MgeState& mge = *context.mge;
+  if (mge.abm != 1) {
+    mge.abm_path = MgeState::AbmPath::kUnknown;
+  } else if (mge.abm_path == MgeState::AbmPath::kUnknown) {
+    mge.abm_path = path;
+  }
+  return std::nullopt;
+}
+
+// The charger state NUT reads for an ABM value: Charger.Status numbers them charging,
+// floating, resting, discharging; Charger.Mode (and any unknown path) charging, discharging,
+// floating, resting; 6 is "off" on both, 5 (ABM not activated) and others nothing.
+const char* eaton_abm_state(double value, const ConverterContext& context) {
+  if (context.mge == nullptr || context.mge->abm != 1) return nullptr;
+  static constexpr const char* kStatusPath[] = {nullptr, "charging", "floating", "resting", "discharging", nullptr, "off"};
+  static constexpr const char* kModePath[] = {nullptr, "charging", "discharging", "floating", "resting", nullptr, "off"};
+  const long v = to_long(value);
+  if (v < 1 || v > 6) return nullptr;
+  return context.mge->abm_path == MgeState::AbmPath::kStatus ? kStatusPath[v] : kModePath[v];
+}
+
+// eaton_abm_chrg_dischrg_fun: while ABM is on, charging and floating count as CHRG,
+// discharging as DISCHRG; the other states leave the bits alone.
+std::optional<std::string> eaton_abm_chrg_dischrg_to_nut(double value, const ConverterContext& context) {
+  const char* state = eaton_abm_state(value, context);
+  if (state == nullptr) return std::nullopt;
+  const std::string_view s = state;
+  if (s == "charging" || s == "floating") return "chrg";
+  if (s == "discharging") return "dischrg";
+  return std::nullopt;
+}
+
+// eaton_converter_online_fun: the converter's "used" bit says online only while the UPS is
+// not OFF (the Good row, read before it, decides OFF).
+std::optional<std::string> eaton_converter_online_to_nut(double value, const ConverterContext& context) {
+  if (context.status != nullptr && context.status->test(kOff)) return std::nullopt;
+  return value == 0 ? "!online" : "online";
+}
+
 std::optional<std::string> hex_to_nut(double value, ConverterContext&) {
   return bounded(20, "%08lx", static_cast<unsigned long>(to_long(value)));
 }
@@ -226,6 +279,47 @@ const Converter kConverters[] = {
     {"eaton_abm_discharging", "eaton_abm_check_dischrg_fun",
      [](double v, ConverterContext& c) -> std::optional<std::string> { return eaton_abm_status(v, c, "dischrg"); },
      nullptr, "`dischrg` for 1 only while Advanced Battery Monitoring is known to be off, else `!dischrg`"},
+    {"eaton_abm_enabled", "eaton_abm_enabled_fun", eaton_abm_enabled_to_nut, nullptr,
+     "nothing published: remembers whether Advanced Battery Monitoring is on (1), off (0) or unknown"},
+    {"eaton_abm_path_mode", "eaton_abm_path_mode_fun",
+     [](double, ConverterContext& c) { return eaton_abm_path_to_nut(c, MgeState::AbmPath::kMode); }, nullptr,
+     "nothing published: while ABM is on, the first ABM usage read (here Charger.Mode) becomes the ABM path"},
+    {"eaton_abm_path_status", "eaton_abm_path_status_fun",
+     [](double, ConverterContext& c) { return eaton_abm_path_to_nut(c, MgeState::AbmPath::kStatus); }, nullptr,
+     "nothing published: while ABM is on, the first ABM usage read (here Charger.Status) becomes the ABM path"},
+    {"eaton_abm_status", "eaton_abm_status_fun",
+     [](double v, ConverterContext& c) -> std::optional<std::string> {
+       const char* state = eaton_abm_state(v, c);
+       if (state == nullptr) return std::nullopt;
+       return std::string(state);
+     },
+     nullptr,
+     "while ABM is on: `charging`/`discharging`/`floating`/`resting`/`off`, numbered as the ABM path "
+     "numbers them; nothing otherwise"},
+    {"eaton_abm_chrg_dischrg", "eaton_abm_chrg_dischrg_fun",
+     [](double v, ConverterContext& c) { return eaton_abm_chrg_dischrg_to_nut(v, c); }, nullptr,
+     "while ABM is on: `chrg` for charging or floating, `dischrg` for discharging, else nothing"},
+    {"eaton_converter_online", "eaton_converter_online_fun",
+     [](double v, ConverterContext& c) { return eaton_converter_online_to_nut(v, c); }, nullptr,
+     "`online` (non-zero) or `!online`, but nothing while the status has OFF"},
+    {"mge_battery_capacity", "mge_battery_capacity_fun",
+     [](double v, ConverterContext&) -> std::optional<std::string> { return bounded(20, "%.2f", v / 3600); },
+     nullptr, "ampere-seconds to ampere-hours, `%.2f` of value/3600"},
+    {"legrand_times10", "legrand_times10",
+     [](double v, ConverterContext&) -> std::optional<std::string> { return bounded(20, "%0.1f", v * 10); },
+     nullptr, "`%0.1f` of value × 10"},
+    {"legrand_times100k", "legrand_times100k",
+     [](double v, ConverterContext&) -> std::optional<std::string> { return bounded(20, "%0.1f", v * 100000); },
+     nullptr, "`%0.1f` of value × 100000 (cut to 19 characters)"},
+    {"legrand_times1M", "legrand_times1M",
+     [](double v, ConverterContext&) -> std::optional<std::string> { return bounded(20, "%0.1f", v * 1000000); },
+     nullptr, "`%0.1f` of value × 1000000 (cut to 19 characters)"},
+    {"legrand_times10M", "legrand_times10M",
+     [](double v, ConverterContext&) -> std::optional<std::string> { return bounded(20, "%0.1f", v * 10000000); },
+     nullptr, "`%0.1f` of value × 10000000 (cut to 19 characters)"},
+    {"mge_powerfactor", "mge_powerfactor_conversion_fun",
+     [](double v, ConverterContext&) -> std::optional<std::string> { return bounded(20, "%.2f", v / 100); },
+     nullptr, "`%.2f` of value/100"},
 };
 
 }  // namespace

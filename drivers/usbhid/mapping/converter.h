@@ -39,7 +39,12 @@ struct DeviceScales {
 struct MgeState {
   long nominal_output_voltage = -1;
   int abm = -1;  // -1 unknown, 0 disabled, 1 enabled
+  // Which ABM usage the device reports its charger state on (NUT's advanced_battery_path):
+  // the numbering of the states differs between the two.
+  enum class AbmPath { kUnknown, kMode, kStatus } abm_path = AbmPath::kUnknown;
 };
+
+class StatusBits;
 
 // What a converter may look at besides the value.
 struct ConverterContext {
@@ -48,6 +53,7 @@ struct ConverterContext {
   BatteryScale* battery_scale = nullptr;
   const DeviceScales* scales = nullptr;
   MgeState* mge = nullptr;
+  const StatusBits* status = nullptr;  // the status bits collected so far (NUT's ups_status_get)
 };
 
 // One named converter (NUT's info_lkp_t fun/nuf pair), for what a lookup table cannot say.

@@ -135,6 +135,7 @@ ConverterContext HidUps::Impl::context(const UpsState& state) {
   c.battery_scale = &battery_scale;
   c.scales = &scales;
   c.mge = &mge;
+  c.status = &bits;
   return c;
 }
 

@@ -61,6 +61,10 @@ struct Claim {
   std::uint16_t vendor_id = 0;
   std::uint16_t product_id = 0;
   const ClaimHook* hook = nullptr;  // from the registry (claim_hook.h), or none
+  // NUT's claim functions that check who made a shared USB id (mge-hid.c: AEG under Phoenixtec,
+  // KSTAR): the id is claimed only when one of these strings contains `maker`; else silently not.
+  std::string maker;
+  bool maker_in_product = false;  // also look in iProduct (AEG), not only iManufacturer
 };
 
 struct Mapping {

@@ -228,7 +228,7 @@ class Reader {
 
 void read_claims(const YAML::Node& node, Mapping& mapping) {
   if (!node) return;
-  if (!node.IsSequence()) fail(node, "claims must be a list of {vendor, product[, hook]}");
+  if (!node.IsSequence()) fail(node, "claims must be a list of {vendor, product[, hook, maker, maker_in_product]}");
   for (const auto& item : node) {
     if (!item.IsMap() || !item["vendor"] || !item["product"]) fail(item, "a claim needs vendor and product");
     Claim claim;
@@ -237,6 +237,12 @@ void read_claims(const YAML::Node& node, Mapping& mapping) {
     if (vendor < 0 || vendor > 0xffff || product < 0 || product > 0xffff) fail(item, "USB ids are 16-bit");
     claim.vendor_id = static_cast<std::uint16_t>(vendor);
     claim.product_id = static_cast<std::uint16_t>(product);
+    if (item["maker"]) claim.maker = scalar(item["maker"], "maker");
+    if (item["maker_in_product"]) {
+      const std::string in_product = scalar(item["maker_in_product"], "maker_in_product");
+      if (in_product != "true" && in_product != "false") fail(item["maker_in_product"], "maker_in_product: true or false");
+      claim.maker_in_product = in_product == "true";
+    }
     if (item["hook"]) {
       const std::string hook = scalar(item["hook"], "hook");
       claim.hook = find_claim_hook(hook);

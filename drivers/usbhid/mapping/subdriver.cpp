@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
+#include <utility>
 
 #include "common/log.h"
 #include "drivers/usbhid/mapping/mapping.h"
@@ -16,10 +18,24 @@ namespace {
 
 enum class Support { kNot, kPossibly, kSupported };
 
+bool contains(const std::optional<std::string>& text, const std::string& part) {
+  return text && text->find(part) != std::string::npos;
+}
+
 Support support_of(const Mapping& mapping, const SelectionRequest& request, const Claim** claim) {
   Support support = Support::kNot;
   for (const Claim& candidate : mapping.claims) {
     if (candidate.vendor_id != request.vendor_id) continue;
+    if (!candidate.maker.empty()) {
+      // A shared vendor id: this subdriver claims any of its products made by `maker`, and is
+      // silent about the others (NUT's mge_claim for Phoenixtec/AEG and KSTAR).
+      if (contains(request.vendor, candidate.maker) ||
+          (candidate.maker_in_product && contains(request.product, candidate.maker))) {
+        if (candidate.product_id == request.product_id) *claim = &candidate;
+        return Support::kSupported;
+      }
+      return Support::kNot;
+    }
     support = Support::kPossibly;
     if (candidate.product_id != request.product_id) continue;
     *claim = &candidate;

@@ -17,6 +17,7 @@ namespace walnut::mapping {
 struct SelectionRequest {
   std::uint16_t vendor_id = 0;
   std::uint16_t product_id = 0;
+  std::optional<std::string> vendor;   // iManufacturer (claims with a `maker` look at it)
   std::optional<std::string> product;  // iProduct (APC's hook looks at it)
   std::optional<std::string> subdriver;  // the `subdriver` option: a key ("apc") or a regex-free
                                          // prefix of NUT's name ("APC HID"), case-insensitive

@@ -44,6 +44,17 @@ TEST(UdevRules, EveryClaimedIdGetsItsHidrawNode) {
   EXPECT_NE(text.find("SUBSYSTEM==\"hidraw\", GOTO=\"walnut-usbups_hidraw\""), std::string::npos);
 }
 
+TEST(UdevRules, ASharedIdGetsOneRuleEachWay) {
+  // 06da:ffff is claimed by Liebert and by MGE (for AEG devices): one USB and one hidraw rule.
+  const std::string rules = udev_rules(mapping::claimed_devices());
+  for (const std::string line : {"ATTR{idVendor}==\"06da\", ATTR{idProduct}==\"ffff\"",
+                                 "ATTRS{idVendor}==\"06da\", ATTRS{idProduct}==\"ffff\""}) {
+    const auto first = rules.find(line);
+    ASSERT_NE(first, std::string::npos) << line;
+    EXPECT_EQ(rules.find(line, first + 1), std::string::npos) << line;
+  }
+}
+
 TEST(UdevRules, MissingFromDebianAddsOnlyWhatDebianLacks) {
   const auto claimed = mapping::claimed_devices();
   const auto debian = nut_group_ids(debian12_rules());

@@ -1,5 +1,6 @@
 // Lookups and converters: NUT's texts for HID values and back.
 #include "drivers/usbhid/mapping/converter.h"
+#include "drivers/usbhid/mapping/status.h"
 
 #include <gtest/gtest.h>
 
@@ -110,6 +111,54 @@ TEST(Converter, EatonChargeBitsReachStatusOnlyWithAbmOff) {
   EXPECT_EQ(to_nut("eaton_abm_discharging", 0, context), "!dischrg");
   mge.abm = 1;
   EXPECT_EQ(to_nut("eaton_abm_discharging", 1, context), "!dischrg");
+}
+
+TEST(Converter, EatonAbmPathDecidesHowChargerStatesAreNumbered) {
+  MgeState mge;
+  ConverterContext context;
+  context.mge = &mge;
+  EXPECT_EQ(to_nut("eaton_abm_status", 1, context), std::nullopt);  // ABM unknown: nothing
+  EXPECT_EQ(to_nut("eaton_abm_enabled", 1, context), std::nullopt);  // never published
+  EXPECT_EQ(mge.abm, 1);
+  EXPECT_EQ(to_nut("eaton_abm_path_status", 0, context), std::nullopt);
+  EXPECT_EQ(mge.abm_path, MgeState::AbmPath::kStatus);
+  EXPECT_EQ(to_nut("eaton_abm_path_mode", 0, context), std::nullopt);  // the first path stays
+  EXPECT_EQ(mge.abm_path, MgeState::AbmPath::kStatus);
+  // Charger.Status numbering: 2 floating, 4 discharging; 5 (ABM not activated) nothing.
+  EXPECT_EQ(to_nut("eaton_abm_status", 2, context), "floating");
+  EXPECT_EQ(to_nut("eaton_abm_status", 4, context), "discharging");
+  EXPECT_EQ(to_nut("eaton_abm_status", 5, context), std::nullopt);
+  EXPECT_EQ(to_nut("eaton_abm_chrg_dischrg", 2, context), "chrg");
+  EXPECT_EQ(to_nut("eaton_abm_chrg_dischrg", 4, context), "dischrg");
+  EXPECT_EQ(to_nut("eaton_abm_chrg_dischrg", 3, context), std::nullopt);  // resting
+  // ABM off forgets the path; Charger.Mode then numbers 2 discharging, 3 floating.
+  to_nut("eaton_abm_enabled", 0, context);
+  to_nut("eaton_abm_path_mode", 0, context);
+  EXPECT_EQ(mge.abm_path, MgeState::AbmPath::kUnknown);
+  EXPECT_EQ(to_nut("eaton_abm_status", 2, context), std::nullopt);
+  to_nut("eaton_abm_enabled", 1, context);
+  to_nut("eaton_abm_path_mode", 0, context);
+  EXPECT_EQ(to_nut("eaton_abm_status", 2, context), "discharging");
+  EXPECT_EQ(to_nut("eaton_abm_status", 3, context), "floating");
+  EXPECT_EQ(to_nut("eaton_abm_chrg_dischrg", 3, context), "chrg");
+}
+
+TEST(Converter, EatonConverterOnlineIsSilentWhileOff) {
+  StatusBits bits;
+  ConverterContext context;
+  context.status = &bits;
+  EXPECT_EQ(to_nut("eaton_converter_online", 1, context), "online");
+  EXPECT_EQ(to_nut("eaton_converter_online", 0, context), "!online");
+  bits.apply("off");
+  EXPECT_EQ(to_nut("eaton_converter_online", 1, context), std::nullopt);
+}
+
+TEST(Converter, MgeAndLegrandScales) {
+  ConverterContext context;
+  EXPECT_EQ(to_nut("mge_battery_capacity", 25200, context), "7.00");
+  EXPECT_EQ(to_nut("mge_powerfactor", 80, context), "0.80");
+  EXPECT_EQ(to_nut("legrand_times10", 23.4, context), "234.0");
+  EXPECT_EQ(to_nut("legrand_times10M", 0.0000231, context), "231.0");
 }
 
 TEST(Converter, ConverterValuesServeSetvar) {

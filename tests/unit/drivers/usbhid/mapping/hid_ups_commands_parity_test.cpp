@@ -137,7 +137,17 @@ TEST_P(NutCommands, AnnounceNutsCommandsAndVariableTypes) {
   ASSERT_TRUE(device->error.empty()) << device->error;
   std::vector<std::string> expected = nut_dump(file);
   ASSERT_FALSE(expected.empty());
-  EXPECT_EQ(model_dump(device->state), expected);
+  // Lines about a variable where walnut follows NUT 2.8.5 (known-differences.md) are not compared.
+  auto excused = [&](const std::string& line) {
+    std::istringstream words(line);
+    std::string verb, name;
+    words >> verb >> name;
+    return (verb == "SETAUX" || verb == "SETFLAGS" || verb == "ADDENUM") && testing::known_difference(GetParam(), name);
+  };
+  std::vector<std::string> actual = model_dump(device->state);
+  std::erase_if(actual, excused);
+  std::erase_if(expected, excused);
+  EXPECT_EQ(actual, expected);
   std::vector<std::string> commands = device->model->commands();
   EXPECT_EQ(commands.size(), device->state.commands().size());
 }

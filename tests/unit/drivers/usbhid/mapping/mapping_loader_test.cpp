@@ -79,6 +79,8 @@ TEST(MappingLoader, RejectsStructuralMistakes) {
   EXPECT_NE(error_of(std::string(kHeader) + "lookups:\n  l: [[x, y]]\n"), "");
   EXPECT_NE(error_of(std::string(kHeader) + "lookups:\n  l: {converter: teleport}\n"), "");
   EXPECT_NE(error_of("{unbalanced: [\n"), "");
+  EXPECT_EQ(error_of(std::string(kHeader) + "claims:\n  - {vendor: 1, product: 2, maker: AEG, maker_in_product: maybe}\n"),
+            "test.yaml:5: maker_in_product: true or false");
 }
 
 TEST(MappingLoader, FileLookupsShadowSharedOnes) {

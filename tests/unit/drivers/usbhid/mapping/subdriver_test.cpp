@@ -130,6 +130,19 @@ TEST(Subdriver, AnyKeyIsSelectableInTheOrderItsFileAsks) {
   EXPECT_EQ(select_subdriver(by_name, mappings)->key, "zeta");
 }
 
+TEST(Subdriver, SharedPhoenixtecIdGoesToMgeOnlyForAeg) {
+  SelectionRequest liebert = device(0x06da, 0xffff);
+  liebert.vendor = "Phoenixtec";
+  EXPECT_EQ(select_subdriver(liebert)->key, "liebert");
+  SelectionRequest aeg = device(0x06da, 0xffff);
+  aeg.product = "AEG PROTECT NAS";
+  EXPECT_EQ(select_subdriver(aeg)->key, "mge");
+  SelectionRequest kstar = device(0x09d6, 0x0001);
+  EXPECT_FALSE(select_subdriver(kstar));  // KSTAR's id, but not made by KSTAR: nobody claims
+  kstar.vendor = "KSTAR";
+  EXPECT_EQ(select_subdriver(kstar)->key, "mge");
+}
+
 TEST(Subdriver, BuiltinsAreEveryMappingFileInNutsOrder) {
   const std::vector<std::string>& names = builtin_mapping_names();
   ASSERT_GE(names.size(), 5u);
