@@ -3,6 +3,7 @@
 // vendor/product/serial, publish its data on the driver socket, read interrupt reports, turn an
 // instant command into the SET_REPORT bytes stock NUT sends, and survive an unplug/replug.
 
+#include <cerrno>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -199,6 +200,40 @@ TEST_P(DriverLab, SurvivesUnplugAndReplugWithoutRestarting) {
   EXPECT_TRUE(eventually_published("battery.charge", "75"));
   EXPECT_TRUE(driver_->running()) << "the driver exited instead of reconnecting";
   EXPECT_EQ(lab_->usbfs(ups_).kernel_driver_bound(), !uses_libusb());  // the new device's handler
+}
+
+// NUT #2742, #2925, #1983 (docs/field-failures.md #4): after a power event the UPS comes back
+// under another device number and errs for a while before it answers again.
+TEST_P(DriverLab, RecoversFromANewAddressAndTransferErrorsWithoutRestarting) {
+  if (!uses_libusb()) GTEST_SKIP() << "transfer errors are injected on the usbfs (libusb) path only";
+  ASSERT_TRUE(eventually_published("battery.charge", "100"));
+  const int old_number = lab_->device_number(ups_);
+  lab_->unplug(ups_);
+  ASSERT_TRUE(socket_->wait_for([](const std::string& line) { return line == "DATASTALE"; },
+                                kPatience));
+  lab_->ups(ups_).put_feature({0x0c, 0x4b, 0x64, 0x03});
+  // Every reattach stops at its first failed transfer: two attempts fail, the third succeeds.
+  constexpr int kFailures = 2;
+  lab_->ups(ups_).fail_class_requests(kFailures, EPROTO);
+  const int asked_before = lab_->ups(ups_).get_report_count(0x0c);
+  lab_->replug(ups_);
+  EXPECT_NE(lab_->device_number(ups_), old_number);
+  // The backoff is at most 8 s between attempts here (pollinterval=1).
+  EXPECT_TRUE(socket_->wait_for([](const std::string& line) { return line == "DATAOK"; },
+                                std::chrono::seconds(60)))
+      << "the driver never came back";
+  EXPECT_TRUE(eventually_published("battery.charge", "75"));
+  EXPECT_GT(lab_->ups(ups_).get_report_count(0x0c), asked_before);
+  EXPECT_EQ(lab_->ups(ups_).failures_left(), 0) << "the driver never met the errors";
+  const std::string text = log();
+  int failed_attempts = 0;
+  for (auto at = text.find("failed in the init walk"); at != std::string::npos;
+       at = text.find("failed in the init walk", at + 1)) {
+    ++failed_attempts;
+  }
+  EXPECT_EQ(failed_attempts, kFailures);
+  EXPECT_TRUE(driver_->running()) << "the driver exited instead of reconnecting";
+  EXPECT_NE(log().find("communications with UPS re-established"), std::string::npos);
 }
 
 INSTANTIATE_TEST_SUITE_P(Port, DriverLab, ::testing::Values("auto", "hidraw"),

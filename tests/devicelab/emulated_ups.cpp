@@ -120,7 +120,13 @@ Bytes EmulatedUps::string_descriptor(std::uint8_t index) const {
 ControlReply EmulatedUps::control(const SetupPacket& setup, std::span<const std::uint8_t> out_data) {
   std::lock_guard lock(mutex_);
   control_log_.push_back(setup);
-  if ((setup.request_type & 0x60) == 0x20) return class_request(setup, out_data);
+  if ((setup.request_type & 0x60) == 0x20) {
+    if (failing_class_requests_ > 0) {
+      --failing_class_requests_;
+      return ControlReply{false, {}, failure_error_};
+    }
+    return class_request(setup, out_data);
+  }
   return standard_request(setup);
 }
 
@@ -238,6 +244,17 @@ int EmulatedUps::get_report_count(std::uint8_t report_id) const {
   std::lock_guard lock(mutex_);
   const auto found = get_report_counts_.find(report_id);
   return found == get_report_counts_.end() ? 0 : found->second;
+}
+
+void EmulatedUps::fail_class_requests(int count, int error) {
+  std::lock_guard lock(mutex_);
+  failing_class_requests_ = count;
+  failure_error_ = error;
+}
+
+int EmulatedUps::failures_left() const {
+  std::lock_guard lock(mutex_);
+  return failing_class_requests_;
 }
 
 }  // namespace walnut::devicelab

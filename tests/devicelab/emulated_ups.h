@@ -53,6 +53,9 @@ struct SetupPacket {
 struct ControlReply {
   bool stall = false;
   Bytes data;
+  // A transfer error instead of an answer: the URB completes with -error (EPROTO: the
+  // controller saw a bus error; libusb-1.0 reports LIBUSB_ERROR_IO).
+  int error = 0;
 };
 
 class EmulatedUps {
@@ -91,6 +94,11 @@ class EmulatedUps {
   std::vector<SetupPacket> control_log() const;
   // How many GET_REPORT requests asked for this report ID.
   int get_report_count(std::uint8_t report_id) const;
+  // A device that errs for a while (after a power event, on a bad hub): the next `count`
+  // class requests (GET_REPORT/SET_REPORT) fail with transfer error `error`.
+  void fail_class_requests(int count, int error);
+  // How many of those failures are still to come.
+  int failures_left() const;
 
  private:
   ControlReply standard_request(const SetupPacket& setup) const;  // REQUIRES: mutex_ held
@@ -105,6 +113,8 @@ class EmulatedUps {
   std::vector<Bytes> set_reports_;
   std::vector<SetupPacket> control_log_;
   std::map<std::uint8_t, int> get_report_counts_;
+  int failing_class_requests_ = 0;
+  int failure_error_ = 0;
 };
 
 }  // namespace walnut::devicelab
