@@ -121,8 +121,9 @@ ControlReply EmulatedUps::control(const SetupPacket& setup, std::span<const std:
   std::lock_guard lock(mutex_);
   control_log_.push_back(setup);
   if ((setup.request_type & 0x60) == 0x20) {
-    if (failing_class_requests_ > 0) {
-      --failing_class_requests_;
+    if (failing_class_requests_ > 0 || std::chrono::steady_clock::now() < failing_until_) {
+      if (failing_class_requests_ > 0) --failing_class_requests_;
+      ++failed_requests_;
       return ControlReply{false, {}, failure_error_};
     }
     return class_request(setup, out_data);
@@ -250,6 +251,17 @@ void EmulatedUps::fail_class_requests(int count, int error) {
   std::lock_guard lock(mutex_);
   failing_class_requests_ = count;
   failure_error_ = error;
+}
+
+void EmulatedUps::fail_class_requests_for(std::chrono::milliseconds period, int error) {
+  std::lock_guard lock(mutex_);
+  failing_until_ = std::chrono::steady_clock::now() + period;
+  failure_error_ = error;
+}
+
+int EmulatedUps::failed_requests() const {
+  std::lock_guard lock(mutex_);
+  return failed_requests_;
 }
 
 int EmulatedUps::failures_left() const {

@@ -2,6 +2,7 @@
 // how it answers control requests, feature reports and the interrupt pipe. Thread-safe, no I/O.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -99,6 +100,10 @@ class EmulatedUps {
   void fail_class_requests(int count, int error);
   // How many of those failures are still to come.
   int failures_left() const;
+  // The same for every class request during the next `period` (a UPS still coming up).
+  void fail_class_requests_for(std::chrono::milliseconds period, int error);
+  // How many class requests have failed so far.
+  int failed_requests() const;
 
  private:
   ControlReply standard_request(const SetupPacket& setup) const;  // REQUIRES: mutex_ held
@@ -114,7 +119,9 @@ class EmulatedUps {
   std::vector<SetupPacket> control_log_;
   std::map<std::uint8_t, int> get_report_counts_;
   int failing_class_requests_ = 0;
+  std::chrono::steady_clock::time_point failing_until_{};
   int failure_error_ = 0;
+  int failed_requests_ = 0;
 };
 
 }  // namespace walnut::devicelab
