@@ -206,7 +206,6 @@ TEST_P(DriverLab, SurvivesUnplugAndReplugWithoutRestarting) {
 // NUT #2742, #2925, #1983 (docs/field-failures.md #4): after a power event the UPS comes back
 // under another device number and answers every transfer with an error for a while.
 TEST_P(DriverLab, RecoversFromANewAddressAndTransferErrorsWithoutRestarting) {
-  if (!uses_libusb()) GTEST_SKIP() << "transfer errors are injected on the usbfs (libusb) path only";
   ASSERT_TRUE(eventually_published("battery.charge", "100"));
   const int old_number = lab_->device_number(ups_);
   lab_->unplug(ups_);
@@ -230,7 +229,6 @@ TEST_P(DriverLab, RecoversFromANewAddressAndTransferErrorsWithoutRestarting) {
 // NUT #661, #3576, #1853 (docs/field-failures.md #3): transient I/O errors on single reports
 // (firmware bugs, a busy bus) are skipped, as NUT 2.8.5 does; they never make the data stale.
 TEST_P(DriverLab, TransientIoErrorsNeverFlapTheData) {
-  if (!uses_libusb()) GTEST_SKIP() << "transfer errors are injected on the usbfs (libusb) path only";
   ASSERT_TRUE(eventually_published("battery.charge", "100"));
   std::vector<std::string> lines;
   for (int round = 0; round < 6; ++round) {  // one failed GET_REPORT every poll for 6 s

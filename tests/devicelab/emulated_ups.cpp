@@ -121,11 +121,7 @@ ControlReply EmulatedUps::control(const SetupPacket& setup, std::span<const std:
   std::lock_guard lock(mutex_);
   control_log_.push_back(setup);
   if ((setup.request_type & 0x60) == 0x20) {
-    if (failing_class_requests_ > 0 || std::chrono::steady_clock::now() < failing_until_) {
-      if (failing_class_requests_ > 0) --failing_class_requests_;
-      ++failed_requests_;
-      return ControlReply{false, {}, failure_error_};
-    }
+    if (const int error = next_failure(); error != 0) return ControlReply{false, {}, error};
     return class_request(setup, out_data);
   }
   return standard_request(setup);
@@ -251,6 +247,18 @@ void EmulatedUps::fail_class_requests(int count, int error) {
   std::lock_guard lock(mutex_);
   failing_class_requests_ = count;
   failure_error_ = error;
+}
+
+int EmulatedUps::next_failure() {
+  if (failing_class_requests_ == 0 && std::chrono::steady_clock::now() >= failing_until_) return 0;
+  if (failing_class_requests_ > 0) --failing_class_requests_;
+  ++failed_requests_;
+  return failure_error_;
+}
+
+int EmulatedUps::take_failure() {
+  std::lock_guard lock(mutex_);
+  return next_failure();
 }
 
 void EmulatedUps::fail_class_requests_for(std::chrono::milliseconds period, int error) {

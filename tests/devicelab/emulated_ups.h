@@ -104,12 +104,16 @@ class EmulatedUps {
   void fail_class_requests_for(std::chrono::milliseconds period, int error);
   // How many class requests have failed so far.
   int failed_requests() const;
+  // For the hidraw handler, whose feature requests bypass control(): the errno the next request
+  // fails with (consuming it), or 0.
+  int take_failure();
 
  private:
   ControlReply standard_request(const SetupPacket& setup) const;  // REQUIRES: mutex_ held
   ControlReply class_request(const SetupPacket& setup, std::span<const std::uint8_t> out_data);
   Bytes string_descriptor(std::uint8_t index) const;
   Bytes hid_descriptor(std::uint16_t report_length) const;
+  int next_failure();  // REQUIRES: mutex_ held
 
   const UpsImage image_;
   mutable std::mutex mutex_;
