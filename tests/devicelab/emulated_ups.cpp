@@ -272,9 +272,4 @@ int EmulatedUps::failed_requests() const {
   return failed_requests_;
 }
 
-int EmulatedUps::failures_left() const {
-  std::lock_guard lock(mutex_);
-  return failing_class_requests_;
-}
-
 }  // namespace walnut::devicelab

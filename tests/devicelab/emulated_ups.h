@@ -98,8 +98,6 @@ class EmulatedUps {
   // A device that errs for a while (after a power event, on a bad hub): the next `count`
   // class requests (GET_REPORT/SET_REPORT) fail with transfer error `error`.
   void fail_class_requests(int count, int error);
-  // How many of those failures are still to come.
-  int failures_left() const;
   // The same for every class request during the next `period` (a UPS still coming up).
   void fail_class_requests_for(std::chrono::milliseconds period, int error);
   // How many class requests have failed so far.
