@@ -169,6 +169,7 @@ void DriverLoop::try_reattach() {
       last_full_ = now;
       return;
     }
+    log::debug(1, "Reattach attempt {} failed in the init walk", reconnect_attempts_);
     device_.close();
   } else {
     log::debug(1, "Reattach attempt {} failed: {}", reconnect_attempts_, reopened.error());

@@ -183,15 +183,31 @@ std::optional<std::vector<std::uint8_t>> UpsDevice::get_report(std::uint8_t repo
 }
 
 LinkStatus UpsDevice::walk(mapping::WalkMode mode, UpsState& state) {
+  // As NUT 2.8.5's hid_ups_walk (usbhid-ups.c:2415, 2517): an I/O error on one report is a
+  // firmware or bus hiccup, skipped like a timeout or a stall; a walk in which nothing answered
+  // and something failed with EIO means the device is gone. Reopening on every EIO made the data
+  // flap between stale and OK (docs/field-failures.md #3). walnut also applies the rule to the
+  // init walk, so DATAOK never follows a walk that read nothing.
+  bool io_error = false;
+  std::size_t answered = 0;
   for (std::uint8_t id : model_->reports_for_walk(mode)) {
     std::vector<std::uint8_t> buffer(std::max<std::size_t>(model_->request_length(id), 1), 0);
     const IoResult result = transport_->get_feature_report(id, buffer);
-    if (is_lost(result.status)) return LinkStatus::kLost;
+    if (result.status == IoStatus::kDeviceGone) return LinkStatus::kLost;
     if (result.status == IoStatus::kOk) {
+      ++answered;
       model_->on_report(id, std::span(buffer).first(result.size));
     } else {
+      if (result.status == IoStatus::kIoError) {
+        io_error = true;
+        log::debug(3, "I/O error on report 0x{:02x}: skipping", id);
+      }
       model_->on_report_failed(id);
     }
+  }
+  if (io_error && answered == 0) {
+    log::debug(1, "Got zero successful data polls - device may be disconnected");
+    return LinkStatus::kLost;
   }
   if (mode == mapping::WalkMode::kInit) {
     if (auto initialized = model_->init(state); !initialized) {

@@ -3,6 +3,8 @@
 // vendor/product/serial, publish its data on the driver socket, read interrupt reports, turn an
 // instant command into the SET_REPORT bytes stock NUT sends, and survive an unplug/replug.
 
+#include <algorithm>
+#include <cerrno>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -199,6 +201,48 @@ TEST_P(DriverLab, SurvivesUnplugAndReplugWithoutRestarting) {
   EXPECT_TRUE(eventually_published("battery.charge", "75"));
   EXPECT_TRUE(driver_->running()) << "the driver exited instead of reconnecting";
   EXPECT_EQ(lab_->usbfs(ups_).kernel_driver_bound(), !uses_libusb());  // the new device's handler
+}
+
+// NUT #2742, #2925, #1983 (docs/field-failures.md #4): after a power event the UPS comes back
+// under another device number and answers every transfer with an error for a while.
+TEST_P(DriverLab, RecoversFromANewAddressAndTransferErrorsWithoutRestarting) {
+  ASSERT_TRUE(eventually_published("battery.charge", "100"));
+  const int old_number = lab_->device_number(ups_);
+  lab_->unplug(ups_);
+  ASSERT_TRUE(socket_->wait_for([](const std::string& line) { return line == "DATASTALE"; },
+                                kPatience));
+  lab_->ups(ups_).put_feature({0x0c, 0x4b, 0x64, 0x03});
+  lab_->ups(ups_).fail_class_requests_for(std::chrono::seconds(3), EPROTO);
+  lab_->replug(ups_);
+  EXPECT_NE(lab_->device_number(ups_), old_number);
+  // The backoff is at most 8 s between attempts here (pollinterval=1).
+  EXPECT_TRUE(socket_->wait_for([](const std::string& line) { return line == "DATAOK"; },
+                                std::chrono::seconds(60)))
+      << "the driver never came back";
+  EXPECT_TRUE(eventually_published("battery.charge", "75"));
+  EXPECT_TRUE(driver_->running()) << "the driver exited instead of reconnecting";
+  EXPECT_GT(lab_->ups(ups_).failed_requests(), 0) << "the driver never met the errors";
+  EXPECT_NE(log().find("failed in the init walk"), std::string::npos);
+  EXPECT_NE(log().find("communications with UPS re-established"), std::string::npos);
+}
+
+// NUT #661, #3576, #1853 (docs/field-failures.md #3): transient I/O errors on single reports
+// (firmware bugs, a busy bus) are skipped, as NUT 2.8.5 does; they never make the data stale.
+TEST_P(DriverLab, TransientIoErrorsNeverFlapTheData) {
+  ASSERT_TRUE(eventually_published("battery.charge", "100"));
+  std::vector<std::string> lines;
+  for (int round = 0; round < 6; ++round) {  // one failed GET_REPORT every poll for 6 s
+    lab_->ups(ups_).fail_class_requests(1, EPROTO);
+    socket_->wait_for([&](const std::string& line) {
+      lines.push_back(line);
+      return false;
+    }, std::chrono::seconds(1));
+  }
+  EXPECT_GE(lab_->ups(ups_).failed_requests(), 5);
+  EXPECT_TRUE(driver_->running());
+  EXPECT_EQ(std::count(lines.begin(), lines.end(), "DATASTALE"), 0);
+  EXPECT_EQ(std::count(lines.begin(), lines.end(), "DATAOK"), 0);
+  EXPECT_EQ(log().find("going stale"), std::string::npos);
 }
 
 INSTANTIATE_TEST_SUITE_P(Port, DriverLab, ::testing::Values("auto", "hidraw"),

@@ -120,7 +120,10 @@ Bytes EmulatedUps::string_descriptor(std::uint8_t index) const {
 ControlReply EmulatedUps::control(const SetupPacket& setup, std::span<const std::uint8_t> out_data) {
   std::lock_guard lock(mutex_);
   control_log_.push_back(setup);
-  if ((setup.request_type & 0x60) == 0x20) return class_request(setup, out_data);
+  if ((setup.request_type & 0x60) == 0x20) {
+    if (const int error = next_failure(); error != 0) return ControlReply{false, {}, error};
+    return class_request(setup, out_data);
+  }
   return standard_request(setup);
 }
 
@@ -238,6 +241,35 @@ int EmulatedUps::get_report_count(std::uint8_t report_id) const {
   std::lock_guard lock(mutex_);
   const auto found = get_report_counts_.find(report_id);
   return found == get_report_counts_.end() ? 0 : found->second;
+}
+
+void EmulatedUps::fail_class_requests(int count, int error) {
+  std::lock_guard lock(mutex_);
+  failing_class_requests_ = count;
+  failure_error_ = error;
+}
+
+int EmulatedUps::next_failure() {
+  if (failing_class_requests_ == 0 && std::chrono::steady_clock::now() >= failing_until_) return 0;
+  if (failing_class_requests_ > 0) --failing_class_requests_;
+  ++failed_requests_;
+  return failure_error_;
+}
+
+int EmulatedUps::take_failure() {
+  std::lock_guard lock(mutex_);
+  return next_failure();
+}
+
+void EmulatedUps::fail_class_requests_for(std::chrono::milliseconds period, int error) {
+  std::lock_guard lock(mutex_);
+  failing_until_ = std::chrono::steady_clock::now() + period;
+  failure_error_ = error;
+}
+
+int EmulatedUps::failed_requests() const {
+  std::lock_guard lock(mutex_);
+  return failed_requests_;
 }
 
 }  // namespace walnut::devicelab

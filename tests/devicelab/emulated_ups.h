@@ -2,6 +2,7 @@
 // how it answers control requests, feature reports and the interrupt pipe. Thread-safe, no I/O.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -53,6 +54,9 @@ struct SetupPacket {
 struct ControlReply {
   bool stall = false;
   Bytes data;
+  // A transfer error instead of an answer: the URB completes with -error (EPROTO: the
+  // controller saw a bus error; libusb-1.0 reports LIBUSB_ERROR_IO).
+  int error = 0;
 };
 
 class EmulatedUps {
@@ -91,12 +95,23 @@ class EmulatedUps {
   std::vector<SetupPacket> control_log() const;
   // How many GET_REPORT requests asked for this report ID.
   int get_report_count(std::uint8_t report_id) const;
+  // A device that errs for a while (after a power event, on a bad hub): the next `count`
+  // class requests (GET_REPORT/SET_REPORT) fail with transfer error `error`.
+  void fail_class_requests(int count, int error);
+  // The same for every class request during the next `period` (a UPS still coming up).
+  void fail_class_requests_for(std::chrono::milliseconds period, int error);
+  // How many class requests have failed so far.
+  int failed_requests() const;
+  // For the hidraw handler, whose feature requests bypass control(): the errno the next request
+  // fails with (consuming it), or 0.
+  int take_failure();
 
  private:
   ControlReply standard_request(const SetupPacket& setup) const;  // REQUIRES: mutex_ held
   ControlReply class_request(const SetupPacket& setup, std::span<const std::uint8_t> out_data);
   Bytes string_descriptor(std::uint8_t index) const;
   Bytes hid_descriptor(std::uint16_t report_length) const;
+  int next_failure();  // REQUIRES: mutex_ held
 
   const UpsImage image_;
   mutable std::mutex mutex_;
@@ -105,6 +120,10 @@ class EmulatedUps {
   std::vector<Bytes> set_reports_;
   std::vector<SetupPacket> control_log_;
   std::map<std::uint8_t, int> get_report_counts_;
+  int failing_class_requests_ = 0;
+  std::chrono::steady_clock::time_point failing_until_{};
+  int failure_error_ = 0;
+  int failed_requests_ = 0;
 };
 
 }  // namespace walnut::devicelab

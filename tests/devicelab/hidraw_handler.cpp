@@ -159,6 +159,10 @@ void HidrawHandler::handle_ioctl(UMockdevIoctlClient* client) {
     case kNrGetFeature: {
       UMockdevIoctlData* data = resolve(client, size);
       if (data == nullptr || size == 0) return umockdev_ioctl_client_complete(client, -1, EFAULT);
+      if (const int error = ups_->take_failure(); error != 0) {
+        umockdev_ioctl_client_complete(client, -1, error);
+        return g_object_unref(data);
+      }
       const auto report = ups_->get_feature(data->data[0]);
       const std::size_t n = report ? std::min(report->size(), size) : 0;
       if (report) std::memcpy(data->data, report->data(), n);

@@ -2,6 +2,7 @@
 // UPS, through the unmodified libusb-1.0 library: enumeration, matching, detach and claim,
 // descriptors, feature reports, interrupt IN, SET_REPORT, unplug and replug.
 
+#include <cerrno>
 #include <future>
 #include <thread>
 
@@ -227,6 +228,15 @@ TEST_F(LibusbLab, UnplugIsDeviceGoneAndReplugIsFoundAgainWithFreshData) {
   const auto result = transport.get_feature_report(0x0c, buffer);
   ASSERT_EQ(result.status, IoStatus::kOk);
   EXPECT_EQ(Bytes(buffer, buffer + result.size), (Bytes{0x0c, 0x4b, 0x64, 0x03}));
+}
+
+TEST_F(LibusbLab, ATransferErrorIsAnIoErrorAndTheDeviceAnswersAfterwards) {
+  LibusbTransport transport;
+  ASSERT_TRUE(transport.open(MatchCriteria{}).ok());
+  lab_->ups().fail_class_requests(1, EPROTO);
+  std::uint8_t buffer[64] = {};
+  EXPECT_EQ(transport.get_feature_report(0x0c, buffer).status, IoStatus::kIoError);
+  EXPECT_EQ(transport.get_feature_report(0x0c, buffer).status, IoStatus::kOk);
 }
 
 TEST_F(LibusbLab, UnplugEndsAnInterruptReadInProgress) {

@@ -225,8 +225,9 @@ void UsbfsHandler::submit(UMockdevIoctlClient* client, Client& state) {
     const std::span<const std::uint8_t> out_data(buffer.bytes() + kSetupSize,
                                                  in ? 0 : data_length);
     ControlReply reply = ups_->control(setup, out_data);
-    Completion done{address, reply.stall ? -EPIPE : 0, 0, kSetupSize, {}};
-    if (!reply.stall) {
+    Completion done{address, reply.error != 0 ? -reply.error : reply.stall ? -EPIPE : 0, 0,
+                    kSetupSize, {}};
+    if (!reply.stall && reply.error == 0) {
       if (in) {
         if (reply.data.size() > data_length) reply.data.resize(data_length);
         done.actual_length = static_cast<int>(reply.data.size());

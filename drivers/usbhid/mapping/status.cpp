@@ -33,6 +33,18 @@ bool below(const std::optional<std::string>& value, const std::optional<std::str
   return value && low && std::strtol(value->c_str(), nullptr, 10) < std::strtol(low->c_str(), nullptr, 10);
 }
 
+// battery.runtime below battery.runtime.low, as NUT compares them, except for the firmware
+// oddities NUT takes at face value (docs/field-failures.md, NUT #983, #784, #1068): -1 (or any
+// negative runtime) is APC Smart-UPS firmware's "unknown", never a low battery; 0 is believed
+// only while the UPS runs on its battery (on battery or discharging). A saturated 65535
+// (#731, #1740) is simply not low.
+bool runtime_below(const BatteryLevels& levels, bool drawing_on_battery) {
+  if (!levels.runtime || !levels.runtime_low) return false;
+  const long runtime = std::strtol(levels.runtime->c_str(), nullptr, 10);
+  if (runtime < 0 || (runtime == 0 && !drawing_on_battery)) return false;
+  return runtime < std::strtol(levels.runtime_low->c_str(), nullptr, 10);
+}
+
 }  // namespace
 
 bool StatusBits::apply(std::string_view word) {
@@ -93,8 +105,9 @@ std::string compose_status(const StatusBits& bits, const StatusOptions& options,
   if (bits.test(kCharging) && !bits.test(kFullyCharged)) add(status, "CHRG", lbi);
   // The debounce applies only online, while calibrating (or always, if told), and never once
   // the battery is below its low threshold.
+  const bool drawing_on_battery = !online || bits.test(kDischarging);
   const bool really_low = below(levels.charge, levels.charge_low) ||
-                          below(levels.runtime, levels.runtime_low);
+                          runtime_below(levels, drawing_on_battery);
   const bool may_wait = debounce != nullptr && options.lbrb_delay_sec > 0 && online &&
                         (calibrating || options.lbrb_delay_without_calibrating) && !really_low;
   if (bits.test(kLowBattery) || bits.test(kTimeLimitExpired) || bits.test(kShutdownImminent)) {
@@ -120,7 +133,7 @@ std::string compose_status(const StatusBits& bits, const StatusOptions& options,
   if (calibrating) add(status, "CAL", lbi);
   // status_commit: with ignorelb, LB comes from the charge, else the runtime, thresholds.
   // NUT appends " LB" even to an empty buffer.
-  if (lbi && (below(levels.charge, levels.charge_low) || below(levels.runtime, levels.runtime_low))) {
+  if (lbi && really_low) {
     status += " LB";
   }
   return alarm_active ? "ALARM " + status : status;

@@ -50,11 +50,15 @@ SimDeviceImage oversized_report_image(const char* product) {
   return image;
 }
 
-TEST(Maxreport, WithoutItAnOversizedReportLosesTheDevice) {
+// The overflow is an I/O error on that report only: skipped, as NUT 2.8.5's hid_ups_walk skips
+// LIBUSB_ERROR_OVERFLOW, so the value is missing but the device stays.
+TEST(Maxreport, WithoutItAnOversizedReportIsSkipped) {
   UpsState state;
   std::unique_ptr<UpsDevice> device;
   auto sim = std::make_shared<SimDevice>(oversized_report_image("Back-UPS ES 850G2"));
-  EXPECT_FALSE(start(sim, {}, state, device).ok());
+  ASSERT_TRUE(start(sim, {}, state, device).ok());
+  EXPECT_FALSE(device->max_report());
+  EXPECT_EQ(state.value("battery.charge"), nullptr);
 }
 
 TEST(Maxreport, TheFlagReadsTheOversizedReport) {

@@ -92,6 +92,33 @@ TEST(Status, IgnorelbDropsDeviceLbAndUsesCharge) {
   EXPECT_EQ(status({"online"}, options, plenty), "OL");
 }
 
+// Firmware oddities (docs/field-failures.md #6). NUT's status_commit (dstate.c:1890) takes any
+// runtime below the limit as LB under ignorelb, so a Smart-UPS reporting -1 (NUT #983, #784)
+// is shut down at full charge; walnut does not.
+TEST(Status, IgnorelbDoesNotTakeAnUnknownRuntimeForALowBattery) {
+  StatusOptions options;
+  options.ignorelb = true;
+  EXPECT_EQ(status({"online"}, options, {"100", "10", "-1", "150"}), "OL");
+  EXPECT_EQ(status({"online", "dischrg"}, options, {"100", "10", "-1", "150"}), "OL DISCHRG");
+  EXPECT_EQ(status({}, options, {"100", "10", "-1", "150"}), "OB");
+  EXPECT_EQ(status({}, options, {"5", "10", "-1", "150"}), "OB LB");  // the charge still counts
+}
+
+TEST(Status, IgnorelbBelievesARuntimeOfZeroOnlyOnBattery) {
+  StatusOptions options;
+  options.ignorelb = true;
+  EXPECT_EQ(status({"online"}, options, {"100", "10", "0", "150"}), "OL");
+  EXPECT_EQ(status({"online", "dischrg"}, options, {"100", "10", "0", "150"}), "OL DISCHRG LB");
+  EXPECT_EQ(status({"dischrg"}, options, {"0", "3", "0", "5"}), "OB DISCHRG LB");  // NUT #1068
+}
+
+TEST(Status, ASaturatedRuntimeIsNotLow) {
+  StatusOptions options;
+  options.ignorelb = true;
+  EXPECT_EQ(status({"online"}, options, {"100", "10", "65535", "180"}), "OL");  // NUT #731, #1740
+  EXPECT_EQ(status({"online"}, options, {"100", "10", "1", "180"}), "OL LB");
+}
+
 TEST(Status, TransferReasonVoltageBeforeFrequency) {
   EXPECT_EQ(transfer_reason(bits_of({"vrange", "frange"})), "input voltage out of range");
   EXPECT_EQ(transfer_reason(bits_of({"frange"})), "input frequency out of range");
@@ -149,6 +176,13 @@ TEST_F(LbRbDebounceTest, OnBatteryOrBelowTheLowThresholdLbIsNeverDelayed) {
   EXPECT_EQ(at(0, {"online", "lowbatt"}, {"5", "10", std::nullopt, std::nullopt}), "OL LB");
   EXPECT_EQ(at(0, {"online", "lowbatt"}, {std::nullopt, std::nullopt, "60", "120"}), "OL LB");
   EXPECT_EQ(at(0, {"online", "lowbatt"}, {"50", "10", std::nullopt, std::nullopt}), "OL");
+}
+
+TEST_F(LbRbDebounceTest, AnUnknownRuntimeNeitherDelaysNorForcesLb) {
+  // -1 is no reading: the debounce still holds a calibration glitch, and a real runtime below
+  // the limit still passes at once.
+  EXPECT_EQ(at(0, {"online", "cal", "lowbatt"}, {"100", "10", "-1", "120"}), "OL CAL");
+  EXPECT_EQ(at(1, {"online", "cal", "lowbatt"}, {"100", "10", "60", "120"}), "OL LB CAL");
 }
 
 TEST_F(LbRbDebounceTest, OffByDefault) {
