@@ -17,10 +17,6 @@ if(TARGET walnut_hid AND TARGET walnut_hid_mapping)
   )
   target_link_libraries(walnut_usbhid PUBLIC
     walnut_common walnut_transport walnut_hid walnut_hid_mapping walnut_asio)
-  if(TARGET PkgConfig::SYSTEMD)
-    target_link_libraries(walnut_usbhid PRIVATE PkgConfig::SYSTEMD)
-    target_compile_definitions(walnut_usbhid PRIVATE WALNUT_HAVE_SYSTEMD=1)
-  endif()
 
   add_executable(usbhid-ups ${CMAKE_CURRENT_LIST_DIR}/main.cpp)
   target_link_libraries(usbhid-ups PRIVATE walnut_usbhid)

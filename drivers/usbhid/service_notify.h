@@ -1,6 +1,6 @@
 // systemd's service notifications for the driver (Type=notify units): READY=1 once the socket
 // serves, STOPPING=1 on the way out, and WATCHDOG=1 while the device thread keeps turning.
-// No-ops outside systemd (no NOTIFY_SOCKET) or in builds without libsystemd.
+// No-ops outside systemd (no NOTIFY_SOCKET). Spoken without libsystemd (see the .cpp).
 #pragma once
 
 #include <chrono>
