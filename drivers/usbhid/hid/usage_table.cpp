@@ -6,6 +6,8 @@
 #include <array>
 #include <cctype>
 #include <charconv>
+#include <memory>
+#include <mutex>
 
 #include <fmt/format.h>
 
@@ -49,19 +51,20 @@ const std::array<Subdriver, 16> kSubdrivers = {{
     {"tripplite", k_tripplite_usage_names, &k_tripplite_usage_names_count},
 }};
 
-const std::vector<UsageTable>& all_tables() {
-  static const std::vector<UsageTable> tables = [] {
-    std::vector<UsageTable> result;
-    const std::span<const UsageName> generic(kGenericUsageNames, kGenericUsageNames_count);
-    for (const Subdriver& subdriver : kSubdrivers) {
-      std::vector<std::span<const UsageName>> parts;
-      if (subdriver.names != nullptr) parts.emplace_back(subdriver.names, *subdriver.count);
-      parts.push_back(generic);
-      result.emplace_back(subdriver.name, std::move(parts));
-    }
-    return result;
-  }();
-  return tables;
+// Each subdriver's table is built on first use: a driver looks names up in one subdriver's
+// table, and building all 16 (each with two hash maps over the generic table) kept ~500 kB of
+// heap in every driver (docs/benchmarks, "Memory").
+const UsageTable& table_of(std::size_t index) {
+  static std::array<std::once_flag, kSubdrivers.size()> built;
+  static std::array<std::unique_ptr<UsageTable>, kSubdrivers.size()> tables;
+  std::call_once(built[index], [index] {
+    const Subdriver& subdriver = kSubdrivers[index];
+    std::vector<std::span<const UsageName>> parts;
+    if (subdriver.names != nullptr) parts.emplace_back(subdriver.names, *subdriver.count);
+    parts.emplace_back(kGenericUsageNames, kGenericUsageNames_count);
+    tables[index] = std::make_unique<UsageTable>(subdriver.name, std::move(parts));
+  });
+  return *tables[index];
 }
 
 std::string lowercase(std::string_view text) {
@@ -88,8 +91,8 @@ UsageTable::UsageTable(std::string_view subdriver, std::vector<std::span<const U
 
 const UsageTable* UsageTable::find(std::string_view subdriver) {
   if (equals_ignoring_case(subdriver, "generic")) subdriver = "explore";
-  for (const UsageTable& table : all_tables()) {
-    if (equals_ignoring_case(table.subdriver(), subdriver)) return &table;
+  for (std::size_t index = 0; index < kSubdrivers.size(); ++index) {
+    if (equals_ignoring_case(kSubdrivers[index].name, subdriver)) return &table_of(index);
   }
   return nullptr;
 }
