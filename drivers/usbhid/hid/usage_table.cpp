@@ -52,7 +52,7 @@ const std::array<Subdriver, 16> kSubdrivers = {{
 }};
 
 // Each subdriver's table is built on first use: a driver looks names up in one subdriver's
-// table, and building all 16 (each with two hash maps over the generic table) kept ~500 kB of
+// table, and building all 16 (each with two hash maps over the generic table) kept ~200 kB of
 // heap in every driver (docs/benchmarks, "Memory").
 const UsageTable& table_of(std::size_t index) {
   static std::array<std::once_flag, kSubdrivers.size()> built;
