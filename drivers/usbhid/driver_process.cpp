@@ -2,6 +2,7 @@
 #include "drivers/usbhid/driver_process.h"
 
 #include <grp.h>
+#include <malloc.h>
 #include <sys/stat.h>
 
 #include <csignal>
@@ -169,6 +170,9 @@ Status serve_driver(UpsDevice& device, UpsState state, const std::string& socket
   if (auto period = service::watchdog_period()) {
     keep_watchdog(watchdog, *period, loop, loop.heartbeat());
   }
+  // Loading the mappings and walking the descriptor left freed blocks in the heap; hand the
+  // whole free pages among them back to the kernel once (~230 kB; docs/benchmarks, "Memory").
+  ::malloc_trim(0);
   service::notify_ready();
   io.run();
   service::notify_stopping();

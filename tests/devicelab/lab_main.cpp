@@ -4,6 +4,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -56,6 +57,16 @@ int main(int argc, char** argv) {
     }
   }
   std::fprintf(stderr, "devicelab: %d ioctls served on usbfs\n", lab.usbfs().ioctl_count());
+  // Control transfers (every setup packet, GET_REPORT by report ID): scripts/bench-memory's
+  // --transfers compares them between drivers on the same capture.
+  const auto log = lab.ups().control_log();
+  std::map<int, int> get_reports;
+  for (const SetupPacket& setup : log) {
+    if (setup.request_type == 0xA1 && setup.request == 0x01) ++get_reports[setup.value & 0xFF];
+  }
+  std::fprintf(stderr, "devicelab: %zu control transfers", log.size());
+  for (const auto& [id, count] : get_reports) std::fprintf(stderr, " 0x%02x:%d", id, count);
+  std::fprintf(stderr, "\n");
   if (WIFEXITED(*status)) return WEXITSTATUS(*status);
   return 128 + WTERMSIG(*status);
 }
