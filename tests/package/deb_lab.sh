@@ -56,7 +56,7 @@ in_lab() { nsenter -t "$pid" -m -p "$@"; }
 sh_lab() { nsenter -t "$pid" -m -p sh -c "$1"; }
 lab_logs() {
   echo "----- journal (last 80 lines)"
-  in_lab journalctl --no-pager -n 80 2>/dev/null || true
+  in_lab journalctl --no-pager -n 80 -u "nut-*" 2>/dev/null || true
 }
 wait_for() {  # wait_for SECONDS COMMAND...: true once COMMAND succeeds
   local deadline=$(( $(date +%s) + $1 )); shift
