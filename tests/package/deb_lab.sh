@@ -90,13 +90,15 @@ done
 ok "dpkg -i: 4 diversions (/lib/nut and /usr/lib/nut), stock's binaries kept as *.nut-stock"
 
 # 3. Configure Debian's NUT for the simulated UPS and start Debian's units.
+# The capture lives in /etc/nut: the driver drop-in's PrivateTmp hides /var/tmp.
+in_lab cp "$work/capture.txt" /etc/nut/lab-capture.txt
 sh_lab "cat > /etc/nut/nut.conf" <<EOF
 MODE=standalone
 EOF
 sh_lab "cat > /etc/nut/ups.conf" <<EOF
 [sim]
   driver = usbhid-ups
-  port = sim:$work/capture.txt
+  port = sim:/etc/nut/lab-capture.txt
   pollinterval = 1
 EOF
 sh_lab "cat > /etc/nut/upsd.conf" <<EOF
@@ -152,6 +154,15 @@ sh_lab "grep -q '^NoNewPrivs:[[:space:]]*1' /proc/$upsd_pid/status" || fail "NoN
 is_walnut "$upsd_pid" "$work/old" || fail "nut-server with the drop-in runs $(exe_of "$upsd_pid")"
 wait_for 30 sh_lab "upsc sim@127.0.0.1:$port ups.status 2>/dev/null | grep -qx OL" || fail "upsc after the drop-in"
 ok "nut-server drop-in: Type=notify, WatchdogSec=30s, NoNewPrivs=1, active, serving"
+enable_line=$(grep -m1 -o 'mkdir -p /etc/systemd/system/nut-driver@.service.d && .*daemon-reload' \
+  "$root/usr/share/walnut/systemd/nut-driver@.service.d/walnut.conf") || fail "no enable line in the driver drop-in"
+sh_lab "$enable_line" || fail "enabling the nut-driver@ drop-in"
+in_lab systemctl restart nut-driver@sim.service || fail "nut-driver@sim with the drop-in"
+wait_for 30 sh_lab 'test -s /run/nut/usbhid-ups-sim.pid' || fail "no driver pid file with the drop-in"
+sh_lab "grep -q '^NoNewPrivs:[[:space:]]*1' /proc/$(driver_pid)/status" || fail "driver: NoNewPrivs not set"
+is_walnut "$(driver_pid)" "$work/old" || fail "nut-driver@sim with the drop-in runs $(exe_of "$(driver_pid)")"
+wait_for 30 sh_lab "upsc sim@127.0.0.1:$port ups.status 2>/dev/null | grep -qx OL" || fail "upsc after the driver drop-in"
+ok "nut-driver@ drop-in: NoNewPrivs=1, walnut's driver serving"
 
 # 5. An outage: upsmon (standalone) sets POWERDOWNFLAG and runs SHUTDOWNCMD.
 in_lab systemctl start nut-monitor.service || fail "nut-monitor"
@@ -202,7 +213,8 @@ for name in upsd usbhid-ups; do
   cmp -s "/lib/nut/$name" "$root/lib/nut/$name" || fail "after dpkg -r, /lib/nut/$name is not stock's"
   sh_lab "test ! -e /lib/nut/$name.nut-stock" || fail "$name.nut-stock left behind"
 done
-sh_lab 'test ! -e /etc/systemd/system/nut-server.service.d/walnut.conf' || fail "drop-in link left behind"
+sh_lab 'test ! -e /etc/systemd/system/nut-server.service.d/walnut.conf' || fail "nut-server drop-in link left behind"
+sh_lab 'test ! -L /etc/systemd/system/nut-driver@.service.d/walnut.conf' || fail "nut-driver@ drop-in link left behind"
 wait_for 30 in_lab systemctl is-active nut-server.service || fail "stock nut-server not active after dpkg -r"
 upsd_pid=$(main_pid nut-server.service)
 cmp -s /lib/nut/upsd "/proc/$pid/root/proc/$upsd_pid/exe" || fail "nut-server after dpkg -r runs $(exe_of "$upsd_pid")"
@@ -215,6 +227,7 @@ ok "dpkg -r: stock binaries back (cmp with the host's), stock upsd serves, stock
 # 10. --purge: nut-server verifies clean (with its conffiles as they were).
 in_lab dpkg --purge walnut >/dev/null || fail "dpkg --purge walnut"
 for f in ups.conf upsd.conf upsd.users upsmon.conf nut.conf; do in_lab mv "/etc/nut/$f.lab-orig" "/etc/nut/$f"; done
+in_lab rm -f /etc/nut/lab-capture.txt
 verify=$(in_lab dpkg --verify nut-server nut-client 2>&1) || true
 [ -z "$verify" ] || fail "dpkg --verify nut-server after purge: $verify"
 [ -z "$(in_lab dpkg-divert --list | grep walnut)" ] || fail "diversions left after purge"
