@@ -195,6 +195,8 @@ ok "nut-server reinstalled: walnut's binaries stay, stock's stay aside"
 
 # 8. Upgrade walnut to a newer build of itself: the diversions stay, the new binaries serve.
 # The mains come back: a fresh sim (its saved state is the outage, battery run down, USB gone).
+# nut-server's postinst may have started the units again meanwhile: stop them first.
+in_lab systemctl stop nut-server.service nut-driver@sim.service
 sh_lab 'rm -f /run/nut/sim.sock.state'
 in_lab systemctl start nut-driver@sim.service nut-server.service || fail "restarting Debian's units"
 wait_for 30 sh_lab "upsc sim@127.0.0.1:$port ups.status 2>/dev/null | grep -q OL" || fail "upsc before the upgrade"
