@@ -97,10 +97,13 @@ Status drop_privileges(const std::string& user) {
   return Ok{};
 }
 
+// One fork, as stock NUT's drivers: Debian's nut-driver@.service is Type=forking without a
+// PIDFile, so systemd takes the one process left in the unit once upsdrvctl returns as the main
+// process. A second fork left an intermediate process for systemd to pick, which then exited:
+// the unit counted as dead, stopped the real driver, and restarted every 15 s.
 void go_to_background() {
   if (::fork() != 0) std::_Exit(EXIT_SUCCESS);
   ::setsid();
-  if (::fork() != 0) std::_Exit(EXIT_SUCCESS);
   const int null = ::open("/dev/null", O_RDWR);
   if (null >= 0) {
     ::dup2(null, STDIN_FILENO);
