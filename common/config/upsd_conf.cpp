@@ -176,8 +176,12 @@ Result<UpsdConf> parse_upsd_conf(std::string_view text, std::string_view filenam
   if (!lines.ok()) return Error{lines.error()};
   UpsdConf conf;
   for (const auto& line : *lines) {
+    // Stock NUT logs a line it cannot use and carries on (server/conf.c: "invalid directive",
+    // "MAXAGE has non numeric value"); so does walnut, naming file and line, because an upsd
+    // that refuses to start over one bad line means no shutdown at all. The directive keeps its
+    // default. walnut's own YAML config stays strict (apply_upsd_directive's callers there).
     if (auto status = apply_upsd_directive(conf, line.words, line.line, filename); !status.ok()) {
-      return Error{where(filename, line.line, status.error())};
+      conf.warnings.push_back(where(filename, line.line, status.error() + ": line ignored"));
     }
   }
   return conf;

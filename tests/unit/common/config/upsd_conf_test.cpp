@@ -12,6 +12,12 @@ bool starts_with(const std::string& text, std::string_view prefix) {
   return text.rfind(prefix, 0) == 0;
 }
 
+// A line upsd cannot use is ignored with a warning naming file and line, as stock ignores it.
+bool ignored_with_warning(const Result<UpsdConf>& conf) {
+  return conf.ok() && !conf->warnings.empty() &&
+         conf->warnings.back().find(": line ignored") != std::string::npos;
+}
+
 TEST(UpsdConf, DefaultsAreStocks) {
   auto conf = parse_upsd_conf("", "upsd.conf");
   ASSERT_TRUE(conf.ok());
@@ -36,7 +42,7 @@ TEST(UpsdConf, AllowWeakSslIsAnExplicitWalnutSetting) {
   auto weak = parse_upsd_conf("ALLOW_WEAK_SSL yes\n", "upsd.conf");
   ASSERT_TRUE(weak.ok()) << weak.error();
   EXPECT_TRUE(weak->allow_weak_ssl);
-  EXPECT_FALSE(parse_upsd_conf("ALLOW_WEAK_SSL maybe\n", "upsd.conf").ok());
+  EXPECT_TRUE(ignored_with_warning(parse_upsd_conf("ALLOW_WEAK_SSL maybe\n", "upsd.conf")));
 }
 
 TEST(UpsdConf, ReadsEveryDirective) {
@@ -80,29 +86,32 @@ TEST(UpsdConf, CertRequestTakesNumbersOrNames) {
   EXPECT_EQ(parse_upsd_conf("CERTREQUEST 1", "f")->certrequest, CertRequest::kRequest);
   EXPECT_EQ(parse_upsd_conf("CERTREQUEST no", "f")->certrequest, CertRequest::kNo);
   EXPECT_EQ(parse_upsd_conf("CERTREQUEST 2", "f")->certrequest, CertRequest::kRequire);
-  EXPECT_FALSE(parse_upsd_conf("CERTREQUEST 3", "f").ok());
+  EXPECT_TRUE(ignored_with_warning(parse_upsd_conf("CERTREQUEST 3", "f")));
 }
 
-TEST(UpsdConf, UnknownDirectiveNamesFileAndLine) {
+TEST(UpsdConf, UnknownDirectiveIsAWarningNamingFileAndLine) {
   auto conf = parse_upsd_conf("MAXAGE 15\n\nMAXAEG 20\n", "/etc/nut/upsd.conf");
-  ASSERT_FALSE(conf.ok());
-  EXPECT_TRUE(starts_with(conf.error(), "/etc/nut/upsd.conf:3: ")) << conf.error();
-  EXPECT_NE(conf.error().find("MAXAEG"), std::string::npos);
+  ASSERT_TRUE(conf.ok()) << conf.error();
+  EXPECT_EQ(conf->maxage, 15);
+  ASSERT_EQ(conf->warnings.size(), 1u);
+  EXPECT_TRUE(starts_with(conf->warnings[0], "/etc/nut/upsd.conf:3: ")) << conf->warnings[0];
+  EXPECT_NE(conf->warnings[0].find("MAXAEG"), std::string::npos);
 }
 
 TEST(UpsdConf, DirectivesAreCaseSensitiveExceptDebugMin) {
-  EXPECT_FALSE(parse_upsd_conf("maxage 15\n", "f").ok());
+  EXPECT_TRUE(ignored_with_warning(parse_upsd_conf("maxage 15\n", "f")));
   EXPECT_TRUE(parse_upsd_conf("Debug_Min 2\n", "f").ok());
 }
 
-TEST(UpsdConf, BadValuesAndArgumentCountsAreErrors) {
+TEST(UpsdConf, BadValuesAndArgumentCountsAreIgnoredWithAWarning) {
   for (const char* text : {"MAXAGE x", "MAXAGE -1", "MAXAGE", "TRACKINGDELAY 1h", "MAXCONN",
                            "LISTEN", "LISTEN a b c", "DISABLE_WEAK_SSL maybe", "FORCESSL",
                            "METRICS_LISTEN 127.0.0.1", "CERTIDENT onlyname", "DEBUG_MIN -2",
                            "ALLOW_NO_DEVICE perhaps", "MAXAGE 99999999999999"}) {
     auto conf = parse_upsd_conf(text, "upsd.conf");
-    ASSERT_FALSE(conf.ok()) << text;
-    EXPECT_TRUE(starts_with(conf.error(), "upsd.conf:1: ")) << conf.error();
+    ASSERT_TRUE(ignored_with_warning(conf)) << text;
+    EXPECT_TRUE(starts_with(conf->warnings[0], "upsd.conf:1: ")) << conf->warnings[0];
+    EXPECT_EQ(conf->maxage, 15) << text;  // the default stays
   }
 }
 
