@@ -2,6 +2,8 @@
 // stock's order, then forwarded to the driver; OK means forwarded, not applied.
 #include <cstdlib>
 
+#include "common/log.h"
+#include "server/net_auth.h"
 #include "server/net_reply.h"
 
 namespace walnut::server {
@@ -49,12 +51,14 @@ void set_var(const Args& args, ClientState& client, NetContext& context, Reply& 
   const std::string tracking_id = client.tracking ? context.tracking.new_id() : std::string();
   Ups* ups = find_ups_or_reply(context, args[1], reply);
   if (ups == nullptr || !ups_available(*ups, reply)) return;
-  if (!may_perform(context.users, client.credentials, "SET")) {
+  if (!authorized(client, context, "SET", fmt::format("UPS [{}] {}", ups->name, args[2]))) {
     return reply.error(NetError::kAccessDenied);
   }
   const Variable* variable = ups->variables.find(args[2]);
   if (variable == nullptr) return reply.error(NetError::kVarNotSupported);
   if (auto error = check_new_value(*variable, args[3])) return reply.error(*error);
+  log::info("Set variable: {}@{} set {} on {} to {}", *client.credentials.username,
+            client.address, args[2], ups->name, args[3]);
   forward(*ups, fmt::format("SET {} \"{}\"", args[2], encode_truncated(args[3], 512)),
           tracking_id, context, NetError::kSetFailed, reply);
 }
@@ -89,9 +93,11 @@ void net_instcmd(const Args& args, ClientState& client, NetContext& context, Rep
   Ups* ups = find_ups_or_reply(context, args[0], reply);
   if (ups == nullptr || !ups_available(*ups, reply)) return;
   if (!ups->variables.has_cmd(args[1])) return reply.error(NetError::kCmdNotSupported);
-  if (!may_run_instcmd(context.users, client.credentials, args[1])) {
+  if (!authorized_instcmd(client, context, args[1], fmt::format("UPS [{}]", ups->name))) {
     return reply.error(NetError::kAccessDenied);
   }
+  log::info("Instant command: {}@{} did {} on {}", *client.credentials.username, client.address,
+            args[1], ups->name);
   std::string line = "INSTCMD " + args[1];
   if (args.size() == 3) line += " " + encode_truncated(args[2], 512);
   forward(*ups, std::move(line), tracking_id, context, NetError::kInstcmdFailed, reply);

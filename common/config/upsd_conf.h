@@ -47,6 +47,9 @@ struct UpsdConf {
   // FORCESSL <bool>: credentials only after STARTTLS: on a plain connection the server refuses
   // USERNAME/PASSWORD. Named after upsmon.conf's FORCESSL, its client-side twin.
   bool force_ssl = false;
+  // CLIENT_OUTPUT_LIMIT <MiB>: replies held for clients that do not read them, all clients
+  // together; past it the clients holding the most are dropped (each one alone: 1 MiB).
+  long client_output_limit_mib = 64;
 
   std::vector<std::string> warnings;  // "file:line: ..." (ACCEPT/REJECT/ACL are obsolete)
 
