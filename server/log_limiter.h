@@ -1,7 +1,7 @@
 // Rate limit for the log lines clients can cause (failed logins, malformed lines, TLS
 // failures): a token bucket per client address (IPv6 per /64) and one for all clients, so one
 // client, or many, cannot flood syslog or the journal. What is held back is counted by address,
-// user and kind, and summed up in one "suppressed" line per interval. Lines for things that
+// user and kind, and summed up in one "suppressed" line per interval (10 s). Lines for things that
 // succeeded with credentials (LOGIN, FSD, SET, INSTCMD) do not come through here: they are
 // never suppressed. Pure (the caller passes the time); client_log() below is the I/O shell.
 #pragma once
@@ -29,7 +29,7 @@ class LogLimiter {
     Clock::duration per_address_refill = std::chrono::seconds(6);  // then one per 6 s
     double global_burst = 60;                        // lines at once from all clients
     Clock::duration global_refill = std::chrono::seconds(1);       // then one per second
-    Clock::duration summary_interval = std::chrono::seconds(60);
+    Clock::duration summary_interval = std::chrono::seconds(10);
     std::size_t max_addresses = 4096;  // buckets kept; past it new addresses share the global one
     std::size_t max_counted = 1024;    // (address, user, kind) counters kept between summaries
     std::size_t summary_entries = 5;   // the largest counters named in a summary line

@@ -153,20 +153,22 @@ class Faults(unittest.TestCase):
                         pass
                 except OSError:
                     pass
-        # 10,000 failed logins in a row on one connection.
+        # 10,000 failed logins in a row on one connection: the login throttle holds the second
+        # one, the connection is cut once more than a read's worth waits behind it (issue 18).
         with socket.create_connection(("127.0.0.1", self.port), timeout=60) as brute:
             batch = b"".join(b"LOGIN dummy\n" for _ in range(1000))
             brute.sendall(b"USERNAME mon\nPASSWORD wrong\n")
-            for _ in range(10):
-                brute.sendall(batch)
             data = b""
-            while data.count(b"\n") < 10002:
-                chunk = brute.recv(65536)
-                if not chunk:
-                    break
-                data += chunk
+            try:
+                for _ in range(10):
+                    brute.sendall(batch)
+                while chunk := brute.recv(65536):
+                    data += chunk
+            except OSError:
+                pass  # reset: closed while we were still sending
             failed = data.count(b"ERR ACCESS-DENIED\n")
-        self.assertEqual(failed, 10000)
+        self.assertGreaterEqual(failed, 1)
+        self.assertLess(failed, 100)
         for byte in b"GET VAR dummy ups.status\n"[:5]:
             slow.sendall(bytes([byte]))
             self.assert_served()
