@@ -14,6 +14,8 @@
 
 #include "common/log.h"
 #include "common/paths.h"
+#include "common/service_notify.h"
+#include "common/version.h"
 #include "server/config_loader.h"
 #include "metrics/upsd_metrics.h"
 #include "server/daemon.h"
@@ -39,9 +41,15 @@ struct Options {
   std::optional<std::string> yaml_file;  // -f
 };
 
+// "2.8.0 (walnut 0.1.0)": the NUT version clients see on the wire, and walnut's own.
+std::string version_line() {
+  const std::string_view nut = kServerVersion.substr(0, kServerVersion.find(' '));
+  return fmt::format("{} (walnut {})", nut, kWalnutVersion);
+}
+
 void print_help() {
   std::printf(
-      "walnut upsd %s: the NUT network server (drop-in for NUT's upsd)\n\n"
+      "upsd %s: walnut's NUT network server (drop-in for NUT's upsd)\n\n"
       "usage: upsd [OPTIONS]\n\n"
       "  -c <command>  send <command> to the running upsd: reload, stop\n"
       "  -P <pid>      the pid to signal with -c (default: from the pid file)\n"
@@ -56,7 +64,7 @@ void print_help() {
       "Environment: NUT_CONFPATH, NUT_STATEPATH, NUT_ALTPIDPATH, NUT_DATAPATH.\n"
       "NUT data server was built with SSL support (STARTTLS answers FEATURE-NOT-CONFIGURED "
       "until TLS is configured)\n",
-      std::string(kServerVersion).c_str());
+      version_line().c_str());
 }
 
 std::optional<Options> parse_options(int argc, char** argv) {
@@ -79,7 +87,7 @@ std::optional<Options> parse_options(int argc, char** argv) {
         std::fprintf(stderr, "upsd: -r (chroot) is not supported by walnut\n");
         return std::nullopt;
       case 'V':
-        std::printf("Network UPS Tools upsd %s\n", std::string(kServerVersion).c_str());
+        std::printf("Network UPS Tools upsd %s\n", version_line().c_str());
         std::exit(0);
       case 'h':
         print_help();
@@ -112,6 +120,17 @@ Status configure_tls(const config::UpsdConf& conf) {
   return Ok{};
 }
 
+// WATCHDOG=1 every `period` (half of WatchdogSec) from the event loop: a loop that hangs stops
+// the pings and systemd restarts upsd.
+void keep_watchdog(asio::steady_timer& timer, std::chrono::microseconds period) {
+  timer.expires_after(period);
+  timer.async_wait([&timer, period](const asio::error_code& error) {
+    if (error) return;
+    service::notify_watchdog();
+    keep_watchdog(timer, period);
+  });
+}
+
 int run(const Options& options) {
   const std::string pid_file = paths::join(paths::alt_pid_path(), "upsd.pid");
   if (options.command) {
@@ -141,7 +160,7 @@ int run(const Options& options) {
   }
   // Opt-in HTTP /metrics on the same io_context (METRICS_LISTEN), bound before dropping root.
   std::vector<std::unique_ptr<MetricsEndpoint>> metrics;
-  const metrics::UpsdProcess process{std::string(kServerVersion),
+  const metrics::UpsdProcess process{std::string(kWalnutVersion),
                                      static_cast<double>(std::time(nullptr))};
   for (const auto& address : server.settings().metrics_listen) {
     auto endpoint = std::make_unique<MetricsEndpoint>(io, [&server, &process] {
@@ -154,8 +173,10 @@ int run(const Options& options) {
     }
     metrics.push_back(std::move(endpoint));
   }
-  server.on_stop = [&metrics] {
+  asio::steady_timer watchdog(io);
+  server.on_stop = [&metrics, &watchdog] {
     for (auto& endpoint : metrics) endpoint->stop();
+    watchdog.cancel();
   };
   std::string run_as =
       options.user.value_or(configured_user.value_or(::geteuid() == 0 ? "nut" : ""));
@@ -178,6 +199,9 @@ int run(const Options& options) {
   }
   server.start();
   for (auto& endpoint : metrics) endpoint->start();
+  // systemd (Type=notify): the listeners are bound and the drivers are being connected.
+  if (auto period = service::watchdog_period()) keep_watchdog(watchdog, *period);
+  service::notify_ready();
   io.run();
   if (with_pid_file) remove_pid_file(pid_file);
   return 0;

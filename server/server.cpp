@@ -6,6 +6,7 @@
 #include "common/log.h"
 #include "common/config/conf_file.h"
 #include "common/paths.h"
+#include "common/service_notify.h"
 #include "server/log_limiter.h"
 
 namespace walnut::server {
@@ -142,10 +143,18 @@ void Server::wait_signals() {
   });
 }
 
-// LISTEN lines need a restart, as with stock; everything else applies in place and
-// connected clients keep their sessions.
+// systemd hears RELOADING=1 .. READY=1 around it (READY=1 also when the reload failed: the
+// running configuration still serves).
 void Server::reload() {
   log::info("Reloading configuration");
+  service::notify_reloading();
+  apply_reload();
+  service::notify_ready();
+}
+
+// LISTEN lines need a restart, as with stock; everything else applies in place and
+// connected clients keep their sessions.
+void Server::apply_reload() {
   auto fresh = reload_config_ ? reload_config_() : Result<LoadedConfig>(Error{"no reload"});
   if (!fresh) {
     log::error("Reload failed, keeping the running configuration: {}", fresh.error());
@@ -170,6 +179,7 @@ void Server::reload() {
 void Server::stop() {
   if (stopped_) return;
   stopped_ = true;
+  service::notify_stopping();
   listener_.stop();
   sessions_.stop_all();
   for (auto& [name, link] : links_) link->stop();

@@ -44,6 +44,7 @@ class Server {
   const config::UpsdConf& settings() const { return config_.upsd; }
 
  private:
+  void apply_reload();
   void apply_upses(const config::UpsConf& conf);
   void load_descriptions();
   void schedule_tick();

@@ -9,17 +9,13 @@ if(TARGET walnut_hid AND TARGET walnut_hid_mapping)
     ${CMAKE_CURRENT_LIST_DIR}/driver_options.cpp
     ${CMAKE_CURRENT_LIST_DIR}/driver_process.cpp
     ${CMAKE_CURRENT_LIST_DIR}/driver_socket.cpp
-    ${CMAKE_CURRENT_LIST_DIR}/service_notify.cpp
     ${CMAKE_CURRENT_LIST_DIR}/state_publisher.cpp
     ${CMAKE_CURRENT_LIST_DIR}/ups_device.cpp
   )
   target_link_libraries(walnut_usbhid PUBLIC
-    walnut_common walnut_transport walnut_hid walnut_hid_mapping walnut_asio)
-  if(TARGET PkgConfig::SYSTEMD)
-    target_link_libraries(walnut_usbhid PRIVATE PkgConfig::SYSTEMD)
-    target_compile_definitions(walnut_usbhid PRIVATE WALNUT_HAVE_SYSTEMD=1)
-  endif()
+    walnut_common walnut_transport walnut_hid walnut_hid_mapping walnut_asio
+    PRIVATE walnut_version)
 
   add_executable(usbhid-ups ${CMAKE_CURRENT_LIST_DIR}/main.cpp)
-  target_link_libraries(usbhid-ups PRIVATE walnut_usbhid)
+  target_link_libraries(usbhid-ups PRIVATE walnut_usbhid walnut_version)
 endif()

@@ -1,6 +1,7 @@
 // Driver self-description and state start-up.
 #include "drivers/usbhid/driver_info.h"
 
+#include "common/version.h"
 #include "drivers/usbhid/ups_device.h"
 
 namespace walnut::usbhid {
@@ -10,7 +11,7 @@ void publish_driver_info(const DriverOptions& options, const std::string& usb_ve
   state.set_info("device.type", "ups");
   for (const auto& [name, value] : options.published) state.set_info(name, value);
   state.set_info("driver.version", kNutVersion);
-  state.set_info("driver.version.internal", kDriverVersion);
+  state.set_info("driver.version.internal", "walnut-" + std::string(kWalnutVersion));
   state.set_info("driver.name", "usbhid-ups");
   state.set_info("driver.version.usb", usb_version);
 }

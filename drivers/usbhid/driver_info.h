@@ -13,9 +13,9 @@ namespace walnut::usbhid {
 
 class UpsDevice;
 
-// NUT's version this driver stands in for (driver.version) and walnut's own.
+// NUT's version this driver stands in for (driver.version); driver.version.internal is
+// "walnut-" and walnut's own (common/version.h).
 inline constexpr const char* kNutVersion = "2.8.0";
-inline constexpr const char* kDriverVersion = "walnut-0.1.0";
 
 // device.type and driver.name / driver.version / driver.version.internal / driver.version.usb,
 // then the driver.parameter.* and driver.flag.* of the options. Pure.

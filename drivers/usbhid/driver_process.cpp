@@ -6,9 +6,9 @@
 #include <asio.hpp>
 
 #include "common/log.h"
+#include "common/service_notify.h"
 #include "drivers/usbhid/driver_loop.h"
 #include "drivers/usbhid/driver_socket.h"
-#include "drivers/usbhid/service_notify.h"
 #include "drivers/usbhid/state_publisher.h"
 
 namespace walnut::usbhid {
@@ -36,7 +36,7 @@ void keep_watchdog(asio::steady_timer& timer, std::chrono::microseconds period,
     if (error) return;
     const std::uint64_t now = loop.heartbeat();
     if (now != last_heartbeat) {
-      notify_watchdog();
+      service::notify_watchdog();
     } else {
       log::warning("device thread made no progress for {} ms: not feeding the watchdog",
                    std::chrono::duration_cast<std::chrono::milliseconds>(period).count());
@@ -97,10 +97,12 @@ Status serve_driver(UpsDevice& device, UpsState state, const std::string& socket
 
   loop.start();
   asio::steady_timer watchdog(io);
-  if (auto period = watchdog_period()) keep_watchdog(watchdog, *period, loop, loop.heartbeat());
-  notify_ready();
+  if (auto period = service::watchdog_period()) {
+    keep_watchdog(watchdog, *period, loop, loop.heartbeat());
+  }
+  service::notify_ready();
   io.run();
-  notify_stopping();
+  service::notify_stopping();
   loop.stop();
   server->stop();
   return Ok{};

@@ -17,6 +17,7 @@
 #include "common/config/ups_conf.h"
 #include "common/log.h"
 #include "common/paths.h"
+#include "common/version.h"
 #include "drivers/usbhid/device_capture.h"
 #include "drivers/usbhid/driver_info.h"
 #include "drivers/usbhid/driver_options.h"
@@ -211,7 +212,7 @@ int main(int argc, char** argv) {
   }
   if (command_line->show_version) {
     std::printf("Network UPS Tools - USB HID UPS driver %s (walnut %s)\n", kNutVersion,
-                kDriverVersion);
+                std::string(walnut::kWalnutVersion).c_str());
     return EXIT_SUCCESS;
   }
   walnut::log::set_debug_level(command_line->debug_level);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Checks every unit in config/systemd/: `systemd-analyze verify` accepts it, and
+# Checks every unit in UNIT_DIR (the units generated from config/systemd/*.in): `systemd-analyze verify` accepts it, and
 # `systemd-analyze security --offline=true` rates its exposure at 2.5 or below.
 # Usage: check_units.sh UNIT_DIR
 set -euo pipefail

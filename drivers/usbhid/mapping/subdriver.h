@@ -44,11 +44,9 @@ struct ClaimedDevice {
   std::uint16_t vendor_id = 0;
   std::uint16_t product_id = 0;
   std::string subdriver;  // key
+  std::string version;    // "APC HID 0.98"
 };
+// The source of udev/'s rules and of README's supported hardware table.
 std::vector<ClaimedDevice> claimed_devices();
-
-// udev rules text granting the nut group access to every claimed device (one line per id, in
-// NUT's nut-usbups.rules style).
-std::string udev_rules();
 
 }  // namespace walnut::mapping
