@@ -11,6 +11,7 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "interop"))
 import nut_harness as nh  # noqa: E402
+from hostile_clients import log_flood, rss_kib  # noqa: E402
 
 WALNUT_UPSD = None
 USERS = """[admin]
@@ -27,14 +28,6 @@ USERS = """[admin]
   actions = FSD
   password_file = secrets/rel.pw
 """
-
-
-def rss_kib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    raise AssertionError("no VmRSS")
 
 
 class Audit(unittest.TestCase):
@@ -112,34 +105,8 @@ class FailureLogging(Audit):
 class LogFlood(Audit):
     def test_a_flood_of_failures_and_bad_lines_writes_a_bounded_number_of_lines(self):
         before = len(self.log_lines())
-        stop = time.monotonic() + 4
-        sent = [0]
-
-        def flood(worker):
-            n = 0
-            while time.monotonic() < stop:
-                # Failed LOGINs under fresh user names (each checked at once: the throttle
-                # only delays the same name) and LF-inside-quote lines.
-                batch = b"".join(f'USERNAME g{worker}x{n + i}\nPASSWORD p\nLOGIN dummy\n'
-                                 .encode() for i in range(1))
-                batch += b'GET VAR "dummy\n' * 200
-                n += 1
-                try:
-                    with socket.create_connection(("127.0.0.1", self.port), timeout=10) as s:
-                        s.sendall(batch)
-                        s.shutdown(socket.SHUT_WR)
-                        while s.recv(65536):
-                            pass
-                    sent[0] += 201
-                except OSError:
-                    pass
-
-        workers = [threading.Thread(target=flood, args=(w,)) for w in range(4)]
-        for w in workers:
-            w.start()
-        for w in workers:
-            w.join()
-        self.assertGreater(sent[0], 10000)
+        caused = log_flood(self.port, 4)
+        self.assertGreater(caused, 10000)
         flood_lines = len(self.log_lines()) - before
         # 60 at once for all clients, then one per second: far below what was caused.
         self.assertLess(flood_lines, 80, "\n".join(self.log_lines()[-20:]))

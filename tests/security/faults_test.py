@@ -13,18 +13,11 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "interop"))
 import nut_harness as nh  # noqa: E402
+from hostile_clients import rss_kib  # noqa: E402
 
 WALNUT_UPSD = None
 WALNUT_DRIVER = None
 USERS = "[mon]\n  password = monpass\n  upsmon primary\n"
-
-
-def rss_kib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    raise AssertionError("no VmRSS")
 
 
 def status_field(pid, name):
@@ -164,10 +157,10 @@ class Faults(unittest.TestCase):
                     brute.sendall(batch)
                 while chunk := brute.recv(65536):
                     data += chunk
-            except OSError:
-                pass  # reset: closed while we were still sending
+            except (ConnectionResetError, BrokenPipeError):
+                pass  # closed while requests were still unread: replies may be lost
             failed = data.count(b"ERR ACCESS-DENIED\n")
-        self.assertGreaterEqual(failed, 1)
+        # The server closed it (a 60 s socket timeout would have raised above).
         self.assertLess(failed, 100)
         for byte in b"GET VAR dummy ups.status\n"[:5]:
             slow.sendall(bytes([byte]))
