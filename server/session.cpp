@@ -247,7 +247,9 @@ void Session::resume_held() {
     lines.pop_front();
   }
   if (held_) held_lines_.insert(held_lines_.end(), lines.begin(), lines.end());
-  bool keep_open = !client_.close_after_reply;
+  // Lines left over without a new hold came after LOGOUT, STARTTLS or a backed-up output: as
+  // in consume(), the connection closes rather than skip them.
+  bool keep_open = !client_.close_after_reply && (held_ || lines.empty());
   if (tls_ && keep_open) {
     if (Status status = tls_->send(tls_plain_out_, pending_); !status) keep_open = false;
   }
