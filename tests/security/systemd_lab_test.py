@@ -18,6 +18,9 @@ import time
 
 from hostile_clients import log_flood
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "interop"))
+import nut_harness as nh  # noqa: E402
+
 UPSD, UNIT, BOOT, SCRATCH_PARENT = sys.argv[1:5]
 JOURNALD_UNITS = ["systemd-journald.service", "systemd-journald.socket",
                   "systemd-journald-dev-log.socket"]
@@ -63,24 +66,8 @@ def wait_until(predicate, what, deadline=30):
     raise AssertionError(f"timed out waiting for {what}")
 
 
-class Session:
-    def __init__(self, port):
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=15)
-        self.buffer = b""
-
-    def request(self, line):
-        self.sock.sendall(line.encode() + b"\n")
-        while b"\n" not in self.buffer:
-            chunk = self.sock.recv(4096)
-            if not chunk:
-                raise ConnectionError("closed")
-            self.buffer += chunk
-        reply, self.buffer = self.buffer.split(b"\n", 1)
-        return reply.decode()
-
-
 def login(port, user, password, command="FSD dummy"):
-    s = Session(port)
+    s = nh.LineClient(port)
     s.request(f"USERNAME {user}")
     s.request(f'PASSWORD "{password}"')
     return s, s.request(command)
