@@ -57,4 +57,8 @@ bool may_run_instcmd(const config::UpsdUsers& users, const Credentials& credenti
   return user != nullptr && user->may_run_instcmd(command);
 }
 
+bool password_matches(const config::UpsdUsers& users, const Credentials& credentials) {
+  return authenticate(users, credentials) != nullptr;
+}
+
 }  // namespace walnut::server

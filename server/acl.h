@@ -29,4 +29,8 @@ bool may_perform(const config::UpsdUsers& users, const Credentials& credentials,
 bool may_run_instcmd(const config::UpsdUsers& users, const Credentials& credentials,
                      std::string_view command);
 
+// True when the user exists and the password matches, whatever the user may do (the login
+// throttle counts wrong passwords, not missing rights).
+bool password_matches(const config::UpsdUsers& users, const Credentials& credentials);
+
 }  // namespace walnut::server

@@ -24,8 +24,18 @@ std::optional<std::string> environment(const char* name) {
   return std::string(value);
 }
 
-Status finish(LoadedConfig& config, std::string_view source) {
-  if (Status status = config::load_password_files(config.users); !status) return status;
+// Relative password_file paths are relative to the folder of the file that names them.
+std::string folder_of(const std::string& file) {
+  const auto slash = file.rfind('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : file.substr(0, slash);
+}
+
+Status finish(LoadedConfig& config, std::string_view source, const std::string& users_file) {
+  auto secrets = config::load_password_files(config.users, users_file, folder_of(users_file));
+  config.errors = std::move(secrets.errors);
+  config.users.warnings.insert(config.users.warnings.end(), secrets.warnings.begin(),
+                               secrets.warnings.end());
   if (auto allow = nut_environment_boolean(environment("ALLOW_NO_DEVICE"))) {
     config.upsd.allow_no_device = *allow;
   }
@@ -46,12 +56,12 @@ Status finish(LoadedConfig& config, std::string_view source) {
   return Ok{};
 }
 
-void check_users_file_permissions(const std::string& path, LoadedConfig& config) {
+void check_secret_permissions(const std::string& path, LoadedConfig& config) {
   struct stat info {};
   if (::stat(path.c_str(), &info) != 0) return;
   if (info.st_mode & S_IROTH) {
     config.warnings.push_back(
-        fmt::format("{} is world readable: it holds passwords (chmod 0640)", path));
+        fmt::format("{} is world readable: it holds passwords (chmod 0640, owner root:nut)", path));
   }
 }
 
@@ -79,11 +89,11 @@ Result<LoadedConfig> load_nut_config() {
     auto users = config::parse_upsd_users(*users_text, users_file);
     if (!users) return Error{users.error()};
     config.users = std::move(*users);
-    check_users_file_permissions(users_file, config);
+    check_secret_permissions(users_file, config);
   } else {
     config.warnings.push_back(users_text.error() + " (no users: every privileged command denied)");
   }
-  if (Status status = finish(config, ups_conf); !status) return Error{status.error()};
+  if (Status status = finish(config, ups_conf, users_file); !status) return Error{status.error()};
   return config;
 }
 
@@ -96,7 +106,14 @@ Result<LoadedConfig> load_yaml_config(const std::string& file) {
   config.upsd = std::move(parsed->upsd);
   config.ups = std::move(parsed->ups);
   config.users = std::move(parsed->users);
-  if (Status status = finish(config, file); !status) return Error{status.error()};
+  // Inline passwords make the YAML file a secret like upsd.users.
+  for (const auto& user : config.users.users) {
+    if (user.password) {
+      check_secret_permissions(file, config);
+      break;
+    }
+  }
+  if (Status status = finish(config, file, file); !status) return Error{status.error()};
   return config;
 }
 

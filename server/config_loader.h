@@ -19,14 +19,19 @@ struct LoadedConfig {
   std::string statepath;  // NUT's precedence: NUT_STATEPATH, ups.conf, upsd.conf, default
   std::string datapath;   // NUT_DATAPATH, upsd.conf DATAPATH, /usr/share/nut
   std::vector<std::string> warnings;  // every reader's warnings, "file:line: ..."
+  // Problems that lock one user out but do not stop upsd (an unusable password_file), logged
+  // as errors at start and on every reload: "file:line: ...".
+  std::vector<std::string> errors;
 };
 
 // NUT's three files from NUT_CONFPATH. Missing upsd.conf or ups.conf, any parse error, or no
 // UPS without ALLOW_NO_DEVICE is an error naming file and line. upsd.users missing or
-// readable by everyone is a warning (as stock).
+// readable by everyone is a warning (as stock), and so is a world-readable password_file; an
+// unusable password_file locks that user out (LoadedConfig::errors), never the whole load.
 Result<LoadedConfig> load_nut_config();
 
-// One walnut YAML file with the same settings (upsd -f).
+// One walnut YAML file with the same settings (upsd -f); world-readable: a warning (it may hold
+// passwords). Relative password_file paths are relative to the YAML file's folder.
 Result<LoadedConfig> load_yaml_config(const std::string& file);
 
 // NUT's reading of the ALLOW_NO_DEVICE / ALLOW_NOT_ALL_LISTENERS environment variables, which

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "common/log.h"
+#include "server/log_limiter.h"
 #include "server/session.h"
 
 namespace walnut::server {
@@ -118,7 +119,9 @@ void Listener::accept(Acceptor& acceptor) {
     if (error == asio::error::no_descriptors || error.value() == ENFILE ||
         error == asio::error::no_buffer_space || error == asio::error::no_memory) {
       if (!warned_fd_exhaustion_) {
-        log::error("accept: {}; pausing new connections briefly", error.message());
+        // Clients can bring this about (and end it) at will: rate-limited like their lines.
+        client_log(log::Priority::kError, "", "", "accept failure",
+                   "accept: {}; pausing new connections briefly", error.message());
         warned_fd_exhaustion_ = true;
       }
       return pause_after_fd_exhaustion();
@@ -141,7 +144,11 @@ void Listener::accept(Acceptor& acceptor) {
 // upsc fails fast and upsmon retries on its next poll, instead of hanging until a slot frees.
 void Listener::refuse(ClientSocket& socket) {
   if (!warned_max_connections_) {
-    log::notice("MAXCONN ({}) reached: refusing new connections", max_connections_);
+    asio::error_code unknown;
+    const auto peer = socket.remote_endpoint(unknown);
+    client_log(log::Priority::kNotice, unknown ? "" : peer.address().to_string(), "",
+               "MAXCONN reached", "MAXCONN ({}) reached: refusing new connections",
+               max_connections_);
     warned_max_connections_ = true;
   }
   asio::error_code ignored;

@@ -6,6 +6,7 @@
 
 #include "common/log.h"
 #include "metrics/http_request.h"
+#include "server/client_prefix.h"
 
 namespace walnut::server {
 
@@ -13,17 +14,19 @@ namespace walnut::server {
 // while open; handlers hold a shared_ptr so the object outlives its pending operations.
 class MetricsEndpoint::Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Connection(MetricsEndpoint& endpoint, asio::ip::tcp::socket socket)
+  Connection(MetricsEndpoint& endpoint, asio::ip::tcp::socket socket, std::string prefix,
+             std::uint64_t serial)
       : endpoint_(endpoint),
         socket_(std::move(socket)),
         deadline_(socket_.get_executor()),
-        parser_(endpoint.limits_.max_request_head) {}
+        parser_(endpoint.limits_.max_request_head),
+        prefix_(std::move(prefix)),
+        serial_(serial) {}
 
   void start() {
-    deadline_.expires_after(endpoint_.limits_.request_timeout);
-    deadline_.async_wait([self = shared_from_this()](const asio::error_code& error) {
-      if (!error) self->close();
-    });
+    // A short deadline for the head: a scraper sends it at once; an idle connection is gone
+    // soon. Answering gets the rest of request_timeout.
+    arm_deadline(std::min(endpoint_.limits_.header_timeout, endpoint_.limits_.request_timeout));
     read();
   }
 
@@ -34,8 +37,16 @@ class MetricsEndpoint::Connection : public std::enable_shared_from_this<Connecti
     deadline_.cancel();
     socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
     socket_.close(ignored);
+    auto count = endpoint_.per_address_.find(prefix_);
+    if (count != endpoint_.per_address_.end() && --count->second == 0) {
+      endpoint_.per_address_.erase(count);
+    }
     endpoint_.connections_.erase(shared_from_this());
   }
+
+  bool waiting_for_head() const { return !responding_; }
+  const std::string& prefix() const { return prefix_; }
+  std::uint64_t serial() const { return serial_; }
 
  private:
   void read() {
@@ -49,7 +60,19 @@ class MetricsEndpoint::Connection : public std::enable_shared_from_this<Connecti
     });
   }
 
+  void arm_deadline(std::chrono::milliseconds after) {
+    deadline_.expires_after(after);
+    deadline_.async_wait([self = shared_from_this()](const asio::error_code& error) {
+      if (!error) self->close();
+    });
+  }
+
   void respond() {
+    responding_ = true;
+    const auto left = endpoint_.limits_.request_timeout -
+                      std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::steady_clock::now() - started_);
+    arm_deadline(std::max(left, std::chrono::milliseconds(1)));
     response_ = metrics::respond(parser_, endpoint_.render_);
     asio::async_write(socket_, asio::buffer(response_),
                       [self = shared_from_this()](const asio::error_code&, std::size_t) { self->close(); });
@@ -61,6 +84,10 @@ class MetricsEndpoint::Connection : public std::enable_shared_from_this<Connecti
   metrics::HttpRequestParser parser_;
   std::array<char, 2048> buffer_{};
   std::string response_;
+  std::string prefix_;
+  std::uint64_t serial_;
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+  bool responding_ = false;
   bool closed_ = false;
 };
 
@@ -162,16 +189,40 @@ void MetricsEndpoint::accept(Acceptor& acceptor) {
       });
       return;
     }
-    if (connections_.size() >= limits_.max_connections) {
-      asio::error_code ignored;
-      socket.close(ignored);
-    } else {
-      auto connection = std::make_shared<Connection>(*this, std::move(socket));
-      connections_.insert(connection);
-      connection->start();
-    }
+    admit(std::move(socket));
     accept(acceptor);
   });
+}
+
+void MetricsEndpoint::admit(asio::ip::tcp::socket socket) {
+  asio::error_code error;
+  const auto peer = socket.remote_endpoint(error);
+  std::string prefix = error ? std::string("unknown") : client_prefix(peer.address().to_string());
+  // Room is made by dropping the oldest connection that has not even sent its request (of
+  // this address when it is at its cap, else of any): a scrape sends its head at once, so idle
+  // connections give way to it instead of keeping it out.
+  const auto open = per_address_.find(prefix);
+  const bool address_full = open != per_address_.end() && open->second >= limits_.max_per_address;
+  if (address_full || connections_.size() >= limits_.max_connections) {
+    std::shared_ptr<Connection> oldest;
+    for (const auto& connection : connections_) {
+      if (!connection->waiting_for_head() || (address_full && connection->prefix() != prefix)) {
+        continue;
+      }
+      if (!oldest || connection->serial() < oldest->serial()) oldest = connection;
+    }
+    if (!oldest) {  // every slot is busy answering: this one waits for none
+      asio::error_code ignored;
+      socket.close(ignored);
+      return;
+    }
+    oldest->close();
+  }
+  ++per_address_[prefix];
+  auto connection = std::make_shared<Connection>(*this, std::move(socket), std::move(prefix),
+                                                 next_serial_++);
+  connections_.insert(connection);
+  connection->start();
 }
 
 void MetricsEndpoint::stop() {

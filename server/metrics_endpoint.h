@@ -1,11 +1,16 @@
 // upsd's opt-in HTTP endpoint for Prometheus (METRICS_LISTEN): GET /metrics on the server's
 // io_context, answering with whatever `render` returns at that moment. One request per
-// connection, bounded request size, a deadline per connection, a cap on open connections.
+// connection, bounded request size, a deadline per connection, a cap on open connections and
+// on connections per client address; a client that has not sent its request head within
+// `header_timeout` is dropped, and when all slots are taken a new connection takes the place of
+// the oldest one still waiting for its head, so idle connections cannot starve scrapes.
 #pragma once
 
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <cstdint>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -21,7 +26,9 @@ class MetricsEndpoint {
  public:
   struct Limits {
     std::chrono::milliseconds request_timeout{10000};  // whole connection, read to last write
-    std::size_t max_connections = 32;  // beyond this new connections are closed at once
+    std::chrono::milliseconds header_timeout{2000};    // accept to the end of the request head
+    std::size_t max_connections = 32;  // beyond this the oldest head-waiting one is dropped
+    std::size_t max_per_address = 4;   // per client address (IPv6 per /64), the same way
     std::size_t max_request_head = 8192;
   };
 
@@ -59,12 +66,17 @@ class MetricsEndpoint {
   Status bind_endpoint(const asio::ip::tcp::endpoint& endpoint);
   void accept(Acceptor& acceptor);
   void retry_bind(std::string host, std::string port, std::chrono::milliseconds retry);
+  // Takes a new connection in (dropping an older idle one past a cap), or closes it when every
+  // slot it could take is busy answering.
+  void admit(asio::ip::tcp::socket socket);
 
   asio::io_context& io_;
   std::function<std::string()> render_;
   Limits limits_;
   std::vector<std::unique_ptr<Acceptor>> acceptors_;
   std::set<std::shared_ptr<Connection>> connections_;
+  std::map<std::string, std::size_t> per_address_;  // open connections by client_prefix
+  std::uint64_t next_serial_ = 0;
   bool stopped_ = false;
   bool started_ = false;
   bool bind_pending_ = false;

@@ -3,7 +3,9 @@
 #include <cctype>
 #include <climits>
 
+#include "common/log.h"
 #include "common/tokenizer.h"
+#include "server/net_auth.h"
 #include "server/net_reply.h"
 
 namespace walnut::server {
@@ -55,12 +57,15 @@ std::optional<NetError> check_new_value(const Variable& variable, const std::str
   return std::nullopt;
 }
 
-// Sends `line` (without LF) to the driver with an optional tracking id; replies.
+// Sends `line` (without LF) to the driver with an optional tracking id; replies. `done` is
+// logged (never rate-limited) once the line is known to fit, before it is sent, as stock does.
 void forward(Ups& ups, std::string line, const std::string& tracking_id,
-             const ClientState& client, NetContext& context, NetError failure, Reply& reply) {
+             const ClientState& client, NetContext& context, NetError failure, Reply& reply,
+             const std::string& done) {
   if (!tracking_id.empty()) line += " TRACKING " + tracking_id;
   line.push_back('\n');
   if (line.size() > kMaxDriverLine) return reply.error(NetError::kTooLong);
+  log::info("{}", done);
   if (!tracking_id.empty()) context.tracking.add(tracking_id, client.connection, context.now);
   if (!ups.send_to_driver || !ups.send_to_driver(line)) return reply.error(failure);
   if (!tracking_id.empty()) return reply.format("OK TRACKING {}\n", tracking_id);
@@ -71,14 +76,16 @@ void set_var(const Args& args, ClientState& client, NetContext& context, Reply& 
   const std::string tracking_id = client.tracking ? context.tracking.new_id() : std::string();
   Ups* ups = find_ups_or_reply(context, args[1], reply);
   if (ups == nullptr || !ups_available(*ups, reply)) return;
-  if (!may_perform(context.users, client.credentials, "SET")) {
+  if (!authorized(client, context, "SET", fmt::format("UPS [{}] {}", ups->name, args[2]))) {
     return reply.error(NetError::kAccessDenied);
   }
   const Variable* variable = ups->variables.find(args[2]);
   if (variable == nullptr) return reply.error(NetError::kVarNotSupported);
   if (auto error = check_new_value(*variable, args[3])) return reply.error(*error);
   forward(*ups, fmt::format("SET {} \"{}\"", args[2], encode_word(args[3])), tracking_id,
-          client, context, NetError::kSetFailed, reply);
+          client, context, NetError::kSetFailed, reply,
+          fmt::format("Set variable: {}@{} set {} on {} to {}", *client.credentials.username,
+                      client.address, args[2], ups->name, args[3]));
 }
 
 }  // namespace
@@ -111,12 +118,14 @@ void net_instcmd(const Args& args, ClientState& client, NetContext& context, Rep
   Ups* ups = find_ups_or_reply(context, args[0], reply);
   if (ups == nullptr || !ups_available(*ups, reply)) return;
   if (!ups->variables.has_cmd(args[1])) return reply.error(NetError::kCmdNotSupported);
-  if (!may_run_instcmd(context.users, client.credentials, args[1])) {
+  if (!authorized_instcmd(client, context, args[1], fmt::format("UPS [{}]", ups->name))) {
     return reply.error(NetError::kAccessDenied);
   }
   std::string line = "INSTCMD " + args[1];
   if (args.size() == 3) line += " " + encode_word(args[2]);
-  forward(*ups, std::move(line), tracking_id, client, context, NetError::kInstcmdFailed, reply);
+  forward(*ups, std::move(line), tracking_id, client, context, NetError::kInstcmdFailed, reply,
+          fmt::format("Instant command: {}@{} did {} on {}", *client.credentials.username,
+                      client.address, args[1], ups->name));
 }
 
 }  // namespace walnut::server

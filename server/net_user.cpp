@@ -3,21 +3,34 @@
 #include "server/net_reply.h"
 
 #include "common/log.h"
+#include "server/net_auth.h"
 
 namespace walnut::server {
 
 void net_username(const Args& args, ClientState& client, NetContext&, Reply& reply) {
   if (args.size() != 1) return reply.error(NetError::kInvalidArgument);
-  if (client.credentials_need_tls && !client.tls) return reply.error(NetError::kAccessDenied);
-  if (client.credentials.username) return reply.error(NetError::kAlreadySetUsername);
+  if (client.credentials_need_tls && !client.tls) {
+    log_credentials_refused(client, "USERNAME refused: credentials only over TLS (FORCESSL)");
+    return reply.error(NetError::kAccessDenied);
+  }
+  if (client.credentials.username) {
+    log_credentials_refused(client, "USERNAME sent twice");
+    return reply.error(NetError::kAlreadySetUsername);
+  }
   client.credentials.username = args[0];
   reply.line("OK\n");
 }
 
 void net_password(const Args& args, ClientState& client, NetContext&, Reply& reply) {
   if (args.size() != 1) return reply.error(NetError::kInvalidArgument);
-  if (client.credentials_need_tls && !client.tls) return reply.error(NetError::kAccessDenied);
-  if (client.credentials.password) return reply.error(NetError::kAlreadySetPassword);
+  if (client.credentials_need_tls && !client.tls) {
+    log_credentials_refused(client, "PASSWORD refused: credentials only over TLS (FORCESSL)");
+    return reply.error(NetError::kAccessDenied);
+  }
+  if (client.credentials.password) {
+    log_credentials_refused(client, "PASSWORD sent twice");
+    return reply.error(NetError::kAlreadySetPassword);
+  }
   client.credentials.password = args[0];
   reply.line("OK\n");
 }
@@ -27,9 +40,7 @@ void net_login(const Args& args, ClientState& client, NetContext& context, Reply
   if (client.login_ups) return reply.error(NetError::kAlreadyLoggedIn);
   Ups* ups = find_ups_or_reply(context, args[0], reply);
   if (ups == nullptr) return;
-  if (!may_perform(context.users, client.credentials, "LOGIN")) {
-    log::notice("Failed login by {}@{} to UPS [{}]", client.credentials.username.value_or(""),
-                client.address, ups->name);
+  if (!authorized(client, context, "LOGIN", fmt::format("UPS [{}]", ups->name))) {
     return reply.error(NetError::kAccessDenied);
   }
   ++ups->numlogins;
@@ -54,8 +65,7 @@ bool primary_allowed(const Args& args, ClientState& client, NetContext& context,
     return false;
   }
   if (find_ups_or_reply(context, args[0], reply) == nullptr) return false;
-  if (!may_perform(context.users, client.credentials, "PRIMARY") &&
-      !may_perform(context.users, client.credentials, "MASTER")) {
+  if (!authorized(client, context, "PRIMARY", fmt::format("UPS [{}]", args[0]))) {
     reply.error(NetError::kAccessDenied);
     return false;
   }
@@ -76,7 +86,7 @@ void net_fsd(const Args& args, ClientState& client, NetContext& context, Reply& 
   if (args.size() != 1) return reply.error(NetError::kInvalidArgument);
   Ups* ups = find_ups_or_reply(context, args[0], reply);
   if (ups == nullptr) return;
-  if (!may_perform(context.users, client.credentials, "FSD")) {
+  if (!authorized(client, context, "FSD", fmt::format("UPS [{}]", ups->name))) {
     return reply.error(NetError::kAccessDenied);
   }
   log::notice("Client {}@{} set FSD on UPS [{}]", *client.credentials.username, client.address,

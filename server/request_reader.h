@@ -42,6 +42,8 @@ class RequestReader {
   void stop_after_line() { stop_after_line_ = true; }
   // After feed() stopped that way: how many of its bytes were left unread.
   std::size_t unread() const { return unread_; }
+  // True while the bytes of an unfinished line wait for the rest of it.
+  bool mid_line() const { return tokenizer_.mid_line(); }
 
   // Frees the tokenizer's buffers when no line is half-read (for idle connections).
   void release_memory();

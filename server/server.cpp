@@ -7,6 +7,7 @@
 #include "common/config/conf_file.h"
 #include "common/paths.h"
 #include "common/service_notify.h"
+#include "server/log_limiter.h"
 
 namespace walnut::server {
 namespace {
@@ -25,8 +26,16 @@ std::size_t default_max_connections() {
   return usable > 0 ? static_cast<std::size_t>(usable) : 1;
 }
 
+// CLIENT_OUTPUT_LIMIT in bytes; below one client's own bound (1 MiB) it would drop clients
+// that are merely slow, so that is the least it means.
+std::size_t output_limit(const config::UpsdConf& conf) {
+  const long mib = std::max(conf.client_output_limit_mib, 1L);
+  return static_cast<std::size_t>(mib) << 20;
+}
+
 void log_warnings(const LoadedConfig& config) {
   for (const auto& warning : config.warnings) log::warning("{}", warning);
+  for (const auto& error : config.errors) log::error("{}", error);
 }
 
 }  // namespace
@@ -55,6 +64,7 @@ void Server::start() {
   listener_.set_max_connections(config_.upsd.maxconn
                                     ? static_cast<std::size_t>(*config_.upsd.maxconn)
                                     : default_max_connections());
+  sessions_.set_output_limit(output_limit(config_.upsd));
   apply_upses(config_.ups);
   listener_.start();
   wait_signals();
@@ -122,6 +132,7 @@ void Server::tick() {
   for (auto& [name, link] : links_) link->tick(config_.upsd.maxage);
   sessions_.close_idle(kClientIdleLimit);
   sessions_.quiet_down(kQuietAfter);
+  flush_client_log_summary();
 }
 
 void Server::wait_signals() {
@@ -159,11 +170,13 @@ void Server::apply_reload() {
   config_.datapath = fresh->datapath;
   config_.ups = fresh->ups;
   config_.warnings = std::move(fresh->warnings);
+  config_.errors = std::move(fresh->errors);
   log_warnings(config_);
   log::set_debug_level(effective_debug_level(args_debug_level_, config_.upsd.debug_min, true));
   log::info("Applying debug level {}{}", log::debug_level(),
             config_.upsd.debug_min ? " from DEBUG_MIN in upsd.conf" : " from the command line");
   load_descriptions();
+  sessions_.set_output_limit(output_limit(config_.upsd));
   if (config_.upsd.maxconn) {
     listener_.set_max_connections(static_cast<std::size_t>(*config_.upsd.maxconn));
   }

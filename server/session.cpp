@@ -9,6 +9,9 @@
 #include <cerrno>
 
 #include "common/log.h"
+#include "server/auth_throttle.h"
+#include "server/log_limiter.h"
+#include "server/net_auth.h"
 #include "server/session_manager.h"
 
 namespace walnut::server {
@@ -20,6 +23,8 @@ constexpr std::size_t kMaxPendingOutput = 1024 * 1024;
 constexpr auto kChattyInterval = std::chrono::milliseconds(500);
 // Buffers larger than this are released once written, so idle sessions stay small.
 constexpr std::size_t kKeepCapacity = 2048;
+// Lines a client may send behind a held credential check (the rest of one read, at most).
+constexpr std::size_t kMaxHeldLines = 64;
 
 std::string peer_address(const ClientSocket& socket) {
   asio::error_code error;
@@ -67,7 +72,8 @@ Session::~Session() {
 void Session::start() {
   log::debug(2, "Connect from {}", client_.address);
   if (Status added = manager_.poller().add(fd_, shared_from_this()); !added) {
-    log::warning("Client {}: {}", client_.address, added.error());
+    client_log(log::Priority::kWarning, client_.address, "", "poller failure", "Client {}: {}",
+               client_.address, added.error());
     manager_.stop(shared_from_this());
   }
 }
@@ -75,6 +81,7 @@ void Session::start() {
 void Session::stop() {
   if (stopped_) return;
   stopped_ = true;
+  if (hold_timer_) hold_timer_->cancel();
   manager_.poller().remove(fd_);
   ::close(fd_);
   fd_ = -1;
@@ -125,7 +132,16 @@ void Session::release_memory() {
 }
 
 bool Session::process(const char* data, std::size_t size) {
-  const bool keep_open = stream_.feed(data, size, pending_);
+  if (!finish_batch(stream_.feed(data, size, pending_))) return false;
+  // Held by the login throttle: read nothing more until the held lines have run.
+  if (held_ && !manager_.poller().watch(fd_, false, write_in_flight_)) {
+    manager_.stop(shared_from_this());
+    return false;
+  }
+  return true;
+}
+
+bool Session::finish_batch(bool keep_open) {
   if (stopped_) return false;
   flush();
   if (stopped_) return false;
@@ -141,21 +157,95 @@ bool Session::process(const char* data, std::size_t size) {
   return true;
 }
 
-bool Session::output_backed_up() const {
-  return pending_.size() + writing_.size() + stream_.unsealed() > kMaxPendingOutput;
+std::size_t Session::output_held() const {
+  return pending_.size() + writing_.size() - written_ + stream_.unsealed();
 }
+
+bool Session::output_backed_up() const { return output_held() > kMaxPendingOutput; }
 
 void Session::handle_line(const std::vector<std::string>& words, std::string& reply) {
   last_heard_ = last_wake_;
   manager_.touch(*this);
+  if (held_) {
+    // Answered in order after the held check; more than a read's worth is not a NUT client.
+    if (held_lines_.size() >= kMaxHeldLines) {
+      client_.close_after_reply = true;
+      return;
+    }
+    held_lines_.push_back(words);
+    return;
+  }
+  if (checks_password(words, client_)) {
+    const auto slot = auth_throttle().admit(client_.address, *client_.credentials.username,
+                                            last_heard_);
+    if (!slot) {
+      log_credentials_refused(client_, "credential check refused: too many failed attempts");
+      reply += net_error_line(NetError::kAccessDenied);
+      return;
+    }
+    if (*slot > last_heard_) {
+      held_lines_.push_back(words);
+      return hold_until(*slot);
+    }
+  }
+  dispatch(words, reply);
+}
+
+void Session::dispatch(const std::vector<std::string>& words, std::string& reply) {
   auto& context = manager_.context();
   context.now = last_heard_;
   dispatch_net_command(words, client_, context, reply);
 }
 
+void Session::hold_until(Clock::time_point slot) {
+  held_ = true;
+  if (!hold_timer_) hold_timer_ = std::make_unique<asio::steady_timer>(manager_.io());
+  hold_timer_->expires_at(slot);
+  hold_timer_->async_wait([weak = weak_from_this()](const asio::error_code& error) {
+    auto self = weak.lock();
+    if (error || !self || self->stopped_ || self->closing_) return;
+    self->resume_held();
+  });
+}
+
+// The held check's slot came: run it unthrottled (its slot was reserved), then the lines that
+// came after it, until one is held again.
+void Session::resume_held() {
+  held_ = false;
+  last_wake_ = Clock::now();
+  last_heard_ = last_wake_;
+  auto lines = std::move(held_lines_);
+  held_lines_.clear();
+  const bool keep_open = stream_.resume(
+      [&](std::string& reply) {
+        dispatch(lines.front(), reply);
+        lines.pop_front();
+        while (!lines.empty() && !held_ && !client_.close_after_reply &&
+               !client_.start_tls_after_reply && !output_backed_up()) {
+          handle_line(lines.front(), reply);
+          lines.pop_front();
+        }
+        if (held_) held_lines_.insert(held_lines_.end(), lines.begin(), lines.end());
+        // Lines left over without a new hold came after LOGOUT, STARTTLS or a backed-up
+        // output: as in the stream's reading, the connection closes rather than skip them.
+        return !client_.close_after_reply && (held_ || lines.empty());
+      },
+      pending_);
+  if (!finish_batch(keep_open) || stopped_) return;
+  if (!manager_.poller().watch(fd_, wants_input(), write_in_flight_)) {
+    manager_.stop(shared_from_this());
+  }
+}
+
 void Session::flush() {
+  send_pending();
+  if (!stopped_) manager_.account_output(*this, output_held());
+}
+
+void Session::send_pending() {
   if (output_backed_up()) {
-    log::warning("Client {} does not read its replies: disconnecting", client_.address);
+    client_log(log::Priority::kWarning, client_.address, "", "client not reading",
+               "Client {} does not read its replies: disconnecting", client_.address);
     ++manager_.stats().clients_dropped_slow;
     return manager_.stop(shared_from_this());
   }
@@ -171,11 +261,16 @@ void Session::flush() {
   written_ = 0;
   release_if_large(pending_);
   write_in_flight_ = true;
-  if (!manager_.poller().watch(fd_, !closing_, true)) return manager_.stop(shared_from_this());
+  if (!manager_.poller().watch(fd_, wants_input(), true)) return manager_.stop(shared_from_this());
 }
 
 // The socket has room again: send what is left, then whatever queued up meanwhile.
 void Session::on_writable() {
+  write_more();
+  if (!stopped_) manager_.account_output(*this, output_held());
+}
+
+void Session::write_more() {
   if (!write_in_flight_) return;
   while (written_ < writing_.size()) {
     const ssize_t sent =
@@ -192,7 +287,7 @@ void Session::on_writable() {
   flush();  // what queued up meanwhile; a partial send keeps the socket watched for output
   if (stopped_ || write_in_flight_) return;
   if (closing_) return manager_.stop(shared_from_this());
-  if (!manager_.poller().watch(fd_, true, false)) manager_.stop(shared_from_this());
+  if (!manager_.poller().watch(fd_, wants_input(), false)) manager_.stop(shared_from_this());
 }
 
 }  // namespace walnut::server

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <list>
 #include <memory>
@@ -49,16 +50,31 @@ class Session : public PolledClient, public std::enable_shared_from_this<Session
   // Position in the manager's lists (most recently heard last), and which list.
   std::list<std::shared_ptr<Session>>::iterator idle_position;
   bool in_quiet_list = false;
+  // Unread output as the manager last counted it (CLIENT_OUTPUT_LIMIT).
+  std::size_t accounted_output = 0;
 
  private:
   void on_ready(std::uint32_t events) override;
   void on_readable();
   void on_writable();
+  void write_more();
   void release_memory();
   // Handles one read's bytes; false when the session stopped or is closing.
   bool process(const char* data, std::size_t size);
+  // One request line: held behind the login throttle, or run with its reply into `reply`.
   void handle_line(const std::vector<std::string>& words, std::string& reply);
+  void dispatch(const std::vector<std::string>& words, std::string& reply);
+  // The login throttle holds a credential check until `slot`: nothing more is read or answered
+  // meanwhile (other clients are served); then the held lines run in order.
+  void hold_until(std::chrono::steady_clock::time_point slot);
+  void resume_held();
+  // After a batch of lines: send replies, close after LOGOUT. False when closing.
+  bool finish_batch(bool keep_open);
+  bool wants_input() const { return !closing_ && !held_; }
+  // Sends what it can, then tells the manager how much output is still held.
   void flush();
+  void send_pending();
+  std::size_t output_held() const;
   bool output_backed_up() const;
 
   int fd_ = -1;  // the client socket, non-blocking, owned
@@ -74,6 +90,9 @@ class Session : public PolledClient, public std::enable_shared_from_this<Session
   bool stopped_ = false;
   Clock::time_point last_heard_;
   Clock::time_point last_wake_{};  // when the session last woke up to read
+  bool held_ = false;                           // waiting for the login throttle
+  std::deque<std::vector<std::string>> held_lines_;  // the held check first, then what followed
+  std::unique_ptr<asio::steady_timer> hold_timer_;   // only for sessions that were ever held
 };
 
 }  // namespace walnut::server

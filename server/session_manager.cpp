@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "common/log.h"
+#include "server/log_limiter.h"
 #include "server/session.h"
 
 namespace walnut::server {
@@ -14,7 +16,7 @@ constexpr std::size_t kReadBufferSize = 4096;
 }  // namespace
 
 SessionManager::SessionManager(asio::io_context& io, NetContext& context, Stats& stats)
-    : context_(context), stats_(stats), poller_(io), read_buffer_(kReadBufferSize) {
+    : io_(io), context_(context), stats_(stats), poller_(io), read_buffer_(kReadBufferSize) {
   context_.for_each_client = [this](const std::function<void(const ClientState&)>& visit) {
     for_each_client(visit);
   };
@@ -33,9 +35,32 @@ void SessionManager::start(ClientSocket socket) {
 void SessionManager::stop(const std::shared_ptr<Session>& session) {
   if (session->stopped()) return;
   session->stop();
+  if (session->accounted_output > 0) account_output(*session, 0);
   (session->in_quiet_list ? quiet_ : busy_).erase(session->idle_position);
   stats_.clients_connected = size();
   if (on_session_closed) on_session_closed();
+}
+
+void SessionManager::account_output(Session& session, std::size_t bytes) {
+  output_held_ = output_held_ - session.accounted_output + bytes;
+  session.accounted_output = bytes;
+  if (bytes > 0) {
+    output_holders_.insert(&session);
+  } else {
+    output_holders_.erase(&session);
+  }
+  // Dropping the largest holders first frees the most for the fewest clients lost.
+  while (output_held_ > output_limit_ && !output_holders_.empty()) {
+    Session* largest = *std::max_element(
+        output_holders_.begin(), output_holders_.end(),
+        [](const Session* a, const Session* b) { return a->accounted_output < b->accounted_output; });
+    client_log(log::Priority::kWarning, largest->client().address, "", "client not reading",
+               "Client {} does not read its replies ({} bytes held, {} for all clients past "
+               "CLIENT_OUTPUT_LIMIT): disconnecting",
+               largest->client().address, largest->accounted_output, output_held_);
+    ++stats_.clients_dropped_slow;
+    stop(largest->shared_from_this());
+  }
 }
 
 void SessionManager::stop_all() {

@@ -38,6 +38,7 @@ class SessionManager {
 
   std::size_t size() const { return busy_.size() + quiet_.size(); }
   NetContext& context() { return context_; }
+  asio::io_context& io() { return io_; }
   Stats& stats() { return stats_; }
   // Called whenever a session goes away (the listener resumes accepting under MAXCONN).
   std::function<void()> on_session_closed;
@@ -48,10 +49,18 @@ class SessionManager {
   // Scratch space for reads, shared by every session: they run on one thread.
   std::vector<char>& read_buffer() { return read_buffer_; }
 
+  // Replies held for clients that have not read them, all sessions together: past `bytes` the
+  // sessions holding the most are dropped (CLIENT_OUTPUT_LIMIT).
+  void set_output_limit(std::size_t bytes) { output_limit_ = bytes; }
+  // The session's unread output changed to `bytes` (0 when it stops).
+  void account_output(Session& session, std::size_t bytes);
+  std::size_t output_held() const { return output_held_; }
+
   // Most recently connected first.
   void for_each_client(const std::function<void(const ClientState&)>& visit) const;
 
  private:
+  asio::io_context& io_;
   NetContext& context_;
   Stats& stats_;
   ClientPoller poller_;
@@ -60,6 +69,9 @@ class SessionManager {
   std::list<std::shared_ptr<Session>> busy_;
   std::list<std::shared_ptr<Session>> quiet_;
   std::uint64_t next_serial_ = 0;
+  std::size_t output_limit_ = 64u << 20;
+  std::size_t output_held_ = 0;
+  std::unordered_set<Session*> output_holders_;  // sessions with unread output
   std::vector<char> read_buffer_;
 };
 

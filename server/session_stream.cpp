@@ -2,6 +2,7 @@
 #include "server/session_stream.h"
 
 #include "common/log.h"
+#include "server/log_limiter.h"
 #include "server/net_error.h"
 #include "server/tls_context.h"
 
@@ -27,28 +28,54 @@ bool SessionStream::consume(const char* data, std::size_t size, std::string& rep
         // drops it, and memory never holds more than one read's worth beyond the bound.
         return !client_.close_after_reply && may_continue_();
       },
-      [](std::string_view message) { log::notice("Parse error on sock: {}", message); },
+      [&](std::string_view message) {
+        client_log(log::Priority::kNotice, client_.address, "", "parse error",
+                   "Parse error on sock from {}: {}", client_.address, message);
+      },
       [&] {
-        log::notice("Client {} sent a line ending inside a quote", client_.address);
+        client_log(log::Priority::kNotice, client_.address, "", "line ending inside a quote",
+                   "Client {} sent a line ending inside a quote", client_.address);
         reply += net_error_line(NetError::kInvalidArgument);
       });
   if (outcome == RequestReader::Outcome::kTooLong) {
-    log::notice("Client {} sent a line longer than {} bytes: disconnecting", client_.address,
-                RequestReader::kMaxLineBytes);
+    client_log(log::Priority::kNotice, client_.address, "", "line too long",
+               "Client {} sent a line longer than {} bytes: disconnecting", client_.address,
+               RequestReader::kMaxLineBytes);
     reply += net_error_line(NetError::kTooLong);
     return false;
   }
   if (client_.start_tls_after_reply && reader_.unread() > 0) {
     // A real client waits for OK STARTTLS before its handshake: bytes already here were
     // sent (or injected) in plain text behind the STARTTLS line (the CVE-2011-0411 class).
-    log::notice("Client {} sent {} bytes after STARTTLS before the TLS handshake: disconnecting",
-                client_.address, reader_.unread());
+    client_log(log::Priority::kNotice, client_.address, "", "bytes after STARTTLS",
+               "Client {} sent {} bytes after STARTTLS before the TLS handshake: disconnecting",
+               client_.address, reader_.unread());
     client_.start_tls_after_reply = false;
     return false;
   }
   return outcome == RequestReader::Outcome::kContinue ||
          (outcome == RequestReader::Outcome::kStop && client_.start_tls_after_reply &&
           !client_.close_after_reply);
+}
+
+bool SessionStream::resume(const Resume& run, std::string& out) {
+  if (tls_) {
+    const bool keep_open = run(tls_plain_out_);
+    return seal(out) && keep_open;
+  }
+  const bool keep_open = run(out);
+  if (!client_.start_tls_after_reply) return keep_open;
+  if (!keep_open || reader_.mid_line()) {
+    // Held lines left after the STARTTLS line (run() closes for them), or the start of one:
+    // plain text behind STARTTLS, as in consume().
+    client_log(log::Priority::kNotice, client_.address, "", "bytes after STARTTLS",
+               "Client {} sent more after STARTTLS before the TLS handshake: disconnecting",
+               client_.address);
+    client_.start_tls_after_reply = false;
+    return false;
+  }
+  begin_tls();
+  return true;
 }
 
 // "OK STARTTLS" is already in the output as plain text; everything after it is TLS.
@@ -66,7 +93,8 @@ bool SessionStream::consume_tls(const char* data, std::size_t size, std::string&
   std::string plain;
   const bool handshaking = !tls_->handshake_done();
   if (Status status = tls_->receive(data, size, plain, out); !status) {
-    log::notice("TLS with {} failed: {}", client_.address, status.error());
+    client_log(log::Priority::kNotice, client_.address, "", "TLS failure", "TLS with {} failed: {}",
+               client_.address, status.error());
     return false;  // out may hold the alert, sent before closing
   }
   if (handshaking && tls_->handshake_done()) {
@@ -75,11 +103,17 @@ bool SessionStream::consume_tls(const char* data, std::size_t size, std::string&
                subject.empty() ? "" : ", client certificate ", subject);
   }
   const bool keep_open = plain.empty() || consume(plain.data(), plain.size(), tls_plain_out_);
+  return seal(out) && keep_open;
+}
+
+// Encrypts the replies so far into `out`.
+bool SessionStream::seal(std::string& out) {
   if (Status status = tls_->send(tls_plain_out_, out); !status) {
-    log::notice("TLS with {} failed: {}", client_.address, status.error());
+    client_log(log::Priority::kNotice, client_.address, "", "TLS failure", "TLS with {} failed: {}",
+               client_.address, status.error());
     return false;
   }
-  return keep_open;
+  return true;
 }
 
 }  // namespace walnut::server

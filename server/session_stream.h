@@ -29,6 +29,14 @@ class SessionStream {
   // man in the middle would otherwise run plain-text commands inside the TLS session).
   bool feed(const char* data, std::size_t size, std::string& out);
 
+  // Runs request lines the session held back after their read (the login throttle) as feed()
+  // would have: `run` dispatches them into the reply buffer it is given and returns false when
+  // the connection must close. Replies are then sealed into `out` after STARTTLS; a STARTTLS
+  // among the lines takes effect, unless plain-text bytes already wait behind it (then the
+  // connection closes, as in feed()).
+  using Resume = std::function<bool(std::string& reply)>;
+  bool resume(const Resume& run, std::string& out);
+
   // Replies not yet encrypted (they count towards the client's unread output).
   std::size_t unsealed() const { return tls_plain_out_.size(); }
   void release_memory() { reader_.release_memory(); }
@@ -36,6 +44,7 @@ class SessionStream {
  private:
   bool consume(const char* data, std::size_t size, std::string& reply);
   bool consume_tls(const char* data, std::size_t size, std::string& out);
+  bool seal(std::string& out);
   void begin_tls();
 
   ClientState& client_;

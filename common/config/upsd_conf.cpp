@@ -118,6 +118,10 @@ const std::vector<Directive>& directives() {
        [](UpsdConf& c, const Words& w, int) { return set_string(c.run_as_user, w); }},
       {"CACERTFILE", 1, 1,
        [](UpsdConf& c, const Words& w, int) { return set_string(c.cacertfile, w); }},
+      {"CLIENT_OUTPUT_LIMIT", 1, 1,
+       [](UpsdConf& c, const Words& w, int) {
+         return store(parse_count<long>(w[1], w[0]), c.client_output_limit_mib);
+       }},
       {"FORCESSL", 1, 1,
        [](UpsdConf& c, const Words& w, int) { return store(parse_boolean(w[1]), c.force_ssl); }},
       {"ALLOW_WEAK_SSL", 1, 1,

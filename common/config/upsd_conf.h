@@ -51,6 +51,9 @@ struct UpsdConf {
   // e.g. TLS 1.2 AES128-SHA without forward secrecy) instead of walnut's forward-secret AEAD
   // default. DISABLE_WEAK_SSL 1 wins over it.
   bool allow_weak_ssl = false;
+  // CLIENT_OUTPUT_LIMIT <MiB>: replies held for clients that do not read them, all clients
+  // together; past it the clients holding the most are dropped (each one alone: 1 MiB).
+  long client_output_limit_mib = 64;
 
   std::vector<std::string> warnings;  // "file:line: ..." (ACCEPT/REJECT/ACL are obsolete)
 

@@ -1,7 +1,13 @@
 // upsd.users reader (NUT's server/user.c forms), plus walnut's password_file.
 #include "common/config/upsd_users.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 
 #include <fmt/format.h>
 
@@ -92,7 +98,7 @@ struct Parser {
     if (const UpsdUser* earlier = result.find(name)) {
       return Error{fmt::format("duplicate user [{}] (first at line {})", name, earlier->line)};
     }
-    result.users.push_back(UpsdUser{name, std::nullopt, std::nullopt, {}, {}, line.line});
+    result.users.push_back(UpsdUser{name, std::nullopt, std::nullopt, 0, {}, {}, line.line});
     return Ok{};
   }
 
@@ -118,9 +124,11 @@ struct Parser {
                       result.users.back().name, parts->second.size())));
     }
     for (const auto& value : parts->second) {
-      if (auto status = apply_user_setting(result.users.back(), parts->first, value); !status.ok()) {
+      UpsdUser& user = result.users.back();
+      if (auto status = apply_user_setting(user, parts->first, value); !status.ok()) {
         return status;
       }
+      if (user.password_file && user.password_file_line == 0) user.password_file_line = line.line;
     }
     return Ok{};
   }
@@ -159,24 +167,79 @@ Result<UpsdUsers> parse_upsd_users(std::string_view text, std::string_view filen
 }
 
 std::string password_from_file_contents(std::string_view contents) {
-  if (contents.ends_with("\r\n")) {
-    contents.remove_suffix(2);
-  } else if (contents.ends_with('\n')) {
-    contents.remove_suffix(1);
-  }
+  contents = contents.substr(0, contents.find('\n'));
+  if (contents.ends_with('\r')) contents.remove_suffix(1);
   return std::string(contents);
 }
 
-Status load_password_files(UpsdUsers& users, const FileReader& read) {
+Result<SecretFile> read_secret_file(const std::string& path) {
+  // Nobody's password is anywhere near this; a bigger file is a mistake (a key, a log).
+  constexpr std::size_t kMaxSecretBytes = 64 * 1024;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return Error{fmt::format("{}: {}", path, std::strerror(errno))};
+  struct stat info {};
+  std::string why;
+  if (::fstat(fd, &info) != 0) {
+    why = std::strerror(errno);
+  } else if (!S_ISREG(info.st_mode)) {
+    why = S_ISDIR(info.st_mode) ? "is a directory, not a file" : "is not a regular file";
+  } else if (static_cast<std::size_t>(info.st_size) > kMaxSecretBytes) {
+    why = fmt::format("larger than {} bytes: not a password file", kMaxSecretBytes);
+  }
+  SecretFile secret;
+  secret.world_readable = (info.st_mode & S_IROTH) != 0;
+  char buffer[4096];
+  while (why.empty()) {
+    const ssize_t count = ::read(fd, buffer, sizeof buffer);
+    if (count < 0 && errno == EINTR) continue;
+    if (count < 0) why = std::strerror(errno);
+    if (count <= 0) break;
+    secret.contents.append(buffer, static_cast<std::size_t>(count));
+  }
+  ::close(fd);
+  if (!why.empty()) return Error{fmt::format("{}: {}", path, why)};
+  return secret;
+}
+
+PasswordFileReport load_password_files(UpsdUsers& users, std::string_view users_file,
+                                       std::string_view base_dir, const SecretReader& read) {
+  PasswordFileReport report;
   for (auto& user : users.users) {
     if (!user.password_file) continue;
-    auto contents = read ? read(*user.password_file) : read_text_file(*user.password_file);
-    if (!contents.ok()) {
-      return Error{fmt::format("user [{}]: password_file: {}", user.name, contents.error())};
+    user.password.reset();
+    const std::string& file = *user.password_file;
+    const std::string path = file.starts_with('/') || base_dir.empty()
+                                 ? file
+                                 : fmt::format("{}/{}", base_dir, file);
+    const auto problem = [&](std::string_view why) {
+      return where(users_file, user.password_file_line,
+                   fmt::format("user [{}]: password_file {}", user.name, why));
+    };
+    auto secret = read ? read(path) : read_secret_file(path);
+    if (!secret.ok()) {
+      report.errors.push_back(problem(fmt::format(
+          "cannot be used: {} (this user cannot log in until it is fixed)", secret.error())));
+      continue;
     }
-    user.password = password_from_file_contents(*contents);
+    std::string password = password_from_file_contents(secret->contents);
+    if (password.empty()) {
+      report.errors.push_back(problem(fmt::format(
+          "{}: empty first line (this user cannot log in until it is fixed)", path)));
+      continue;
+    }
+    const auto rest = std::string_view(secret->contents).substr(
+        std::min(secret->contents.size(), secret->contents.find('\n')));
+    if (rest.find_first_not_of(" \t\r\n") != std::string_view::npos) {
+      report.warnings.push_back(problem(fmt::format(
+          "{}: only the first line is the password; the lines after it are ignored", path)));
+    }
+    if (secret->world_readable) {
+      report.warnings.push_back(problem(fmt::format(
+          "{} is world readable: it holds a password (chmod 0640, owner root:nut)", path)));
+    }
+    user.password = std::move(password);
   }
-  return Ok{};
+  return report;
 }
 
 }  // namespace walnut::config

@@ -16,6 +16,7 @@ struct UpsdUser {
   std::string name;                          // case-sensitive, as NUT matches it
   std::optional<std::string> password;       // first "password" wins (or from password_file)
   std::optional<std::string> password_file;  // walnut: path the password is read from
+  int password_file_line = 0;                // where password_file was given
   // Lower-cased actions: set, fsd, and what "upsmon primary" (login, master, fsd) or
   // "upsmon secondary" (login) grant.
   std::vector<std::string> actions;
@@ -45,12 +46,30 @@ Result<UpsdUsers> parse_upsd_users(std::string_view text, std::string_view filen
 // upsmon) with NUT's meaning; the YAML reader shares it. Error without file and line.
 Status apply_user_setting(UpsdUser& user, std::string_view key, const std::string& value);
 
-// The password held by a password file: its contents minus one final "\n" (or "\r\n").
+// The password held by a password file: its first line, without the line's end (LF or CR LF,
+// or a lone CR at the end of the file); spaces and tabs are part of the password. Pure.
 std::string password_from_file_contents(std::string_view contents);
 
-// The thin I/O step: for every user with password_file, reads it (with read, by default the
-// real file system) and sets password. Error names the user and the file.
-using FileReader = std::function<Result<std::string>(const std::string& path)>;
-Status load_password_files(UpsdUsers& users, const FileReader& read = {});
+// What the I/O step learns about one password file.
+struct SecretFile {
+  std::string contents;
+  bool world_readable = false;
+};
+// Reads a secret file; an error when it cannot be opened, is not a regular file (a directory,
+// a FIFO) or is unreasonably large. The default reads the real file system.
+using SecretReader = std::function<Result<SecretFile>(const std::string& path)>;
+Result<SecretFile> read_secret_file(const std::string& path);
+
+struct PasswordFileReport {
+  std::vector<std::string> errors;    // "<users_file>:<line>: user [x]: ..." (user locked out)
+  std::vector<std::string> warnings;  // world-readable file, lines after the first ignored
+};
+
+// The thin I/O step: for every user with password_file, reads it (relative paths against
+// `base_dir`, the folder of the config file) and sets password. A file that cannot be read, is
+// not a regular file or holds an empty first line is an error for that user only: the user gets
+// no password, so it cannot authenticate at all, and the other users load normally.
+PasswordFileReport load_password_files(UpsdUsers& users, std::string_view users_file,
+                                       std::string_view base_dir, const SecretReader& read = {});
 
 }  // namespace walnut::config

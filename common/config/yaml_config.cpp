@@ -126,6 +126,9 @@ void read_users(const YAML::Node& node, UpsdUsers& users) {
       const std::string key = scalar(setting.first, "key");
       for (const auto& value : user_values(key, setting.second)) {
         check(apply_user_setting(user, key, value), line_of(setting.second));
+        if (user.password_file && user.password_file_line == 0) {
+          user.password_file_line = line_of(setting.second);
+        }
       }
     }
     users.users.push_back(std::move(user));

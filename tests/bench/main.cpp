@@ -23,6 +23,7 @@ const std::map<std::string, Scenario>& scenarios() {
       {"burst", run_burst},         {"idle", run_idle},
       {"slow-reader", run_slow_reader}, {"emfile", run_emfile},
       {"status-latency", run_status_latency}, {"cpu", run_cpu},
+      {"guessing", run_guessing},
   };
   return table;
 }
@@ -39,6 +40,7 @@ constexpr const char* kUsage =
     "                  --signal-off N | --control-socket PATH --control-on LINE --control-off LINE;\n"
     "                  --samples 20 --poll-us 500 --timeout 5 --var ups.status\n"
     "  cpu             --pid PID --seconds 10\n"
+    "  guessing        --connections 32 --duration 3 --user admin (wrong passwords, SET VAR oracle)\n"
     "Prints one line of key=value results on stdout; exits 1 (with error=...) on failure.\n"
     "walnut-bench floor-server --port N [--seconds S (default: until SIGTERM/SIGINT)]\n"
     "  the loopback floor: one recv, one fixed VAR line sent per line received; 127.0.0.1 only.\n";

@@ -36,6 +36,9 @@ Status run_slow_reader(Options& options, const Target& target, ResultLine& resul
 Status run_emfile(Options& options, const Target& target, ResultLine& result);
 // A change made by commands or signals (--trigger-on/off, --signal-*): until GET VAR shows it.
 Status run_status_latency(Options& options, const Target& target, ResultLine& result);
+// Password guessing from one address (--connections attackers, --user) while an ordinary client
+// polls: verdicts per second and the ordinary client's latency before and during (issue 18).
+Status run_guessing(Options& options, const Target& target, ResultLine& result);
 // CPU use of --pid (default: the server) over --seconds, nothing else happening.
 Status run_cpu(Options& options, const Target& target, ResultLine& result);
 

@@ -105,6 +105,34 @@ class Audit(unittest.TestCase):
             self.assertEqual(tls_request(tls, b"PASSWORD monpass\n"), b"OK\n")
             self.assertEqual(tls_request(tls, b"LOGIN dummy\n"), b"OK\n")
 
+    # Item 1 with item 5's login throttle: lines held behind a throttled check keep the rule.
+    def test_starttls_behind_a_held_login_keeps_the_rule(self):
+        port, _ = self.tls_server("held")
+        for n, tail in enumerate((b"USERNAME x\n", b"USERN", b"\n", b"")):
+            user = f"ghost{n}".encode()  # a pair (address, user) of its own for each case
+            with socket.create_connection(("127.0.0.1", port), timeout=nh.DEADLINE) as sock:
+                sock.sendall(b"USERNAME " + user + b"\nPASSWORD wrong\n")
+                self.assertEqual(read_line(sock) + read_line(sock), b"OK\nOK\n")
+                for _ in range(3):  # the next check then waits 400 ms
+                    sock.sendall(b"LOGIN dummy\n")
+                    self.assertEqual(read_line(sock), b"ERR ACCESS-DENIED\n")
+                started = time.monotonic()
+                sock.sendall(b"LOGIN dummy\nSTARTTLS\n" + tail)  # one read: held together
+                if tail:
+                    self.assertEqual(read_until_eof(sock), b"ERR ACCESS-DENIED\nOK STARTTLS\n",
+                                     tail)
+                else:
+                    self.assertEqual(read_line(sock), b"ERR ACCESS-DENIED\n")
+                    self.assertEqual(read_line(sock), b"OK STARTTLS\n")
+                self.assertGreater(time.monotonic() - started, 0.2, "the check was held")
+                if tail:
+                    continue
+                with self.client_context().wrap_socket(sock, server_hostname="127.0.0.1") as tls:
+                    self.assertEqual(tls_request(tls, b"USERNAME mon\n"), b"OK\n")
+                    self.assertEqual(tls_request(tls, b"PASSWORD monpass\n"), b"OK\n")
+                    self.assertEqual(tls_request(tls, b"LOGIN dummy\n"), b"OK\n")
+        self.assertIn("after STARTTLS before the TLS handshake", self.box.log_of("held"))
+
     # Item 10: forward-secret AEAD suites unless ALLOW_WEAK_SSL.
     def handshake(self, port, cipher=None, tls13=False):
         context = self.client_context()

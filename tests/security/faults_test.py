@@ -13,18 +13,11 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "interop"))
 import nut_harness as nh  # noqa: E402
+from hostile_clients import rss_kib  # noqa: E402
 
 WALNUT_UPSD = None
 WALNUT_DRIVER = None
 USERS = "[mon]\n  password = monpass\n  upsmon primary\n"
-
-
-def rss_kib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    raise AssertionError("no VmRSS")
 
 
 def status_field(pid, name):
@@ -153,20 +146,22 @@ class Faults(unittest.TestCase):
                         pass
                 except OSError:
                     pass
-        # 10,000 failed logins in a row on one connection.
+        # 10,000 failed logins in a row on one connection: the login throttle holds the second
+        # one, the connection is cut once more than a read's worth waits behind it (issue 18).
         with socket.create_connection(("127.0.0.1", self.port), timeout=60) as brute:
             batch = b"".join(b"LOGIN dummy\n" for _ in range(1000))
             brute.sendall(b"USERNAME mon\nPASSWORD wrong\n")
-            for _ in range(10):
-                brute.sendall(batch)
             data = b""
-            while data.count(b"\n") < 10002:
-                chunk = brute.recv(65536)
-                if not chunk:
-                    break
-                data += chunk
+            try:
+                for _ in range(10):
+                    brute.sendall(batch)
+                while chunk := brute.recv(65536):
+                    data += chunk
+            except (ConnectionResetError, BrokenPipeError):
+                pass  # closed while requests were still unread: replies may be lost
             failed = data.count(b"ERR ACCESS-DENIED\n")
-        self.assertEqual(failed, 10000)
+        # The server closed it (a 60 s socket timeout would have raised above).
+        self.assertLess(failed, 100)
         for byte in b"GET VAR dummy ups.status\n"[:5]:
             slow.sendall(bytes([byte]))
             self.assert_served()

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <future>
 #include <thread>
+#include <vector>
 
 namespace walnut::server {
 namespace {
@@ -49,6 +50,24 @@ class MetricsEndpointTest : public ::testing::Test {
       reply.append(buffer.data(), n);
     }
     return reply;
+  }
+
+  std::unique_ptr<tcp::socket> connect_from(asio::io_context& client, const std::string& source) {
+    auto socket = std::make_unique<tcp::socket>(client);
+    socket->open(tcp::v4());
+    socket->bind({asio::ip::make_address(source), 0});
+    socket->connect({asio::ip::make_address("127.0.0.1"), port_});
+    return socket;
+  }
+  std::size_t open_connections() {
+    std::promise<std::size_t> count;
+    asio::post(io_, [&] { count.set_value(endpoint_->open_connections()); });
+    return count.get_future().get();
+  }
+  // Waits (bounded) until the endpoint has taken `count` connections.
+  void wait_for_open(std::size_t count) {
+    for (int i = 0; i < 500 && open_connections() != count; ++i) std::this_thread::sleep_for(10ms);
+    ASSERT_EQ(open_connections(), count);
   }
 
   asio::io_context io_;
@@ -117,28 +136,68 @@ TEST_F(MetricsEndpointTest, StopClosesOpenConnectionsAndTheListener) {
   EXPECT_TRUE(error);
 }
 
-TEST_F(MetricsEndpointTest, RefusesConnectionsBeyondTheLimit) {
+// The bug (issue 18): 32 idle connections filled the cap and every scrape was refused.
+TEST_F(MetricsEndpointTest, ThirtyTwoIdleConnectionsDoNotStarveScrapes) {
+  MetricsEndpoint::Limits limits;
+  limits.header_timeout = 10s;  // eviction, not the head deadline, is what is tested here
+  start(limits);
+  asio::io_context client;
+  std::vector<std::unique_ptr<tcp::socket>> idle;
+  for (int i = 0; i < 32; ++i) {  // 4 per address, the per-address cap, from 8 addresses
+    idle.push_back(connect_from(client, "127.0.0." + std::to_string(2 + i / 4)));
+  }
+  wait_for_open(32);
+  for (int round = 0; round < 3; ++round) {
+    const std::string reply = exchange("GET /metrics HTTP/1.1\r\n\r\n");
+    EXPECT_TRUE(reply.starts_with("HTTP/1.1 200")) << "scrape " << round << ": " << reply;
+  }
+  EXPECT_LE(open_connections(), 32u);
+}
+
+TEST_F(MetricsEndpointTest, OneAddressGetsAtMostItsShare) {
+  MetricsEndpoint::Limits limits;
+  limits.header_timeout = 10s;
+  start(limits);
+  asio::io_context client;
+  std::vector<std::unique_ptr<tcp::socket>> idle;
+  for (int i = 0; i < 4; ++i) idle.push_back(connect_from(client, "127.0.0.2"));
+  wait_for_open(4);
+  for (int i = 0; i < 6; ++i) idle.push_back(connect_from(client, "127.0.0.2"));
+  idle.push_back(connect_from(client, "127.0.0.3"));
+  wait_for_open(5);
+  std::this_thread::sleep_for(50ms);
+  EXPECT_EQ(open_connections(), 5u);  // 4 from .2 (the newest), 1 from .3
+  // The oldest of .2 gave way: the server closed it.
+  std::array<char, 16> buffer;
+  asio::error_code error;
+  idle.front()->read_some(asio::buffer(buffer), error);
+  EXPECT_EQ(error, asio::error::eof);
+}
+
+TEST_F(MetricsEndpointTest, DropsAConnectionThatSendsNoHeadInTime) {
+  MetricsEndpoint::Limits limits;
+  limits.header_timeout = 200ms;
+  start(limits);
+  const auto began = std::chrono::steady_clock::now();
+  EXPECT_EQ(exchange("GET /metrics HTTP/1.1\r\n"), "");
+  // Well before the 10 s request deadline (a bound, not a timing measurement).
+  EXPECT_LT(std::chrono::steady_clock::now() - began, 5s);
+}
+
+TEST_F(MetricsEndpointTest, RefusesWhenEverySlotIsBusyAnswering) {
   MetricsEndpoint::Limits limits;
   limits.max_connections = 1;
   start(limits);
   asio::io_context client;
-  tcp::socket first(client);
-  first.connect({asio::ip::make_address("127.0.0.1"), port_});
-  for (int i = 0; i < 1000; ++i) {
-    std::promise<std::size_t> count;
-    asio::post(io_, [&] { count.set_value(endpoint_->open_connections()); });
-    if (count.get_future().get() == 1) break;
-    std::this_thread::sleep_for(10ms);
-  }
-  EXPECT_EQ(exchange("GET /metrics HTTP/1.1\r\n\r\n"), "");
-  first.close();
-  // Once the first is gone, scrapes work again (the close is seen asynchronously: retry).
-  std::string reply;
-  for (int i = 0; i < 100 && !reply.starts_with("HTTP/1.1 200"); ++i) {
-    reply = exchange("GET /metrics HTTP/1.1\r\n\r\n");
-    if (!reply.starts_with("HTTP/1.1 200")) std::this_thread::sleep_for(50ms);
-  }
-  EXPECT_TRUE(reply.starts_with("HTTP/1.1 200")) << reply;
+  auto first = connect_from(client, "127.0.0.1");
+  wait_for_open(1);
+  // An idle connection gives way to a scrape; once it is gone, scrapes keep working.
+  EXPECT_TRUE(exchange("GET /metrics HTTP/1.1\r\n\r\n").starts_with("HTTP/1.1 200"));
+  std::array<char, 16> buffer;
+  asio::error_code error;
+  first->read_some(asio::buffer(buffer), error);
+  EXPECT_EQ(error, asio::error::eof);
+  EXPECT_TRUE(exchange("GET /metrics HTTP/1.1\r\n\r\n").starts_with("HTTP/1.1 200"));
 }
 
 TEST(MetricsEndpoint, KeepsTryingToBindATakenPortAndServesOnceItIsFree) {

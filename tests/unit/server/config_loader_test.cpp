@@ -136,6 +136,53 @@ TEST_F(ConfigLoader, WorldReadableUsersFileIsAWarning) {
   EXPECT_NE(config->warnings[0].find("world readable"), std::string::npos);
 }
 
+// The bug: a relative password_file was resolved against the working directory.
+TEST_F(ConfigLoader, RelativePasswordFileIsReadFromTheConfigFolder) {
+  write("admin.pw", "from the folder\n", 0640);
+  write("upsd.users", "[admin]\n password_file = admin.pw\n actions = SET\n", 0640);
+  const auto cwd = std::filesystem::current_path();
+  std::filesystem::current_path("/");
+  auto config = load_nut_config();
+  std::filesystem::current_path(cwd);
+  ASSERT_TRUE(config.ok()) << config.error();
+  EXPECT_TRUE(config->errors.empty());
+  EXPECT_EQ(config->users.users.at(0).password, "from the folder");
+}
+
+// The bug: an unreadable password file threw the whole (re)load away.
+TEST_F(ConfigLoader, UnusablePasswordFileLocksThatUserOutButLoads) {
+  write("empty.pw", "", 0640);
+  write("upsd.users",
+        "[admin]\n password = pw\n actions = SET\n[op]\n password_file = empty.pw\n"
+        " actions = FSD\n[gone]\n password_file = missing.pw\n",
+        0640);
+  auto config = load_nut_config();
+  ASSERT_TRUE(config.ok()) << config.error();
+  ASSERT_EQ(config->errors.size(), 2u);
+  EXPECT_NE(config->errors[0].find("upsd.users:5: user [op]"), std::string::npos)
+      << config->errors[0];
+  EXPECT_NE(config->errors[1].find("upsd.users:8: user [gone]"), std::string::npos)
+      << config->errors[1];
+  EXPECT_FALSE(config->users.find("op")->password);
+  EXPECT_FALSE(config->users.find("gone")->password);
+  EXPECT_EQ(config->users.find("admin")->password, "pw");
+}
+
+TEST_F(ConfigLoader, WorldReadablePasswordFileOrYamlIsAWarning) {
+  write("op.pw", "pw\n", 0644);
+  write("upsd.users", "[op]\n password_file = op.pw\n", 0640);
+  auto config = load_nut_config();
+  ASSERT_TRUE(config.ok());
+  ASSERT_EQ(config->warnings.size(), 1u);
+  EXPECT_NE(config->warnings[0].find("op.pw is world readable"), std::string::npos);
+  write("walnut.yaml", "ups:\n  u:\n    driver: d\n    port: p\nusers:\n  a: {password: x}\n",
+        0644);
+  config = load_yaml_config((dir_ / "walnut.yaml").string());
+  ASSERT_TRUE(config.ok()) << config.error();
+  ASSERT_EQ(config->warnings.size(), 1u);
+  EXPECT_NE(config->warnings[0].find("walnut.yaml is world readable"), std::string::npos);
+}
+
 TEST_F(ConfigLoader, StatepathPrecedenceIsEnvironmentThenUpsConfThenUpsdConf) {
   write("upsd.conf", "STATEPATH /from/upsd\n");
   EXPECT_EQ(load_nut_config()->statepath, "/from/upsd");

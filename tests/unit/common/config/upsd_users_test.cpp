@@ -73,36 +73,97 @@ TEST(UpsdUsers, UnquotedMultiWordPasswordWarnsNamingFileAndLine) {
       << users->warnings[0];
 }
 
+SecretReader fixed_file(std::string contents, std::vector<std::string>* asked = nullptr,
+                        bool world_readable = false) {
+  return [=](const std::string& path) -> Result<SecretFile> {
+    if (asked) asked->push_back(path);
+    return SecretFile{contents, world_readable};
+  };
+}
+
 TEST(UpsdUsers, PasswordFileIsReadByTheIoStep) {
   auto users = parse_upsd_users("[op]\npassword_file = /secrets/op\n[b]\npassword = x\n", "f");
   ASSERT_TRUE(users.ok()) << users.error();
   EXPECT_FALSE(users->users[0].password);
   EXPECT_EQ(users->users[0].password_file, "/secrets/op");
+  EXPECT_EQ(users->users[0].password_file_line, 2);
   std::vector<std::string> asked;
-  auto status = load_password_files(*users, [&](const std::string& path) -> Result<std::string> {
-    asked.push_back(path);
-    return std::string("  spaced pw \n");
-  });
-  ASSERT_TRUE(status.ok()) << status.error();
+  auto report = load_password_files(*users, "f", "/etc/nut", fixed_file("  spaced\tpw \n", &asked));
+  EXPECT_TRUE(report.errors.empty());
+  EXPECT_TRUE(report.warnings.empty());
   EXPECT_EQ(asked, (Words{"/secrets/op"}));
-  EXPECT_EQ(users->users[0].password, "  spaced pw ");
+  EXPECT_EQ(users->users[0].password, "  spaced\tpw ");
   EXPECT_EQ(users->users[1].password, "x");
 }
 
-TEST(UpsdUsers, MissingPasswordFileNamesUserAndFile) {
-  auto users = parse_upsd_users("[op]\npassword_file = /nonexistent/walnut/pw\n", "f");
+TEST(UpsdUsers, RelativePasswordFileIsRelativeToTheConfigFolder) {
+  auto users = parse_upsd_users("[op]\npassword_file = secrets/op.pw\n", "f");
   ASSERT_TRUE(users.ok());
-  auto status = load_password_files(*users);
-  ASSERT_FALSE(status.ok());
-  EXPECT_NE(status.error().find("[op]"), std::string::npos) << status.error();
-  EXPECT_NE(status.error().find("/nonexistent/walnut/pw"), std::string::npos) << status.error();
+  std::vector<std::string> asked;
+  load_password_files(*users, "f", "/etc/nut", fixed_file("pw\n", &asked));
+  EXPECT_EQ(asked, (Words{"/etc/nut/secrets/op.pw"}));
 }
 
-TEST(UpsdUsers, PasswordFileContentsLoseOneFinalNewline) {
+// The bug: an empty file became the empty password, and PASSWORD "" then passed FSD.
+TEST(UpsdUsers, EmptyPasswordFileLocksOnlyThatUserOut) {
+  auto users = parse_upsd_users(
+      "[a]\npassword = x\n[op]\n actions = fsd\n password_file = /secrets/op\n", "upsd.users");
+  ASSERT_TRUE(users.ok());
+  for (const char* contents : {"", "\n", "\r\n", "\nsecond line\n"}) {
+    auto report = load_password_files(*users, "upsd.users", "/etc/nut", fixed_file(contents));
+    ASSERT_EQ(report.errors.size(), 1u) << contents;
+    EXPECT_TRUE(starts_with(report.errors[0], "upsd.users:5: user [op]: password_file"))
+        << report.errors[0];
+    EXPECT_NE(report.errors[0].find("/secrets/op"), std::string::npos) << report.errors[0];
+    EXPECT_FALSE(users->users[1].password) << "an empty file must not become the empty password";
+    EXPECT_EQ(users->users[0].password, "x");
+  }
+}
+
+TEST(UpsdUsers, UnreadablePasswordFileIsAnErrorForThatUserOnly) {
+  auto users = parse_upsd_users("[op]\npassword_file = /nonexistent/walnut/pw\n[b]\npassword = x\n", "f");
+  ASSERT_TRUE(users.ok());
+  users->users[0].password = "stale";  // what an earlier load left: a reload must clear it
+  auto report = load_password_files(*users, "f", "/etc/nut");
+  ASSERT_EQ(report.errors.size(), 1u);
+  EXPECT_TRUE(starts_with(report.errors[0], "f:2: user [op]")) << report.errors[0];
+  EXPECT_NE(report.errors[0].find("/nonexistent/walnut/pw"), std::string::npos);
+  EXPECT_FALSE(users->users[0].password);
+  EXPECT_EQ(users->users[1].password, "x");
+}
+
+// The bug: a directory read as empty and became the empty password.
+TEST(UpsdUsers, DirectoryIsNotAPasswordFile) {
+  auto secret = read_secret_file("/");
+  ASSERT_FALSE(secret.ok());
+  EXPECT_NE(secret.error().find("directory"), std::string::npos) << secret.error();
+  auto users = parse_upsd_users("[op]\npassword_file = /\n", "f");
+  ASSERT_TRUE(users.ok());
+  auto report = load_password_files(*users, "f", "/etc/nut");
+  EXPECT_EQ(report.errors.size(), 1u);
+  EXPECT_FALSE(users->users[0].password);
+}
+
+TEST(UpsdUsers, WorldReadableOrMultiLinePasswordFileWarns) {
+  auto users = parse_upsd_users("[op]\npassword_file = /secrets/op\n", "f");
+  ASSERT_TRUE(users.ok());
+  auto report = load_password_files(*users, "f", "", fixed_file("pw\n", nullptr, true));
+  ASSERT_EQ(report.warnings.size(), 1u);
+  EXPECT_NE(report.warnings[0].find("world readable"), std::string::npos);
+  report = load_password_files(*users, "f", "", fixed_file("pw\nmore\n"));
+  ASSERT_EQ(report.warnings.size(), 1u);
+  EXPECT_NE(report.warnings[0].find("first line"), std::string::npos);
+  EXPECT_EQ(users->users[0].password, "pw");
+}
+
+TEST(UpsdUsers, PasswordFileHoldsItsFirstLine) {
   EXPECT_EQ(password_from_file_contents("pw\n"), "pw");
   EXPECT_EQ(password_from_file_contents("pw\r\n"), "pw");
-  EXPECT_EQ(password_from_file_contents("pw\n\n"), "pw\n");
+  EXPECT_EQ(password_from_file_contents("pw\n\n"), "pw");
+  EXPECT_EQ(password_from_file_contents("pw\nsecond\n"), "pw");
   EXPECT_EQ(password_from_file_contents("pw"), "pw");
+  EXPECT_EQ(password_from_file_contents("pw\r"), "pw");
+  EXPECT_EQ(password_from_file_contents(" two words\t\n"), " two words\t");
 }
 
 TEST(UpsdUsers, ExampleFileParses) {

@@ -84,6 +84,7 @@ ups:
   EXPECT_EQ(config->upsd.listen[0].port, "3493");
   EXPECT_EQ(config->upsd.listen[1].line, 2);
   EXPECT_EQ(config->users.find("mon")->actions, (std::vector<std::string>{"login", "master", "fsd"}));
+  EXPECT_EQ(config->users.find("mon")->password_file_line, 8);  // its errors name this line
   EXPECT_EQ(config->ups.global.get("pollinterval"), "2");
   EXPECT_TRUE(config->ups.ups[0].has_flag("pollonly"));
   EXPECT_EQ(config->ups.ups[0].desc(), "Rack UPS");
