@@ -112,9 +112,17 @@ struct Parser {
       result.warnings.push_back(where(filename, line.line, "allowfrom is no longer used"));
       return Ok{};
     }
+    // Stock logs a line it cannot use and carries on (server/user.c: "Unrecognized user
+    // setting", "Unknown upsmon type", "Ignoring ... outside user section"); so does walnut,
+    // naming file and line: an upsd that refuses to start means no shutdown. The user then
+    // lacks what the line meant to give, the safe side. Password conflicts stay errors.
+    const auto ignore = [&](const std::string& why) {
+      result.warnings.push_back(where(filename, line.line, why + ": line ignored"));
+      return Ok{};
+    };
     auto parts = key_and_values(words);
-    if (!parts) return Error{fmt::format("expected \"key = value\", got \"{}\"", words[0])};
-    if (result.users.empty()) return Error{fmt::format("\"{}\" outside a [user] section", words[0])};
+    if (!parts) return ignore(fmt::format("expected \"key = value\", got \"{}\"", words[0]));
+    if (result.users.empty()) return ignore(fmt::format("\"{}\" outside a [user] section", words[0]));
     if (equals_ignoring_case(parts->first, "password") && parts->second.size() > 1) {
       // Stock takes the first word too; a password with spaces needs quotes.
       result.warnings.push_back(where(
@@ -126,7 +134,11 @@ struct Parser {
     for (const auto& value : parts->second) {
       UpsdUser& user = result.users.back();
       if (auto status = apply_user_setting(user, parts->first, value); !status.ok()) {
-        return status;
+        if (equals_ignoring_case(parts->first, "password") ||
+            equals_ignoring_case(parts->first, "password_file")) {
+          return status;
+        }
+        return ignore(status.error());
       }
       if (user.password_file && user.password_file_line == 0) user.password_file_line = line.line;
     }

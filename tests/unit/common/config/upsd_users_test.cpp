@@ -45,14 +45,33 @@ TEST(UpsdUsers, ErrorsNameFileAndLine) {
     const char* text;
     int line;
   };
-  for (const Case& c : {Case{"[a]\n pasword = x\n", 2}, Case{"password = x\n[a]\n", 1},
-                        Case{"[a]\nupsmon boss\n", 2}, Case{"[a]\n[b]\n[a]\n", 3},
-                        Case{"[a\n", 1}, Case{"[a]\npassword\n", 2},
+  for (const Case& c : {Case{"[a]\n[b]\n[a]\n", 3}, Case{"[a\n", 1},
                         Case{"[a]\npassword = x\npassword_file = /p\n", 3}}) {
     auto users = parse_upsd_users(c.text, "/etc/nut/upsd.users");
     ASSERT_FALSE(users.ok()) << c.text;
     const std::string where = "/etc/nut/upsd.users:" + std::to_string(c.line) + ": ";
     EXPECT_TRUE(starts_with(users.error(), where)) << users.error();
+  }
+}
+
+// What stock only logs (server/user.c) walnut ignores with a warning naming file and line,
+// and the user lacks what the line meant to give.
+TEST(UpsdUsers, LinesStockIgnoresAreWarningsNamingFileAndLine) {
+  struct Case {
+    const char* text;
+    int line;
+  };
+  for (const Case& c : {Case{"[a]\n pasword = x\n", 2}, Case{"password = x\n[a]\n", 1},
+                        Case{"[a]\nupsmon boss\n", 2}, Case{"[a]\npassword\n", 2}}) {
+    auto users = parse_upsd_users(c.text, "/etc/nut/upsd.users");
+    ASSERT_TRUE(users.ok()) << c.text << users.error();
+    ASSERT_EQ(users->warnings.size(), 1u) << c.text;
+    const std::string where = "/etc/nut/upsd.users:" + std::to_string(c.line) + ": ";
+    EXPECT_TRUE(starts_with(users->warnings[0], where)) << users->warnings[0];
+    const UpsdUser* a = users->find("a");
+    ASSERT_NE(a, nullptr) << c.text;
+    EXPECT_FALSE(a->password) << c.text;
+    EXPECT_TRUE(a->actions.empty()) << c.text;
   }
 }
 
