@@ -4,12 +4,11 @@
 
 #include <cstddef>
 
+#include "common/embedded_yaml.h"
+
 namespace walnut::hid::embedded {
 
-struct EmbeddedYaml {
-  const char* name;  // file name without ".yaml": "generic", "apc", ...
-  const char* text;
-};
+using walnut::EmbeddedYaml;
 
 extern const EmbeddedYaml kFiles[];
 extern const std::size_t kFileCount;
