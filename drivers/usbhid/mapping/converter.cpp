@@ -317,6 +317,18 @@ const Converter kConverters[] = {
     {"legrand_times10M", "legrand_times10M",
      [](double v, ConverterContext&) -> std::optional<std::string> { return bounded(20, "%0.1f", v * 10000000); },
      nullptr, "`%0.1f` of value × 10000000 (cut to 19 characters)"},
+    // delta_ups-hid.c:124 (delta_ups_type_fun): the low nibble; 3..5 step down by 2, 6 is split-phase.
+    {"delta_ups_type", "delta_ups_type_fun",
+     [](double v, ConverterContext&) -> std::optional<std::string> {
+       static constexpr std::array<const char*, 5> kTypes = {"online", "offline", "line-interactive", "3-phase",
+                                                             "split-phase"};
+       int type = static_cast<int>(v) & 0xf;
+       if (type == 6) type = 4;
+       else if (2 < type && type <= 5) type -= 2;
+       if (type < 0 || type > 4) return std::nullopt;
+       return std::string(kTypes[static_cast<std::size_t>(type)]);
+     },
+     nullptr, "the UPS type from the low nibble (online, offline, line-interactive, 3-phase, split-phase)"},
     {"mge_powerfactor", "mge_powerfactor_conversion_fun",
      [](double v, ConverterContext&) -> std::optional<std::string> { return bounded(20, "%.2f", v / 100); },
      nullptr, "`%.2f` of value/100"},

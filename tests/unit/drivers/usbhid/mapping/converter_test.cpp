@@ -161,6 +161,19 @@ TEST(Converter, MgeAndLegrandScales) {
   EXPECT_EQ(to_nut("legrand_times10M", 0.0000231, context), "231.0");
 }
 
+// delta_ups_type_fun (delta_ups-hid.c:124): low nibble, 3..5 step down by two, 6 is split-phase.
+TEST(Converter, DeltaUpsTypeFollowsNut) {
+  ConverterContext context;
+  EXPECT_EQ(to_nut("delta_ups_type", 0, context), "online");
+  EXPECT_EQ(to_nut("delta_ups_type", 1, context), "offline");
+  EXPECT_EQ(to_nut("delta_ups_type", 2, context), "line-interactive");
+  EXPECT_EQ(to_nut("delta_ups_type", 3, context), "offline");
+  EXPECT_EQ(to_nut("delta_ups_type", 5, context), "3-phase");
+  EXPECT_EQ(to_nut("delta_ups_type", 6, context), "split-phase");
+  EXPECT_EQ(to_nut("delta_ups_type", 0x12, context), "line-interactive");
+  EXPECT_EQ(to_nut("delta_ups_type", 7, context), std::nullopt);
+}
+
 TEST(Converter, ConverterValuesServeSetvar) {
   Lookup lookup{"v", {{230, "230"}, {120, "120"}}, find_converter("mge_nominal_output_voltage")};
   EXPECT_EQ(lookup_to_hid(lookup, "120"), 120);
