@@ -36,6 +36,22 @@ void tl_smart1500lcdt_scale(const DeviceIdentity&, ClaimQuirks& quirks) {
   quirks.scales.io_current = 0.01;
 }
 
+// openups-hid.c:50 get_voltage_multiplier: d004 (firmware 1.4) has measured ADC scales,
+// d005 reports tenths (NUT marks its current scales "unverified").
+void openups_voltage_multiplier(const DeviceIdentity& device, ClaimQuirks& quirks) {
+  if (device.product_id == 0xd004) {
+    quirks.scales.input_voltage = 0.03545 * 100;
+    quirks.scales.output_voltage = 0.02571 * 100;
+    quirks.scales.charge_current = 0.8274 / 10;
+    quirks.scales.discharge_current = 16.113 / 10;
+  } else if (device.product_id == 0xd005) {
+    quirks.scales.input_voltage = 0.1;
+    quirks.scales.output_voltage = 0.1;
+    quirks.scales.charge_current = 0.1;
+    quirks.scales.discharge_current = 0.1;
+  }
+}
+
 const ClaimHook kHooks[] = {
     {"disable_interrupt_pipe", "disable_interrupt_pipe", disable_interrupt_pipe,
      "the driver never reads the interrupt pipe (logs NUT's \"interrupt pipe disabled\" notice)"},
@@ -47,6 +63,8 @@ const ClaimHook kHooks[] = {
     {"tl_battery_scale_0dot1", "battery_scale_0dot1", tl_battery_scale_0dot1, "Tripp Lite battery scale 0.1"},
     {"tl_smart1500lcdt_scale", "smart1500lcdt_scale", tl_smart1500lcdt_scale,
      "Tripp Lite scales: battery and I/O voltage 100000, I/O frequency and current 0.01"},
+    {"openups_voltage_multiplier", "get_voltage_multiplier", openups_voltage_multiplier,
+     "openUPS scales per product: d004 input ×3.545, output ×2.571, currents ×0.08274 and ×1.6113; d005 all ×0.1"},
 };
 
 }  // namespace

@@ -76,6 +76,31 @@ double apc_date_to_hid(std::string_view text) {
 }
 
 // Some HP units report Celsius already: only 273..373 is taken as Kelvin.
+// openups-hid.c:84-122 therm_tbl (the thermistor reading at -40, -35, ... 125 °C) and
+// openups_temperature_fun (openups-hid.c:230): exact points give whole degrees, others interpolate.
+std::string openups_temperature_to_nut(double value) {
+  static constexpr std::array<unsigned, 34> kTable = {
+      0x31,  0x40,  0x53,  0x68,  0x82,  0xA0,  0xC3,  0xE9,  0x113, 0x13F, 0x16E, 0x19F,
+      0x1CF, 0x200, 0x22F, 0x25C, 0x286, 0x2AE, 0x2D3, 0x2F4, 0x312, 0x32D, 0x345, 0x35A,
+      0x36D, 0x37E, 0x38C, 0x399, 0x3A5, 0x3AF, 0x3B7, 0x3BF, 0x3C6, 0x3CC};
+  const double scaled = value * 100;
+  const unsigned thermistor = scaled <= 0 ? 0u : scaled >= 4294967295.0 ? 4294967295u : static_cast<unsigned>(scaled);
+  if (thermistor <= kTable.front()) return "-40";
+  if (thermistor >= kTable.back()) return "125";
+  std::size_t pos = 0;
+  for (std::size_t i = kTable.size(); i-- > 0;) {
+    if (thermistor >= kTable[i]) {
+      pos = i;
+      break;
+    }
+  }
+  const int t1 = static_cast<int>(pos) * 5 - 40;
+  if (thermistor == kTable[pos]) return std::to_string(t1);
+  const int t2 = t1 + 5;
+  const double temp = static_cast<double>(thermistor - kTable[pos]) * (t2 - t1) / (kTable[pos + 1] - kTable[pos]) + t1;
+  return bounded(20, "%.2f", temp);
+}
+
 std::string kelvin_celsius_to_nut(double value) {
   if (value >= 273 && value <= 373) return bounded(20, "%.1f", value - 273.15);
   return bounded(20, "%.1f", value);
@@ -317,6 +342,57 @@ const Converter kConverters[] = {
     {"legrand_times10M", "legrand_times10M",
      [](double v, ConverterContext&) -> std::optional<std::string> { return bounded(20, "%0.1f", v * 10000000); },
      nullptr, "`%0.1f` of value × 10000000 (cut to 19 characters)"},
+    // delta_ups-hid.c:124 (delta_ups_type_fun): the low nibble; 3..5 step down by 2, 6 is split-phase.
+    {"delta_ups_type", "delta_ups_type_fun",
+     [](double v, ConverterContext&) -> std::optional<std::string> {
+       static constexpr std::array<const char*, 5> kTypes = {"online", "offline", "line-interactive", "3-phase",
+                                                             "split-phase"};
+       int type = static_cast<int>(v) & 0xf;
+       if (type == 6) type = 4;
+       else if (2 < type && type <= 5) type -= 2;
+       if (type < 0 || type > 4) return std::nullopt;
+       return std::string(kTypes[static_cast<std::size_t>(type)]);
+     },
+     nullptr, "the UPS type from the low nibble (online, offline, line-interactive, 3-phase, split-phase)"},
+    // openups-hid.c:180-262: status words for any non-zero value, the per-product scales of the
+    // claim hook openups_voltage_multiplier, and the thermistor curve.
+    {"openups_charging", "openups_charging_fun",
+     [](double v, ConverterContext&) -> std::optional<std::string> { return std::string(v != 0 ? "chrg" : "!chrg"); },
+     nullptr, "`chrg` for any non-zero value, else `!chrg`"},
+    {"openups_discharging", "openups_discharging_fun",
+     [](double v, ConverterContext&) -> std::optional<std::string> {
+       return std::string(v != 0 ? "dischrg" : "!dischrg");
+     },
+     nullptr, "`dischrg` for any non-zero value, else `!dischrg`"},
+    {"openups_online", "openups_online_fun",
+     [](double v, ConverterContext&) -> std::optional<std::string> { return std::string(v != 0 ? "online" : "!online"); },
+     nullptr, "`online` for any non-zero value, else `!online`"},
+    {"openups_off", "openups_off_fun",
+     [](double v, ConverterContext&) -> std::optional<std::string> { return std::string(v != 0 ? "!off" : "off"); },
+     nullptr, "`!off` for any non-zero value (Good), else `off`"},
+    {"openups_vin", "openups_scale_vin_fun",
+     [](double v, ConverterContext& c) -> std::optional<std::string> {
+       return bounded(20, "%.2f", v * scales_of(c).input_voltage);
+     },
+     nullptr, "`%.2f` of value × the product's input voltage scale (claim hook `openups_voltage_multiplier`)"},
+    {"openups_vout", "openups_scale_vout_fun",
+     [](double v, ConverterContext& c) -> std::optional<std::string> {
+       return bounded(20, "%.2f", v * scales_of(c).output_voltage);
+     },
+     nullptr, "`%.2f` of value × the product's output voltage scale (claim hook `openups_voltage_multiplier`)"},
+    {"openups_ccharge", "openups_scale_ccharge_fun",
+     [](double v, ConverterContext& c) -> std::optional<std::string> {
+       return bounded(20, "%.3f", v * scales_of(c).charge_current);
+     },
+     nullptr, "`%.3f` of value × the product's charge current scale (claim hook `openups_voltage_multiplier`)"},
+    {"openups_cdischarge", "openups_scale_cdischarge_fun",
+     [](double v, ConverterContext& c) -> std::optional<std::string> {
+       return bounded(20, "%.3f", v * scales_of(c).discharge_current);
+     },
+     nullptr, "`%.3f` of value × the product's discharge current scale (claim hook `openups_voltage_multiplier`)"},
+    {"openups_temperature", "openups_temperature_fun",
+     [](double v, ConverterContext&) -> std::optional<std::string> { return openups_temperature_to_nut(v); },
+     nullptr, "°C from the thermistor reading × 100 on openUPS's 5 °C table (-40 .. 125), interpolated `%.2f`"},
     {"mge_powerfactor", "mge_powerfactor_conversion_fun",
      [](double v, ConverterContext&) -> std::optional<std::string> { return bounded(20, "%.2f", v / 100); },
      nullptr, "`%.2f` of value/100"},

@@ -31,6 +31,12 @@ struct DeviceScales {
   double io_voltage = 1.0;
   double io_frequency = 1.0;
   double io_current = 1.0;
+  // openUPS (openups-hid.c get_voltage_multiplier): input/output voltage and charge/discharge
+  // current multipliers, 1 unless the claim hook sets them per product.
+  double input_voltage = 1.0;
+  double output_voltage = 1.0;
+  double charge_current = 1.0;
+  double discharge_current = 1.0;
 };
 
 // MGE/Eaton's per-device state (NUT's mge-hid.c statics): the first nominal output voltage

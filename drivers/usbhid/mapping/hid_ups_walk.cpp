@@ -120,6 +120,15 @@ void publish_mge_model(const HidUps::Impl& m, UpsState& state) {
   if (!model.empty()) state.set_info("ups.model", (product + " " + model).substr(0, 511));
 }
 
+// delta_ups_format_model (delta_ups-hid.c:276): the string UPS.DeltaCustom.[1].DeltaModelName
+// indexes, else the USB product string (already published).
+void publish_delta_model(const HidUps::Impl& m, UpsState& state) {
+  auto index = feature_value(m, "UPS.DeltaCustom.[1].DeltaModelName");
+  if (!index || *index <= 0 || *index >= 256 || !m.strings) return;
+  std::string model = m.strings(static_cast<int>(*index)).value_or("");
+  if (!model.empty()) state.set_info("ups.model", model.substr(0, 255));
+}
+
 }  // namespace
 
 std::optional<double> HidUps::Impl::read(const hid::Field& field) const {
@@ -273,6 +282,7 @@ Status HidUps::init(UpsState& state) {
     add_command(m, "shutdown.stayoff", state);
   }
   if (m.mapping.model_format == "mge_product") publish_mge_model(m, state);
+  if (m.mapping.model_format == "delta_product") publish_delta_model(m, state);
   state.set_info("driver.version.data", m.mapping.version);
   return Ok{};
 }

@@ -92,7 +92,7 @@ struct Mapping {
   std::vector<Refusal> unsupported;
   // How ups.mfr / ups.model / ups.serial are made from the USB strings (identity.h).
   std::string mfr_format = "vendor";   // "vendor" or "vendor_or:<text>"
-  std::string model_format = "product";  // "product", "apc_product" (FW: split), "mge_product"
+  std::string model_format = "product";  // "product", "apc_product" (FW: split), "mge_product", "delta_product"
   std::string serial_format = "serial";
   std::string fix_report_descriptor;  // named descriptor quirk ("apc", "cps") or ""
   std::vector<Lookup> lookups;

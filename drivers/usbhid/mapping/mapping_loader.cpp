@@ -285,8 +285,8 @@ void read_identity(const YAML::Node& node, Mapping& mapping) {
       if (value != "vendor" && value.rfind("vendor_or:", 0) != 0) fail(item.second, "mfr: vendor or vendor_or:<text>");
       mapping.mfr_format = value;
     } else if (key == "model") {
-      if (value != "product" && value != "apc_product" && value != "mge_product") {
-        fail(item.second, "model: product, apc_product or mge_product");
+      if (value != "product" && value != "apc_product" && value != "mge_product" && value != "delta_product") {
+        fail(item.second, "model: product, apc_product, mge_product or delta_product");
       }
       mapping.model_format = value;
     } else if (key == "serial") {

@@ -34,6 +34,8 @@ std::string subdriver_for(std::uint16_t vendor_id) {
     case 0x0764: return "cps";
     case 0x0463: return "mge";
     case 0x09ae: return "tripplite";
+    case 0x05dd: return "delta_ups";
+    case 0x04d8: return "openups";
     default: return "explore";
   }
 }

@@ -161,6 +161,38 @@ TEST(Converter, MgeAndLegrandScales) {
   EXPECT_EQ(to_nut("legrand_times10M", 0.0000231, context), "231.0");
 }
 
+// delta_ups_type_fun (delta_ups-hid.c:124): low nibble, 3..5 step down by two, 6 is split-phase.
+TEST(Converter, DeltaUpsTypeFollowsNut) {
+  ConverterContext context;
+  EXPECT_EQ(to_nut("delta_ups_type", 0, context), "online");
+  EXPECT_EQ(to_nut("delta_ups_type", 1, context), "offline");
+  EXPECT_EQ(to_nut("delta_ups_type", 2, context), "line-interactive");
+  EXPECT_EQ(to_nut("delta_ups_type", 3, context), "offline");
+  EXPECT_EQ(to_nut("delta_ups_type", 5, context), "3-phase");
+  EXPECT_EQ(to_nut("delta_ups_type", 6, context), "split-phase");
+  EXPECT_EQ(to_nut("delta_ups_type", 0x12, context), "line-interactive");
+  EXPECT_EQ(to_nut("delta_ups_type", 7, context), std::nullopt);
+}
+
+// openups-hid.c:180-262, worked by hand from NUT's table and formulas.
+TEST(Converter, OpenUpsFollowsNut) {
+  ConverterContext context;
+  EXPECT_EQ(to_nut("openups_temperature", 0.2, context), "-40");
+  EXPECT_EQ(to_nut("openups_temperature", 2.75, context), "0");     // 275 = 0x113, the 0 °C point
+  EXPECT_EQ(to_nut("openups_temperature", 3.2, context), "5.11");   // (320-319)*5/(366-319) + 5
+  EXPECT_EQ(to_nut("openups_temperature", 100, context), "125");
+  EXPECT_EQ(to_nut("openups_off", 1, context), "!off");
+  EXPECT_EQ(to_nut("openups_off", 0, context), "off");
+  EXPECT_EQ(to_nut("openups_charging", 2, context), "chrg");
+  DeviceScales scales;
+  scales.input_voltage = 0.03545 * 100;
+  scales.discharge_current = 16.113 / 10;
+  context.scales = &scales;
+  EXPECT_EQ(to_nut("openups_vin", 100, context), "354.50");
+  EXPECT_EQ(to_nut("openups_cdischarge", 10, context), "16.113");
+  EXPECT_EQ(to_nut("openups_vout", 100, context), "100.00");
+}
+
 TEST(Converter, ConverterValuesServeSetvar) {
   Lookup lookup{"v", {{230, "230"}, {120, "120"}}, find_converter("mge_nominal_output_voltage")};
   EXPECT_EQ(lookup_to_hid(lookup, "120"), 120);
