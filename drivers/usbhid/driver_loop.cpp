@@ -14,9 +14,10 @@ namespace {
 constexpr std::chrono::milliseconds kMaxInterruptWait{500};
 // NUT's status for a command that could not reach the device (STAT_INSTCMD_FAILED), and for
 // a SET that could not (STAT_SET_UNKNOWN: setvar's answer to a failed write).
-constexpr int kInstCmdInvalid = 2;
 constexpr int kInstCmdFailed = 3;
 constexpr int kSetUnknown = 1;
+// STAT_INSTCMD_INVALID: driver.killpower while driver.flag.allow_killpower is not 1.
+constexpr int kInstCmdInvalid = 2;
 
 }  // namespace
 
