@@ -4,6 +4,7 @@
 if(TARGET walnut_hid AND TARGET walnut_hid_mapping)
   add_library(walnut_usbhid
     ${CMAKE_CURRENT_LIST_DIR}/device_capture.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/driver_core.cpp
     ${CMAKE_CURRENT_LIST_DIR}/driver_info.cpp
     ${CMAKE_CURRENT_LIST_DIR}/driver_loop.cpp
     ${CMAKE_CURRENT_LIST_DIR}/driver_options.cpp

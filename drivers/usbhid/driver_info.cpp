@@ -1,7 +1,9 @@
 // Driver self-description and state start-up.
 #include "drivers/usbhid/driver_info.h"
 
+#include "common/log.h"
 #include "common/version.h"
+#include "drivers/usbhid/driver_core.h"
 #include "drivers/usbhid/ups_device.h"
 
 namespace walnut::usbhid {
@@ -39,6 +41,7 @@ Status start_state(UpsDevice& device, const std::string& usb_version, UpsState& 
     return Error{"UPS lost during the first update"};
   }
   publish_after_first_update(device.options(), state);
+  publish_driver_core(log::debug_level(), state);
   return Ok{};
 }
 

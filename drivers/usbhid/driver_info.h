@@ -26,7 +26,7 @@ void publish_driver_info(const DriverOptions& options, const std::string& usb_ve
 void publish_after_first_update(const DriverOptions& options, UpsState& state);
 
 // The whole start: driver info, the model's identity and init walk, one full walk, then
-// publish_after_first_update. REQUIRES: device opened with its model.
+// publish_after_first_update and NUT 2.8.5's driver core (driver_core.h). REQUIRES: device opened with its model.
 Status start_state(UpsDevice& device, const std::string& usb_version, UpsState& state);
 
 // "name: value" lines in tree order, as NUT's -d prints them (dstate_dump). Pure.

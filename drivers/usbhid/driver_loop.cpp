@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "common/log.h"
+#include "drivers/usbhid/driver_core.h"
 
 namespace walnut::usbhid {
 namespace {
@@ -15,6 +16,8 @@ constexpr std::chrono::milliseconds kMaxInterruptWait{500};
 // a SET that could not (STAT_SET_UNKNOWN: setvar's answer to a failed write).
 constexpr int kInstCmdFailed = 3;
 constexpr int kSetUnknown = 1;
+// STAT_INSTCMD_INVALID: driver.killpower while driver.flag.allow_killpower is not 1.
+constexpr int kInstCmdInvalid = 2;
 
 }  // namespace
 
@@ -55,7 +58,11 @@ bool interrupt_pipe_too_quiet(long quiet_polls, long tolerance) {
 
 DriverLoop::DriverLoop(asio::io_context& io, UpsDevice& device, UpsState state,
                        SnapshotHandler snapshot)
-    : io_(io), device_(device), state_(std::move(state)), snapshot_(std::move(snapshot)) {}
+    : io_(io),
+      device_(device),
+      state_(std::move(state)),
+      snapshot_(std::move(snapshot)),
+      configured_debug_(log::debug_level()) {}
 
 DriverLoop::~DriverLoop() { stop(); }
 
@@ -114,7 +121,20 @@ void DriverLoop::run_commands() {
   bool changed = false;
   for (auto& command : pending) {
     int status = command.is_set ? kSetUnknown : kInstCmdFailed;
-    if (connected_) {
+    if (command.is_set && is_driver_core_variable(command.name)) {
+      // main.c main_setvar: the driver's own settings, with or without the device.
+      const auto before = state_.generation();
+      const CoreSet set = set_driver_core_variable(command.name, command.value.value_or(""),
+                                                   configured_debug_, state_);
+      if (set.debug_level) log::set_debug_level(*set.debug_level);
+      status = set.status;
+      changed = changed || state_.generation() != before;
+    } else if (!command.is_set && command.name == "driver.killpower" &&
+               !killpower_allowed(state_)) {
+      log::error("Got socket protocol request to power off, but driver.flag.allow_killpower "
+                 "does not permit this - request was ignored");
+      status = kInstCmdInvalid;
+    } else if (connected_) {
       bool lost = false;
       const auto before = state_.generation();
       if (command.is_set) {
@@ -122,9 +142,14 @@ void DriverLoop::run_commands() {
       } else {
         std::optional<std::string_view> value;
         if (command.value) value = *command.value;
-        if (command.name == "driver.killpower") {
-          // main.c: the socket's -k; the first command the UPS accepts powers the load off.
-          for (const auto& shutdown : shutdown_commands(device_.options().sdcommands)) {
+        if (command.name == "driver.killpower" || command.name == "shutdown.default") {
+          // main.c: driver.killpower is the socket's -k, trying `sdcommands`; shutdown.default
+          // (main.c:1070-1091) is upsdrv_shutdown, the driver's own sequence. The first
+          // command the UPS accepts powers the load off.
+          const auto& sdcommands = command.name == "driver.killpower"
+                                       ? device_.options().sdcommands
+                                       : std::optional<std::string>{};
+          for (const auto& shutdown : shutdown_commands(sdcommands)) {
             status = device_.instcmd(shutdown, std::nullopt, state_, lost);
             if (status == 0 || lost) break;
           }
@@ -152,6 +177,9 @@ void DriverLoop::lose_device(const char* why) {
   next_reconnect_ = Clock::now() + reconnect_delay(1, device_.options().poll_interval,
                                                    device_.options().wait_before_reconnect);
   state_.set_data_ok(false);
+  // usbhid-ups.c:2411, 2536: NUT sets it at each loss and each reopen attempt (and "quiet"
+  // again after each update); walnut holds it for the whole outage.
+  state_.set_info("driver.state", kStateReconnect);
   publish();
 }
 
@@ -162,6 +190,7 @@ void DriverLoop::try_reattach() {
     if (auto initialized = device_.init(state_); initialized) {
       log::notice("Device has been reconnected; communications with UPS re-established");
       connected_ = true;
+      state_.set_info("driver.state", kStateQuiet);
       quiet_polls_ = 0;
       interrupt_since_poll_ = false;
       const auto now = Clock::now();

@@ -94,6 +94,9 @@ class DriverLoop {
   bool stopping_ = false;
   std::atomic<std::uint64_t> heartbeat_{0};
 
+  // SET driver.debug with a negative level goes back to this one (command line, ups.conf).
+  const int configured_debug_;
+
   // Device thread only.
   bool connected_ = true;
   int reconnect_attempts_ = 0;

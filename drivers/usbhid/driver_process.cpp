@@ -76,9 +76,6 @@ ReloadOutcome reload_outcome(std::string_view command, int restart_needed) {
 Status serve_driver(UpsDevice& device, UpsState state, const std::string& socket_path,
                     std::vector<SignalAction> signals, DriverControl control) {
   asio::io_context io;
-  // driver.flag.allow_killpower: set by the flag (published by 2.8.0 as "enabled"), or over the
-  // socket (main.c main_setvar) without being published, as walnut keeps 2.8.0's variables.
-  bool allow_killpower = state.find("driver.flag.allow_killpower") != nullptr;
   state.set_data_ok(true);
   UpsState published = state;
 
@@ -111,28 +108,14 @@ Status serve_driver(UpsDevice& device, UpsState state, const std::string& socket
     } else if (command.name == "driver.reload" || command.name == "driver.reload-or-exit" ||
                command.name == "driver.reload-or-error") {
       reply(reload(command.name));
-    } else if (command.name == "driver.killpower") {
-      if (!allow_killpower) {
-        log::error("Got socket protocol request to power off, but driver.flag.allow_killpower "
-                   "does not permit this - request was ignored");
-        reply(kInstCmdInvalid);
-      } else {
-        loop.submit_instcmd(command.name, command.param, std::move(reply));
-      }
     } else {
+      // driver.killpower too: the loop checks driver.flag.allow_killpower (driver_core.h).
       loop.submit_instcmd(command.name, command.param, std::move(reply));
     }
   };
   handlers.set = [&](const driver_protocol::Set& command, DriverSocketServer::Reply reply) {
     log::info("setvar: {} to {}", command.name, command.value);
-    if (command.name == "driver.flag.allow_killpower") {
-      // main.c main_setvar: a number (> 0 is 1) or enable*/true/yes/on.
-      const std::string& value = command.value;
-      allow_killpower = std::atoi(value.c_str()) > 0 || value.rfind("enable", 0) == 0 ||
-                        value == "true" || value == "yes" || value == "on";
-      reply(0);
-      return;
-    }
+    // driver.debug and driver.flag.allow_killpower too: the loop owns the state they live in.
     loop.submit_set(command.name, command.value, std::move(reply));
   };
   server = std::make_unique<DriverSocketServer>(io, socket_path, std::move(handlers));

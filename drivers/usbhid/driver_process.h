@@ -18,8 +18,7 @@
 namespace walnut::usbhid {
 
 // NUT 2.8.5's driver-core controls (drivers/main.c): the driver.* instant commands on the
-// socket and the reload signals. They are handled but not advertised (no ADDCMD): walnut
-// publishes NUT 2.8.0's command list, which the parity suite compares with stock's.
+// socket (advertised as 2.8.5 does, driver_core.h) and the reload signals.
 struct DriverControl {
   // Re-reads the configuration: how many changed settings need a restart (0: none), or -1
   // when it cannot be read. Null: nothing to re-read (-s), which counts as 0.

@@ -29,6 +29,7 @@
 #include "common/paths.h"
 #include "common/version.h"
 #include "drivers/usbhid/device_capture.h"
+#include "drivers/usbhid/driver_core.h"
 #include "drivers/usbhid/driver_info.h"
 #include "drivers/usbhid/driver_loop.h"
 #include "drivers/usbhid/driver_options.h"
@@ -136,6 +137,7 @@ int dump(UpsDevice& device, UpsState& state, int updates) {
       return fail("UPS lost while dumping");
     }
   }
+  state.set_info("driver.state", kStateDumping);
   std::fputs(dump_text(state).c_str(), stdout);
   return EXIT_SUCCESS;
 }

@@ -86,7 +86,19 @@ TEST_P(StockParityLab, StockAndWalnutDriversPublishTheSameVariables) {
   const Variables stock = dump_with(kStockDriver, "stock");
   const Variables walnut = dump_with(WALNUT_USBHID_UPS, "walnut");
   ASSERT_TRUE(stock.count("ups.status")) << "stock NUT found no UPS: the lab is not working";
-  EXPECT_EQ(walnut, stock);
+  // NUT 2.8.5's driver core, which stock 2.8.0 lacks (tests/parity/known-differences.md):
+  // -d prints driver.state "dumping" (main.c:3284), allow_killpower "0" (main.c:3220) and the
+  // debug level (main.c:1821). Checked here, then set aside.
+  Variables walnut_2_8_0 = walnut;
+  const Variables driver_core = {{"driver.state", "dumping"},
+                                 {"driver.flag.allow_killpower", "0"},
+                                 {"driver.debug", "0"}};
+  for (const auto& [name, value] : driver_core) {
+    EXPECT_EQ(walnut_2_8_0[name], value) << name;
+    EXPECT_FALSE(stock.count(name)) << name;
+    walnut_2_8_0.erase(name);
+  }
+  EXPECT_EQ(walnut_2_8_0, stock);
 }
 
 // The corpus devices on which walnut's driver already agrees with stock NUT (see the final

@@ -10,6 +10,14 @@ import tempfile
 
 import drivers
 
+# NUT 2.8.5's driver core (drivers/main.c:1821-1822, 3026, 3220-3231) offers these in every driver;
+# stock 2.8.0 has none of them. Each is compared as an item of its own ("offered command NAME",
+# "writable variable NAME") so known-differences.md can list exactly these, and the joined lists
+# still catch any other extra or missing command.
+DRIVER_CORE_COMMANDS = {"shutdown.default", "driver.killpower", "driver.reload", "driver.reload-or-exit",
+                        "driver.reload-or-error"}
+DRIVER_CORE_WRITABLE = {"driver.debug", "driver.flag.allow_killpower"}
+
 DUMPALL_LINE = re.compile(r'^(SETINFO|SETFLAGS|ADDENUM|ADDRANGE|ADDCMD) (\S+) ?(.*)$')
 
 
@@ -102,8 +110,12 @@ def commands_one(stock, walnut, capture):
         if offer is None:
             items["driver"] = "refused the device"
             continue
-        items["offered commands"] = " ".join(sorted(offer[4]))
-        items["writable variables"] = " ".join(sorted(offer[1]))
+        items["offered commands"] = " ".join(sorted(c for c in offer[4] if c not in DRIVER_CORE_COMMANDS))
+        items["writable variables"] = " ".join(sorted(v for v in offer[1] if v not in DRIVER_CORE_WRITABLE))
+        for name in DRIVER_CORE_COMMANDS & set(offer[4]):
+            items["offered command " + name] = "offered"
+        for name in DRIVER_CORE_WRITABLE & set(offer[1]):
+            items["writable variable " + name] = "writable"
         for request, (status, written) in zip(requests, replies):
             items[" ".join(request.split()[:2])] = "status %s, wrote %s" % (status, written)
     return s_items, w_items

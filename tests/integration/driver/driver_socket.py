@@ -236,6 +236,21 @@ def main():
                 assert "ADDCMD beeper.disable" in dump, dump
                 assert dump.endswith("DATAOK\nDUMPDONE\n"), dump
             print("ok: DUMPALL to two readers at once")
+            # NUT 2.8.5's driver core (drivers/main.c:1821-1822, 3026, 3220-3241).
+            for line in ('SETINFO driver.state "quiet"', 'SETINFO driver.debug "0"',
+                         "SETFLAGS driver.debug RW NUMBER", 'SETINFO driver.flag.allow_killpower "0"',
+                         "SETFLAGS driver.flag.allow_killpower RW NUMBER", "ADDCMD shutdown.default",
+                         "ADDCMD driver.killpower", "ADDCMD driver.reload", "ADDCMD driver.reload-or-exit",
+                         "ADDCMD driver.reload-or-error"):
+                assert line + "\n" in dump, f"{line} missing from DUMPALL:\n{dump}"
+            assert "ADDCMD driver.exit" not in dump, dump
+            first.send("INSTCMD driver.killpower TRACKING kp-0")
+            first.wait_for("TRACKING kp-0 2\n")
+            first.send('SET driver.flag.allow_killpower "yes" TRACKING kp-1')
+            first.wait_for("TRACKING kp-1 0\n")
+            second.wait_for('SETINFO driver.flag.allow_killpower "1"')
+            print("ok: driver.state, driver.debug, driver.flag.allow_killpower and the driver.* commands"
+                  " as NUT 2.8.5 publishes them; killpower refused until the flag is SET to 1")
 
             first.send("PING")
             assert first.wait_for("PONG\n").endswith("PONG\n")
@@ -251,12 +266,16 @@ def main():
 
             proc.send_signal(signal.SIGUSR1)
             for reader in (first, second):
+                # One batch: the variables' changes first, then DATASTALE (state_publisher.h).
+                reader.wait_for('SETINFO driver.state "reconnect.trying"')
                 reader.wait_for("DATASTALE\n")
             proc.send_signal(signal.SIGUSR2)
             for reader in (first, second):
+                reader.wait_for('SETINFO driver.state "quiet"')
                 reader.wait_for("DATAOK\n")
             assert proc.poll() is None
-            print("ok: unplug -> DATASTALE, replug -> DATAOK, pushed to both readers")
+            print("ok: unplug -> driver.state reconnect.trying and DATASTALE, replug -> quiet and DATAOK,"
+                  " pushed to both readers")
 
             before, start = cpu_seconds(proc.pid), time.monotonic()
             time.sleep(3)

@@ -101,6 +101,21 @@ transfer_high() { [ "$(upsc "$ups" input.transfer.high 2>/dev/null)" = 270 ]; }
 wait_for 20 transfer_high || fail "input.transfer.high never read back 270"
 echo "ok: upsrw input.transfer.high=270 -> SET_REPORT 0x33 -> reads back 270"
 
+# 2b. NUT 2.8.5's driver core through stock upsd: driver.state, the driver.* commands and
+# driver.debug as a writable number (drivers/main.c:1821-1822, 3220-3241).
+[ "$(upsc "$ups" driver.state 2>/dev/null)" = quiet ] || fail "driver.state is not quiet: $(upsc "$ups" driver.state 2>&1)"
+upscmd -u admin -p walnut-test -l "$ups" >"$work/cmds.out" 2>&1 || fail "upscmd -l failed: $(cat "$work/cmds.out")"
+for cmd in shutdown.default driver.killpower driver.reload driver.reload-or-exit driver.reload-or-error; do
+  grep -q "^$cmd " "$work/cmds.out" || fail "upscmd -l does not list $cmd: $(cat "$work/cmds.out")"
+done
+upscmd -u admin -p walnut-test -w "$ups" driver.reload >"$work/reload.out" 2>&1 &&
+  grep -q SUCCESS "$work/reload.out" || fail "upscmd driver.reload failed: $(cat "$work/reload.out")"
+upsrw -u admin -p walnut-test -w -s driver.debug=1 "$ups" >"$work/debug.out" 2>&1 ||
+  fail "upsrw driver.debug=1 failed: $(cat "$work/debug.out")"
+debug_one() { [ "$(upsc "$ups" driver.debug 2>/dev/null)" = 1 ]; }
+wait_for 20 debug_one || fail "driver.debug never read back 1"
+echo "ok: driver.state quiet, upscmd -l lists the driver.* commands, driver.reload SUCCESS, upsrw driver.debug=1"
+
 # 3. Unplug: stale; replug: the same driver process recovers.
 kill -USR1 "$driver_pid"
 stale() { status | grep -q 'Data stale'; }

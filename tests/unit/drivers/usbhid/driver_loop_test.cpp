@@ -75,6 +75,33 @@ TEST_F(SimDriverTest, StartPublishesTheDeviceAndTheDriver) {
   EXPECT_EQ(*state_.value("driver.parameter.pollfreq"), "30");
   EXPECT_EQ(*state_.value("driver.version.data"), "APC HID 0.98");
   EXPECT_TRUE(state_.has_cmd("beeper.disable"));
+  // NUT 2.8.5's driver core (driver_core.h).
+  EXPECT_EQ(*state_.value("driver.state"), "quiet");
+  EXPECT_EQ(*state_.value("driver.flag.allow_killpower"), "0");
+  EXPECT_TRUE(state_.has_cmd("driver.reload"));
+}
+
+TEST_F(SimDriverTest, DriverCoreSetsAndTheKillpowerGate) {
+  asio::io_context io;
+  std::optional<UpsState> latest;
+  DriverLoop loop(io, *device_, state_, [&](const UpsState& s) { latest = s; });
+  loop.start();
+  std::optional<int> refused;
+  loop.submit_instcmd("driver.killpower", std::nullopt, [&](int s) { refused = s; });
+  ASSERT_TRUE(run_until(io, [&] { return refused.has_value(); }));
+  EXPECT_EQ(*refused, 2);  // STAT_INSTCMD_INVALID: allow_killpower is 0
+  std::optional<int> set;
+  loop.submit_set("driver.flag.allow_killpower", "yes", [&](int s) { set = s; });
+  ASSERT_TRUE(run_until(io, [&] { return set.has_value(); }));
+  EXPECT_EQ(*set, 0);
+  ASSERT_TRUE(run_until(io, [&] {
+    return latest && *latest->value("driver.flag.allow_killpower") == "1";
+  }));
+  std::optional<int> bad;
+  loop.submit_set("driver.debug", "loud", [&](int s) { bad = s; });
+  ASSERT_TRUE(run_until(io, [&] { return bad.has_value(); }));
+  EXPECT_EQ(*bad, 2);  // STAT_SET_INVALID
+  loop.stop();
 }
 
 TEST_F(SimDriverTest, InstantCommandReachesTheDeviceAsASetReport) {
@@ -121,6 +148,7 @@ TEST_F(SimDriverTest, UnplugGoesStaleAndReplugRecoversWithoutRestart) {
   ASSERT_TRUE(run_until(io, [&] { return latest && latest->data_ok(); }));
   sim_->unplug();
   ASSERT_TRUE(run_until(io, [&] { return latest && !latest->data_ok(); }));
+  EXPECT_EQ(*latest->value("driver.state"), "reconnect.trying");
   std::optional<int> status;
   loop.submit_instcmd("beeper.disable", std::nullopt, [&](int s) { status = s; });
   ASSERT_TRUE(run_until(io, [&] { return status.has_value(); }));
@@ -128,6 +156,7 @@ TEST_F(SimDriverTest, UnplugGoesStaleAndReplugRecoversWithoutRestart) {
   sim_->replug();
   ASSERT_TRUE(run_until(io, [&] { return latest && latest->data_ok(); }));
   EXPECT_EQ(*latest->value("ups.status"), "OL");
+  EXPECT_EQ(*latest->value("driver.state"), "quiet");
   loop.stop();
 }
 
