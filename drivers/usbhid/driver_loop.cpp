@@ -53,6 +53,20 @@ bool interrupt_pipe_too_quiet(long quiet_polls, long tolerance) {
   return tolerance >= 0 && quiet_polls > tolerance;
 }
 
+bool power_source_changed(std::string_view status_before, std::string_view status_now) {
+  const auto source = [](std::string_view status) {
+    std::string tokens;
+    while (!status.empty()) {
+      const auto space = status.find(' ');
+      const std::string_view token = status.substr(0, space);
+      status = space == std::string_view::npos ? std::string_view{} : status.substr(space + 1);
+      if (token == "OL" || token == "OB") tokens += token;
+    }
+    return tokens;
+  };
+  return source(status_before) != source(status_now);
+}
+
 bool interrupt_pipe_dead(int suspect_walks) { return suspect_walks >= 2; }
 
 DriverLoop::DriverLoop(asio::io_context& io, UpsDevice& device, UpsState state,
@@ -230,13 +244,13 @@ void DriverLoop::cross_check_interrupt_pipe(const std::string& status_before) {
   const std::string status_now = status ? *status : std::string{};
   if (interrupt_since_walk_) {
     suspect_walks_ = 0;  // the pipe is alive (a late report of a change counts)
-  } else if (suspect_walks_ > 0 || status_now != status_before) {
+  } else if (suspect_walks_ > 0 || power_source_changed(status_before, status_now)) {
     ++suspect_walks_;
   }
   interrupt_since_walk_ = false;
   if (suspect_walks_ == 1) {
     // Debug only: a healthy pipe's report may simply arrive just after the walk.
-    log::debug(1, "ups.status changed from [{}] to [{}] on GET_REPORT with no interrupt report:"
+    log::debug(1, "Power source changed from [{}] to [{}] on GET_REPORT with no interrupt report:"
                " re-reading on the next poll", status_before, status_now);
   } else if (interrupt_pipe_dead(suspect_walks_)) {
     log::warning("Interrupt pipe still silent after a change it never reported: reopening");

@@ -13,6 +13,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -39,8 +40,13 @@ std::chrono::milliseconds reconnect_delay(int attempt, std::chrono::seconds poll
 // in a row without an interrupt report, the next one without reconnects. -1: never. Pure.
 bool interrupt_pipe_too_quiet(long quiet_polls, long tolerance);
 
+// Whether ups.status's power source (OL, OB) differs: the change a UPS always sends on its
+// interrupt pipe (ACPresent is an Input item), unlike walnut's own debounced LB/RB or a
+// self-test's DISCHRG, which a walk may change on a healthy device. Pure.
+bool power_source_changed(std::string_view status_before, std::string_view status_now);
+
 // The silent-pipe cross-check (walnut's default, docs/field-failures.md row 1): a walk's
-// GET_REPORTs changed ups.status while the interrupt pipe delivered no report since the
+// GET_REPORTs changed the power source while the interrupt pipe delivered no report since the
 // previous walk. `suspect_walks` counts such walks in a row, the present one included; the
 // first is re-read on the next walk (a healthy pipe's report may still be on its way), the
 // second, still with no report, means the pipe is dead and the device is reopened. Pure.

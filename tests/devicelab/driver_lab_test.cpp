@@ -18,6 +18,7 @@
 
 #include <gtest/gtest.h>
 
+#include "drivers/usbhid/sim/report_binding.h"
 #include "tests/devicelab/capture_device.h"
 #include "tests/devicelab/child_process.h"
 #include "tests/devicelab/driver_socket_client.h"
@@ -224,6 +225,35 @@ TEST_P(DriverLab, RecoversFromANewAddressAndTransferErrorsWithoutRestarting) {
   EXPECT_GT(lab_->ups(ups_).failed_requests(), 0) << "the driver never met the errors";
   EXPECT_NE(log().find("failed in the init walk"), std::string::npos);
   EXPECT_NE(log().find("communications with UPS re-established"), std::string::npos);
+}
+
+// NUT #2644, #2805 (docs/field-failures.md #1): the APC BX...MI controller stops sending
+// interrupt reports while GET_REPORT still answers, then mains drops. walnut's default (no
+// interrupt_pipe_no_events_tolerance) publishes the OB that GET_REPORT shows, finds the pipe
+// still silent on the re-read, and reopens the device.
+TEST_P(DriverLab, ASilentInterruptPipeDuringAPowerCutIsSeenAndTheDeviceReopened) {
+  ASSERT_TRUE(eventually_published("ups.status", "OL"));
+  EmulatedUps& ups = lab_->ups(ups_);
+  auto binding = usbhid::sim::ReportBinding::from_descriptor(ups.image().report_descriptor);
+  ASSERT_TRUE(binding.ok()) << binding.error();
+  const usbhid::sim::ReportLookup lookup = [&](std::uint8_t id) { return ups.feature(id); };
+  usbhid::sim::UpsPhysics physics;
+  binding->calibrate(physics, lookup);
+  physics.mains = false;
+  // The feature reports change; nothing is sent on the interrupt pipe.
+  for (auto& [id, bytes] : binding->render(physics, binding->read_limits(lookup), lookup)) {
+    ups.put_feature(bytes);
+  }
+  EXPECT_TRUE(socket_->wait_for([](const std::string& line) { return line == "DATASTALE"; },
+                                kPatience))
+      << "the driver never gave up on the silent pipe";
+  EXPECT_TRUE(socket_->wait_for([](const std::string& line) { return line == "DATAOK"; },
+                                kPatience))
+      << "the driver never came back";
+  EXPECT_TRUE(eventually_published("ups.status", "OB DISCHRG"));
+  EXPECT_NE(log().find("Interrupt pipe still silent"), std::string::npos);
+  EXPECT_NE(log().find("communications with UPS re-established"), std::string::npos);
+  EXPECT_TRUE(driver_->running());
 }
 
 // NUT #661, #3576, #1853 (docs/field-failures.md #3): transient I/O errors on single reports

@@ -105,6 +105,15 @@ class SilentPipeTest : public ::testing::Test {
   std::optional<Clock::time_point> first_ob_;
 };
 
+TEST(PowerSourceChanged, ComparesOnlyOlAndOb) {
+  EXPECT_TRUE(power_source_changed("OL", "OB DISCHRG"));
+  EXPECT_TRUE(power_source_changed("OB DISCHRG LB", "OL CHRG"));
+  EXPECT_TRUE(power_source_changed("", "OB"));
+  EXPECT_FALSE(power_source_changed("OL", "OL DISCHRG"));  // self-test
+  EXPECT_FALSE(power_source_changed("OB DISCHRG", "OB DISCHRG LB"));  // a debounced LB
+  EXPECT_FALSE(power_source_changed("OL CHRG", "OL RB"));
+}
+
 TEST(InterruptPipeDead, OnlyWhenTheRereadStillHasNoReport) {
   EXPECT_FALSE(interrupt_pipe_dead(0));
   EXPECT_FALSE(interrupt_pipe_dead(1));
