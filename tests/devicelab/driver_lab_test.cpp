@@ -82,9 +82,9 @@ class DriverLab : public ::testing::TestWithParam<std::string> {
     // -u as ourselves: the testbed directory is private to its owner.
     const std::string user = ::geteuid() == 0 ? "root" : std::to_string(::geteuid());
     driver_ = std::make_unique<ChildProcess>(
-        std::vector<std::string>{WALNUT_USBHID_UPS, "-s", "lab", "-x", "port=" + GetParam(), "-x",
+        std::vector<std::string>{driver_binary(), "-s", "lab", "-x", "port=" + GetParam(), "-x",
                                  "vendorid=051d", "-x", "productid=0002", "-x",
-                                 std::string("serial=") + kSerial, "-x", "pollinterval=1", "-u",
+                                 std::string("serial=") + kSerial, pollinterval_flag(), pollinterval_value(), "-u",
                                  user, "-F", "-DD"},
         environment, log_path());
     ASSERT_GT(driver_->pid(), 0);
@@ -92,6 +92,12 @@ class DriverLab : public ::testing::TestWithParam<std::string> {
     ASSERT_TRUE(socket.has_value()) << "driver socket never appeared; driver log:\n" << log();
     socket_ = std::make_unique<DriverSocketClient>(std::move(*socket));
   }
+
+  // The binary under test: walnut's; StockDriverLab runs stock NUT's on the same scenario.
+  virtual std::string driver_binary() const { return WALNUT_USBHID_UPS; }
+  // pollinterval 1: stock 2.8.0 takes it only as -i (its ups.conf global), walnut also as -x.
+  virtual std::string pollinterval_flag() const { return "-x"; }
+  virtual std::string pollinterval_value() const { return "pollinterval=1"; }
 
   void TearDown() override {
     socket_.reset();
@@ -255,6 +261,47 @@ TEST_P(DriverLab, ASilentInterruptPipeDuringAPowerCutIsSeenAndTheDeviceReopened)
   EXPECT_NE(log().find("communications with UPS re-established"), std::string::npos);
   EXPECT_TRUE(driver_->running());
 }
+
+// Stock NUT 2.8.0's usbhid-ups on the same scenario, for docs/field-failures.md row 1: what
+// it does when its interrupt pipe is silent through a power cut (libusb only; 8 s watched).
+class StockDriverLab : public DriverLab {
+ protected:
+  std::string driver_binary() const override { return "/lib/nut/usbhid-ups"; }
+  std::string pollinterval_flag() const override { return "-i"; }
+  std::string pollinterval_value() const override { return "1"; }
+  void SetUp() override {
+    if (::access("/lib/nut/usbhid-ups", X_OK) != 0) GTEST_SKIP() << "stock NUT not installed";
+    DriverLab::SetUp();
+  }
+};
+
+TEST_P(StockDriverLab, ASilentInterruptPipeDuringAPowerCutIsPublishedButNeverReopened) {
+  ASSERT_TRUE(eventually_published("ups.status", "OL"));
+  EmulatedUps& ups = lab_->ups(ups_);
+  auto binding = usbhid::sim::ReportBinding::from_descriptor(ups.image().report_descriptor);
+  ASSERT_TRUE(binding.ok()) << binding.error();
+  const usbhid::sim::ReportLookup lookup = [&](std::uint8_t id) { return ups.feature(id); };
+  usbhid::sim::UpsPhysics physics;
+  binding->calibrate(physics, lookup);
+  physics.mains = false;
+  for (auto& [id, bytes] : binding->render(physics, binding->read_limits(lookup), lookup)) {
+    ups.put_feature(bytes);
+  }
+  std::vector<std::string> lines;
+  socket_->wait_for([&](const std::string& line) {
+    lines.push_back(line);
+    return false;
+  }, std::chrono::seconds(8));
+  const bool ob = eventually_published("ups.status", "OB DISCHRG");
+  bool stale = false;
+  for (const auto& line : lines) stale = stale || line == "DATASTALE";
+  // Its quick poll GETs ACPresent, so the cut is seen; the pipe is never judged or reopened.
+  EXPECT_TRUE(ob);
+  EXPECT_FALSE(stale);
+  EXPECT_TRUE(driver_->running());
+}
+
+INSTANTIATE_TEST_SUITE_P(Stock, StockDriverLab, ::testing::Values("auto"));
 
 // NUT #661, #3576, #1853 (docs/field-failures.md #3): transient I/O errors on single reports
 // (firmware bugs, a busy bus) are skipped, as NUT 2.8.5 does; they never make the data stale.
