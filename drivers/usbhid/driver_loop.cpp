@@ -56,24 +56,47 @@ bool interrupt_pipe_too_quiet(long quiet_polls, long tolerance) {
   return tolerance >= 0 && quiet_polls > tolerance;
 }
 
+bool power_source_changed(std::string_view status_before, std::string_view status_now) {
+  const auto source = [](std::string_view status) {
+    std::string tokens;
+    while (!status.empty()) {
+      const auto space = status.find(' ');
+      const std::string_view token = status.substr(0, space);
+      status = space == std::string_view::npos ? std::string_view{} : status.substr(space + 1);
+      if (token == "OL" || token == "OB") tokens += token;
+    }
+    return tokens;
+  };
+  return source(status_before) != source(status_now);
+}
+
+bool interrupt_pipe_dead(int suspect_walks) { return suspect_walks >= 2; }
+
 DriverLoop::DriverLoop(asio::io_context& io, UpsDevice& device, UpsState state,
-                       SnapshotHandler snapshot)
+                       SnapshotHandler snapshot, Now now)
     : io_(io),
       device_(device),
       state_(std::move(state)),
       snapshot_(std::move(snapshot)),
+      now_(std::move(now)),
       configured_debug_(log::debug_level()) {}
 
 DriverLoop::~DriverLoop() { stop(); }
 
-void DriverLoop::start() {
-  const auto now = Clock::now();
+void DriverLoop::prepare() {
+  const auto now = now_();
   last_full_ = now;
   next_poll_ = now + device_.options().poll_interval;
   state_.set_data_ok(true);
   publish();
+}
+
+void DriverLoop::start() {
+  prepare();
   thread_ = std::thread([this] { run(); });
 }
+
+void DriverLoop::start_driven() { prepare(); }
 
 void DriverLoop::stop() {
   {
@@ -106,7 +129,7 @@ void DriverLoop::publish() {
 
 bool DriverLoop::wait_until(Clock::time_point deadline) {
   // Turn at least this often, so the watchdog's heartbeat moves even with long intervals.
-  deadline = std::min(deadline, Clock::now() + std::chrono::seconds(5));
+  deadline = std::min(deadline, now_() + std::chrono::seconds(5));
   std::unique_lock lock(mutex_);
   wake_.wait_until(lock, deadline, [this] { return stopping_ || !commands_.empty(); });
   return !stopping_;
@@ -164,7 +187,7 @@ void DriverLoop::run_commands() {
     asio::post(io_, [done = std::move(command.done), status] { done(status); });
   }
   // A successful write makes the model ask for a full walk: do it now, not a poll later.
-  if (connected_ && device_.full_walk_requested()) next_poll_ = Clock::now();
+  if (connected_ && device_.full_walk_requested()) next_poll_ = now_();
   if (changed) publish();
 }
 
@@ -173,8 +196,9 @@ void DriverLoop::lose_device(const char* why) {
   log::warning("UPS device {}: going stale, will reattach", why);
   device_.close();
   connected_ = false;
+  ++losses_;
   reconnect_attempts_ = 0;
-  next_reconnect_ = Clock::now() + reconnect_delay(1, device_.options().poll_interval,
+  next_reconnect_ = now_() + reconnect_delay(1, device_.options().poll_interval,
                                                    device_.options().wait_before_reconnect);
   state_.set_data_ok(false);
   // usbhid-ups.c:2411, 2536: NUT sets it at each loss and each reopen attempt (and "quiet"
@@ -193,7 +217,9 @@ void DriverLoop::try_reattach() {
       state_.set_info("driver.state", kStateQuiet);
       quiet_polls_ = 0;
       interrupt_since_poll_ = false;
-      const auto now = Clock::now();
+      interrupt_since_walk_ = false;
+      suspect_walks_ = 0;
+      const auto now = now_();
       next_poll_ = now;
       last_full_ = now;
       return;
@@ -203,7 +229,7 @@ void DriverLoop::try_reattach() {
   } else {
     log::debug(1, "Reattach attempt {} failed: {}", reconnect_attempts_, reopened.error());
   }
-  next_reconnect_ = Clock::now() + reconnect_delay(reconnect_attempts_ + 1,
+  next_reconnect_ = now_() + reconnect_delay(reconnect_attempts_ + 1,
                                                    device_.options().poll_interval,
                                                    device_.options().wait_before_reconnect);
 }
@@ -221,8 +247,12 @@ void DriverLoop::poll(Clock::time_point now) {
       return;
     }
   }
-  const bool full = now >= last_full_ + options.poll_freq || device_.full_walk_requested();
+  // A suspected silent pipe is re-read in full (every report), not only the quick items.
+  const bool full = now >= last_full_ + options.poll_freq || device_.full_walk_requested() ||
+                    suspect_walks_ > 0;
   const auto mode = full ? mapping::WalkMode::kFull : mapping::WalkMode::kQuick;
+  const std::string* status = state_.value("ups.status");
+  const std::string status_before = status ? *status : std::string{};
   if (device_.walk(mode, state_) == LinkStatus::kLost) {
     lose_device("lost during a walk");
     return;
@@ -230,48 +260,69 @@ void DriverLoop::poll(Clock::time_point now) {
   if (full) last_full_ = now;
   next_poll_ = now + options.poll_interval;
   state_.set_data_ok(true);
+  // What GET_REPORT says goes out at once, whatever the pipe did: a power cut is never hidden.
   publish();
+  if (device_.interrupts_enabled()) cross_check_interrupt_pipe(status_before);
+}
+
+void DriverLoop::cross_check_interrupt_pipe(const std::string& status_before) {
+  const std::string* status = state_.value("ups.status");
+  const std::string status_now = status ? *status : std::string{};
+  if (interrupt_since_walk_) {
+    suspect_walks_ = 0;  // the pipe is alive (a late report of a change counts)
+  } else if (suspect_walks_ > 0 || power_source_changed(status_before, status_now)) {
+    ++suspect_walks_;
+  }
+  interrupt_since_walk_ = false;
+  if (suspect_walks_ == 1) {
+    // Debug only: a healthy pipe's report may simply arrive just after the walk.
+    log::debug(1, "Power source changed from [{}] to [{}] on GET_REPORT with no interrupt report:"
+               " re-reading on the next poll", status_before, status_now);
+  } else if (interrupt_pipe_dead(suspect_walks_)) {
+    log::warning("Interrupt pipe still silent after a change it never reported: reopening");
+    lose_device("silent on the interrupt pipe");
+  }
 }
 
 void DriverLoop::run() {
   while (true) {
     ++heartbeat_;
-    run_commands();
-    const auto now = Clock::now();
-    if (!connected_) {
-      if (now >= next_reconnect_) try_reattach();
-      if (!connected_) {
-        if (!wait_until(next_reconnect_)) return;
-        continue;
-      }
-    }
-    if (now >= next_poll_) {
-      poll(now);
-      continue;
-    }
-    if (device_.interrupts_enabled()) {
-      const auto wait = std::min<std::chrono::milliseconds>(
-          kMaxInterruptWait,
-          std::chrono::duration_cast<std::chrono::milliseconds>(next_poll_ - now) +
-              std::chrono::milliseconds(1));
-      const auto before = state_.generation();
-      if (device_.read_interrupt(wait, state_) == LinkStatus::kLost) {
-        lose_device("lost on the interrupt pipe");
-      } else if (device_.last_read_got_report()) {
-        interrupt_since_poll_ = true;
-      }
-      if (connected_ && state_.generation() != before) {
-        // The status the report carries goes out at once; then NUT's walk right after the
-        // events it read fills in the rest.
-        publish();
-        next_poll_ = Clock::now();
-      }
-      std::lock_guard lock(mutex_);
-      if (stopping_) return;
-    } else if (!wait_until(next_poll_)) {
-      return;
-    }
+    if (const auto deadline = turn(); deadline && !wait_until(*deadline)) return;
+    std::lock_guard lock(mutex_);
+    if (stopping_) return;
   }
+}
+
+std::optional<DriverLoop::Clock::time_point> DriverLoop::turn() {
+  run_commands();
+  const auto now = now_();
+  if (!connected_) {
+    if (now >= next_reconnect_) try_reattach();
+    if (!connected_) return next_reconnect_;
+  }
+  if (now >= next_poll_) {
+    poll(now);
+    return std::nullopt;
+  }
+  if (!device_.interrupts_enabled()) return next_poll_;
+  const auto wait = std::min<std::chrono::milliseconds>(
+      kMaxInterruptWait,
+      std::chrono::duration_cast<std::chrono::milliseconds>(next_poll_ - now) +
+          std::chrono::milliseconds(1));
+  const auto before = state_.generation();
+  if (device_.read_interrupt(wait, state_) == LinkStatus::kLost) {
+    lose_device("lost on the interrupt pipe");
+  } else if (device_.last_read_got_report()) {
+    interrupt_since_poll_ = true;
+    interrupt_since_walk_ = true;
+  }
+  if (connected_ && state_.generation() != before) {
+    // The status the report carries goes out at once; then NUT's walk right after the
+    // events it read fills in the rest.
+    publish();
+    next_poll_ = now_();
+  }
+  return std::nullopt;
 }
 
 }  // namespace walnut::usbhid

@@ -18,6 +18,7 @@
 
 #include <gtest/gtest.h>
 
+#include "drivers/usbhid/sim/report_binding.h"
 #include "tests/devicelab/capture_device.h"
 #include "tests/devicelab/child_process.h"
 #include "tests/devicelab/driver_socket_client.h"
@@ -81,9 +82,9 @@ class DriverLab : public ::testing::TestWithParam<std::string> {
     // -u as ourselves: the testbed directory is private to its owner.
     const std::string user = ::geteuid() == 0 ? "root" : std::to_string(::geteuid());
     driver_ = std::make_unique<ChildProcess>(
-        std::vector<std::string>{WALNUT_USBHID_UPS, "-s", "lab", "-x", "port=" + GetParam(), "-x",
+        std::vector<std::string>{driver_binary(), "-s", "lab", "-x", "port=" + GetParam(), "-x",
                                  "vendorid=051d", "-x", "productid=0002", "-x",
-                                 std::string("serial=") + kSerial, "-x", "pollinterval=1", "-u",
+                                 std::string("serial=") + kSerial, pollinterval_flag(), pollinterval_value(), "-u",
                                  user, "-F", "-DD"},
         environment, log_path());
     ASSERT_GT(driver_->pid(), 0);
@@ -91,6 +92,12 @@ class DriverLab : public ::testing::TestWithParam<std::string> {
     ASSERT_TRUE(socket.has_value()) << "driver socket never appeared; driver log:\n" << log();
     socket_ = std::make_unique<DriverSocketClient>(std::move(*socket));
   }
+
+  // The binary under test: walnut's; StockDriverLab runs stock NUT's on the same scenario.
+  virtual std::string driver_binary() const { return WALNUT_USBHID_UPS; }
+  // pollinterval 1: stock 2.8.0 takes it only as -i (its ups.conf global), walnut also as -x.
+  virtual std::string pollinterval_flag() const { return "-x"; }
+  virtual std::string pollinterval_value() const { return "pollinterval=1"; }
 
   void TearDown() override {
     socket_.reset();
@@ -123,6 +130,21 @@ class DriverLab : public ::testing::TestWithParam<std::string> {
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
     }
     return false;
+  }
+
+  // Mains drops as the simulator's physics writes it into the UPS's feature reports; nothing
+  // is sent on the interrupt pipe (the APC BX...MI fault, NUT #2644).
+  void cut_mains_with_a_silent_pipe() {
+    EmulatedUps& ups = lab_->ups(ups_);
+    auto binding = usbhid::sim::ReportBinding::from_descriptor(ups.image().report_descriptor);
+    ASSERT_TRUE(binding.ok()) << binding.error();
+    const usbhid::sim::ReportLookup lookup = [&](std::uint8_t id) { return ups.feature(id); };
+    usbhid::sim::UpsPhysics physics;
+    binding->calibrate(physics, lookup);
+    physics.mains = false;
+    for (auto& [id, bytes] : binding->render(physics, binding->read_limits(lookup), lookup)) {
+      ups.put_feature(bytes);
+    }
   }
 
   std::unique_ptr<UsbLab> lab_;
@@ -225,6 +247,57 @@ TEST_P(DriverLab, RecoversFromANewAddressAndTransferErrorsWithoutRestarting) {
   EXPECT_NE(log().find("failed in the init walk"), std::string::npos);
   EXPECT_NE(log().find("communications with UPS re-established"), std::string::npos);
 }
+
+// NUT #2644, #2805 (docs/field-failures.md #1): the APC BX...MI controller stops sending
+// interrupt reports while GET_REPORT still answers, then mains drops. walnut's default (no
+// interrupt_pipe_no_events_tolerance) publishes the OB that GET_REPORT shows, finds the pipe
+// still silent on the re-read, and reopens the device.
+TEST_P(DriverLab, ASilentInterruptPipeDuringAPowerCutIsSeenAndTheDeviceReopened) {
+  ASSERT_TRUE(eventually_published("ups.status", "OL"));
+  ASSERT_NO_FATAL_FAILURE(cut_mains_with_a_silent_pipe());
+  EXPECT_TRUE(socket_->wait_for([](const std::string& line) { return line == "DATASTALE"; },
+                                kPatience))
+      << "the driver never gave up on the silent pipe";
+  EXPECT_TRUE(socket_->wait_for([](const std::string& line) { return line == "DATAOK"; },
+                                kPatience))
+      << "the driver never came back";
+  EXPECT_TRUE(eventually_published("ups.status", "OB DISCHRG"));
+  EXPECT_NE(log().find("Interrupt pipe still silent"), std::string::npos);
+  EXPECT_NE(log().find("communications with UPS re-established"), std::string::npos);
+  EXPECT_TRUE(driver_->running());
+}
+
+// Stock NUT 2.8.0's usbhid-ups on the same scenario, for docs/field-failures.md row 1: what
+// it does when its interrupt pipe is silent through a power cut (libusb only; 8 s watched).
+class StockDriverLab : public DriverLab {
+ protected:
+  std::string driver_binary() const override { return "/lib/nut/usbhid-ups"; }
+  std::string pollinterval_flag() const override { return "-i"; }
+  std::string pollinterval_value() const override { return "1"; }
+  void SetUp() override {
+    if (::access("/lib/nut/usbhid-ups", X_OK) != 0) GTEST_SKIP() << "stock NUT not installed";
+    DriverLab::SetUp();
+  }
+};
+
+TEST_P(StockDriverLab, ASilentInterruptPipeDuringAPowerCutIsPublishedButNeverReopened) {
+  ASSERT_TRUE(eventually_published("ups.status", "OL"));
+  ASSERT_NO_FATAL_FAILURE(cut_mains_with_a_silent_pipe());
+  std::vector<std::string> lines;
+  socket_->wait_for([&](const std::string& line) {
+    lines.push_back(line);
+    return false;
+  }, std::chrono::seconds(8));
+  const bool ob = eventually_published("ups.status", "OB DISCHRG");
+  bool stale = false;
+  for (const auto& line : lines) stale = stale || line == "DATASTALE";
+  // Its quick poll GETs ACPresent, so the cut is seen; the pipe is never judged or reopened.
+  EXPECT_TRUE(ob);
+  EXPECT_FALSE(stale);
+  EXPECT_TRUE(driver_->running());
+}
+
+INSTANTIATE_TEST_SUITE_P(Stock, StockDriverLab, ::testing::Values("auto"));
 
 // NUT #661, #3576, #1853 (docs/field-failures.md #3): transient I/O errors on single reports
 // (firmware bugs, a busy bus) are skipped, as NUT 2.8.5 does; they never make the data stale.

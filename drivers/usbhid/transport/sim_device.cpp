@@ -19,7 +19,8 @@ void SimDevice::set_report(std::uint8_t id, std::vector<std::uint8_t> bytes) {
   auto& slot = reports_[id];
   const bool changed = slot != bytes;
   slot = bytes;
-  if (changed && !bytes.empty() && image_.input_lengths.count(id) != 0) {
+  if (changed && !bytes.empty() && image_.input_lengths.count(id) != 0 &&
+      !interrupt_pipe_silent_) {
     interrupt_queue_.push_back(std::move(bytes));
     interrupt_ready_.notify_all();
   }
@@ -29,8 +30,15 @@ void SimDevice::queue_interrupt(std::vector<std::uint8_t> bytes) {
   if (bytes.empty()) return;
   std::lock_guard lock(mutex_);
   reports_[bytes[0]] = bytes;
+  if (interrupt_pipe_silent_) return;
   interrupt_queue_.push_back(std::move(bytes));
   interrupt_ready_.notify_all();
+}
+
+void SimDevice::set_interrupt_pipe_silent(bool silent) {
+  std::lock_guard lock(mutex_);
+  interrupt_pipe_silent_ = silent;
+  if (silent) interrupt_queue_.clear();
 }
 
 void SimDevice::unplug() {

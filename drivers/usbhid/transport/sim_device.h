@@ -54,6 +54,9 @@ class SimDevice {
   void set_report(std::uint8_t id, std::vector<std::uint8_t> bytes);
   // Sends `bytes` (ID byte first) on the interrupt pipe and stores them as that report's state.
   void queue_interrupt(std::vector<std::uint8_t> bytes);
+  // The APC BX...MI fault (NUT #2644): the interrupt pipe goes silent (nothing is sent, nor
+  // queued, while GET_REPORT keeps answering) until told otherwise.
+  void set_interrupt_pipe_silent(bool silent);
   // Unplug: every open handle fails with kDeviceGone from now on and open() fails until replug.
   void unplug();
   void replug();
@@ -92,6 +95,7 @@ class SimDevice {
   std::map<std::uint8_t, std::vector<std::uint8_t>> reports_;
   std::deque<std::vector<std::uint8_t>> interrupt_queue_;
   bool plugged_ = true;
+  bool interrupt_pipe_silent_ = false;
   std::uint64_t generation_ = 1;
   std::string report_log_;
   HostWriteObserver host_write_observer_;
