@@ -65,6 +65,9 @@ class TlsServer:
         box.write(f"{name}/upsd.conf", f"LISTEN 127.0.0.1 {self.port}\n"
                   f"CERTFILE {pki}/upsd.pem\n" + extra)
         self.process = box.start_upsd(name, WALNUT_UPSD, conf, self.port)
+        # upsd listens before it has read the driver's dump: wait for the data (WAIT until then).
+        nh.wait_until(lambda: nh.exchange(self.port, b"GET VAR dummy ups.status\n")
+                      == b'VAR dummy ups.status "OL"\n', f"{name}: data from the driver")
 
     def plain(self):
         return socket.create_connection(("127.0.0.1", self.port), timeout=nh.DEADLINE)
