@@ -166,4 +166,15 @@ inline std::unique_ptr<CorpusDevice> bring_up(const std::string& file, ModelOpti
   return device;
 }
 
+// The device's descriptor under a test mapping of `rows` (YAML table lines, APC usage names),
+// as an APC 051d:0002 claims it: for rows no shipped mapping has.
+inline Result<std::unique_ptr<HidUps>> model_with_rows(const CorpusDevice& device,
+                                                       const std::string& rows) {
+  auto mapping =
+      load_mapping("subdriver: t\nversion: T\nusage_table: apc\ntable:\n" + rows, "t.yaml");
+  if (!mapping.ok()) return Error{mapping.error()};
+  DeviceIdentity identity{0x051d, 0x0002, std::nullopt, std::nullopt, std::nullopt};
+  return HidUps::create(device.descriptor, *mapping, identity, {}, nullptr);
+}
+
 }  // namespace walnut::mapping::testing

@@ -83,13 +83,9 @@ TEST(HidUpsCommands, WritesKeepTheOtherBitsOfTheReport) {
   auto ups = bring_up(kEs850);
   // Report 0x14 holds BelowRemainingCapacityLimit then ShutdownImminent; APC maps neither as
   // writable, so a one-row mapping makes the second one writable.
-  auto mapping = load_mapping(
-      "subdriver: t\nversion: T\nusage_table: apc\ntable:\n"
-      "  - {var: ups.test.x, path: UPS.PowerSummary.ShutdownImminent, format: \"%.0f\", flags: [rw]}\n",
-      "t.yaml");
-  ASSERT_TRUE(mapping.ok()) << mapping.error();
-  DeviceIdentity identity{0x051d, 0x0002, std::nullopt, std::nullopt, std::nullopt};
-  auto model = HidUps::create(ups->descriptor, *mapping, identity, {}, nullptr);
+  auto model = model_with_rows(
+      *ups,
+      "  - {var: ups.test.x, path: UPS.PowerSummary.ShutdownImminent, format: \"%.0f\", flags: [rw]}\n");
   ASSERT_TRUE(model.ok()) << model.error();
   UpsState state;
   (*model)->on_report(0x14, Bytes{0x14, 0x01, 0x00});

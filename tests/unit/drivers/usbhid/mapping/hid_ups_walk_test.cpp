@@ -99,14 +99,10 @@ TEST(HidUpsWalk, OnlinedischargeReportsOnBattery) {
 
 TEST(HidUpsWalk, EnumRowsPublishTheirLookupTexts) {
   auto ups = bring_up(kEs850);
-  auto mapping = load_mapping(
-      "subdriver: t\nversion: T\nusage_table: apc\ntable:\n"
+  auto model = model_with_rows(
+      *ups,
       "  - {var: ups.beeper.status, path: UPS.PowerSummary.AudibleAlarmControl, lookup: beeper,\n"
-      "     flags: [rw, string], length: 10, hid: [enum]}\n",
-      "t.yaml");
-  ASSERT_TRUE(mapping.ok()) << mapping.error();
-  DeviceIdentity identity{0x051d, 0x0002, std::nullopt, std::nullopt, std::nullopt};
-  auto model = HidUps::create(ups->descriptor, *mapping, identity, {}, nullptr);
+      "     flags: [rw, string], length: 10, hid: [enum]}\n");
   ASSERT_TRUE(model.ok()) << model.error();
   UpsState state;
   (*model)->on_report(0x18, Bytes{0x18, 0x02});
