@@ -24,6 +24,22 @@ def free_port():
         return s.getsockname()[1]
 
 
+def connect_as_stranger(port, timeout=DEADLINE):
+    """A loopback connection whose socket belongs to nobody when the test runs as root.
+    walnut's upsd never slows credential checks from root or its own user on this host (they
+    could read upsd.users), so tests of its login throttle must attack as someone else. The
+    kernel records the socket's owner when it is created: only that moment runs as nobody."""
+    if os.geteuid() != 0:
+        return socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    os.setegid(65534)
+    os.seteuid(65534)
+    try:
+        return socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    finally:
+        os.seteuid(0)
+        os.setegid(0)
+
+
 def exchange(port, data, timeout=DEADLINE):
     """Sends `data` on a fresh connection, half-closes, returns every byte until EOF."""
     with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
