@@ -3,7 +3,6 @@ password_file errors, log flooding, failed-command logging, the login throttle a
 memory held for clients that do not read. Usage: audit_auth_test.py WALNUT_UPSD"""
 import os
 import socket
-import subprocess
 import sys
 import threading
 import time
@@ -12,7 +11,7 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "interop"))
 import nut_harness as nh  # noqa: E402
-from hostile_clients import log_flood, rss_kib  # noqa: E402
+from hostile_clients import guess_answers, log_flood, rss_kib, start_guessing  # noqa: E402
 
 WALNUT_UPSD = None
 USERS = """[admin]
@@ -119,33 +118,6 @@ class LogFlood(Audit):
         self.assertEqual(self.status(), b'VAR dummy ups.status "OL"\n')
 
 
-# Run as another uid (nobody) than upsd's: the kernel then names a local client that cannot read
-# upsd.users, which the throttle slows. Prints one "SECONDS REPLY" line per connection.
-GUESSER = r"""
-import socket, sys, threading, time
-port, user, count, password = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4]
-began = time.monotonic()
-lock = threading.Lock()
-def guess(n):
-    word = password or f"guess{n}"
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=60) as s:
-            s.sendall(f'USERNAME {user}\nPASSWORD "{word}"\nSET VAR dummy bogus.var x\n'.encode())
-            s.shutdown(socket.SHUT_WR)
-            out = b""
-            while chunk := s.recv(65536):
-                out += chunk
-        reply = out.split(b"\n")[2].decode() if out.count(b"\n") >= 3 else "closed"
-    except OSError:
-        reply = "closed"
-    with lock:
-        print(f"{time.monotonic() - began:.3f} {reply}", flush=True)
-threads = [threading.Thread(target=guess, args=(n,)) for n in range(count)]
-for t in threads: t.start()
-for t in threads: t.join()
-"""
-
-
 class Throttle(Audit):
     def setUp(self):
         if os.geteuid() != 0:
@@ -153,18 +125,11 @@ class Throttle(Audit):
         super().setUp()
 
     def guesser(self, user, count, password=""):
-        """`count` connections at once as nobody, each a SET VAR on a bogus variable as `user`:
-        the oracle (VAR-NOT-SUPPORTED when the password is right)."""
-        # The system's python: a per-user one (pyenv under /root) is not nobody's to run.
-        python = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
-        return subprocess.Popen([python, "-c", GUESSER, str(self.port), user, str(count),
-                                 password], stdout=subprocess.PIPE, text=True,
-                                preexec_fn=lambda: (os.setgid(65534), os.setuid(65534)))
+        return start_guessing(self.port, user, count, password)
 
     @staticmethod
     def answers(guesser):
-        out, _ = guesser.communicate(timeout=120)
-        return [(float(at), reply) for at, reply in (line.split(" ", 1) for line in out.splitlines())]
+        return guess_answers(guesser)
 
     def timed_ask(self, user, password, command):
         t = time.monotonic()
