@@ -128,7 +128,8 @@ void Listener::accept(Acceptor& acceptor) {
     }
     if (!error) {
       warned_fd_exhaustion_ = false;
-      if (max_connections_ != 0 && sessions_.size() >= max_connections_) {
+      if (max_connections_ != 0 && sessions_.size() >= max_connections_ &&
+          !sessions_.make_room_for(socket)) {
         refuse(socket);
       } else {
         warned_max_connections_ = false;
@@ -139,7 +140,8 @@ void Listener::accept(Acceptor& acceptor) {
   });
 }
 
-// Past MAXCONN a client is refused at once (accepted and closed, so it sees EOF straight
+// Past MAXCONN (when no connection gives way to it, see SessionManager::make_room_for) a
+// client is refused at once (accepted and closed, so it sees EOF straight
 // away) rather than left waiting in the listen queue as stock upsd leaves it: a refused
 // upsc fails fast and upsmon retries on its next poll, instead of hanging until a slot frees.
 void Listener::refuse(ClientSocket& socket) {

@@ -13,7 +13,9 @@ bool record(const ClientState& client, NetContext& context, bool allowed,
             std::string_view action, std::string_view target) {
   const std::string& user = client.credentials.username.value_or("");
   const bool password_right = allowed || password_matches(context.users, client.credentials);
-  if (password_right) {
+  if (client.trusted_local_peer) {
+    // Neither slowed nor counted: its success must not reset an attacker's count either.
+  } else if (password_right) {
     auth_throttle().succeeded(client.address, user);
   } else {
     auth_throttle().failed(client.address, user, context.now);

@@ -35,6 +35,9 @@ struct ClientState {
   bool start_tls_after_reply = false;  // set by STARTTLS when TLS is offered
   bool tls_offered = false;           // upsd has a certificate (CERTFILE)
   bool credentials_need_tls = false;  // FORCESSL: USERNAME/PASSWORD only after STARTTLS
+  // Its socket is on this host, owned by root or by upsd's own user (local_peer.h): it could
+  // read upsd.users anyway, so the login throttle neither slows nor counts its checks.
+  bool trusted_local_peer = false;
 };
 
 // The server-wide data a command may read or change.

@@ -10,6 +10,8 @@
 
 #include "common/log.h"
 #include "server/auth_throttle.h"
+#include "server/client_prefix.h"
+#include "server/local_peer.h"
 #include "server/log_limiter.h"
 #include "server/net_auth.h"
 #include "server/session_manager.h"
@@ -26,6 +28,13 @@ constexpr std::size_t kKeepCapacity = 2048;
 // Lines a client may send behind a held credential check (the rest of one read, at most).
 constexpr std::size_t kMaxHeldLines = 64;
 
+void release_if_large(std::string& buffer) {
+  buffer.clear();
+  if (buffer.capacity() > kKeepCapacity) std::string().swap(buffer);
+}
+
+}  // namespace
+
 std::string peer_address(const ClientSocket& socket) {
   asio::error_code error;
   const auto endpoint = socket.remote_endpoint(error);
@@ -36,13 +45,6 @@ std::string peer_address(const ClientSocket& socket) {
   }
   return address.to_string();
 }
-
-void release_if_large(std::string& buffer) {
-  buffer.clear();
-  if (buffer.capacity() > kKeepCapacity) std::string().swap(buffer);
-}
-
-}  // namespace
 
 Session::Session(ClientSocket socket, SessionManager& manager, std::uint64_t serial)
     : manager_(manager),
@@ -56,6 +58,7 @@ Session::Session(ClientSocket socket, SessionManager& manager, std::uint64_t ser
       last_heard_(Clock::now()) {
   client_.connection = serial;
   client_.address = peer_address(socket);
+  prefix_ = client_prefix(client_.address);
   client_.tls_offered = tls_policy().context != nullptr;
   client_.credentials_need_tls = tls_policy().force_ssl;
   asio::error_code ignored;
@@ -175,7 +178,7 @@ void Session::handle_line(const std::vector<std::string>& words, std::string& re
     held_lines_.push_back(words);
     return;
   }
-  if (checks_password(words, client_)) {
+  if (checks_password(words, client_) && !exempt_from_throttle()) {
     const auto slot = auth_throttle().admit(client_.address, *client_.credentials.username,
                                             last_heard_);
     if (!slot) {
@@ -189,6 +192,28 @@ void Session::handle_line(const std::vector<std::string>& words, std::string& re
     }
   }
   dispatch(words, reply);
+}
+
+// The answer holds for the connection's life: its 4-tuple, and so the client's socket, cannot
+// change.
+bool Session::trusted_local_peer() {
+  if (peer_looked_up_ || fd_ < 0) return client_.trusted_local_peer;
+  peer_looked_up_ = true;
+  const std::optional<uid_t> owner = local_peer_uid(fd_);
+  client_.trusted_local_peer = owner && peer_can_read_secrets(*owner);
+  if (client_.trusted_local_peer) {
+    log::debug(1, "Client {} is uid {} on this host: may read upsd.users itself", client_.address,
+               *owner);
+  }
+  return client_.trusted_local_peer;
+}
+
+// Asked only when the throttle has failures on record for this (address, user), so an ordinary
+// login costs no netlink round trip.
+bool Session::exempt_from_throttle() {
+  if (client_.trusted_local_peer) return true;
+  if (auth_throttle().failures(client_.address, *client_.credentials.username) == 0) return false;
+  return trusted_local_peer();
 }
 
 void Session::dispatch(const std::vector<std::string>& words, std::string& reply) {

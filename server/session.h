@@ -26,6 +26,9 @@ class SessionManager;
 // session takes its descriptor over.
 using ClientSocket = asio::basic_stream_socket<asio::ip::tcp, asio::io_context::executor_type>;
 
+// The client's address as LIST CLIENT and the logs print it (IPv4-mapped IPv6 as IPv4).
+std::string peer_address(const ClientSocket& socket);
+
 class Session : public PolledClient, public std::enable_shared_from_this<Session> {
  public:
   using Clock = std::chrono::steady_clock;
@@ -42,6 +45,12 @@ class Session : public PolledClient, public std::enable_shared_from_this<Session
   const ClientState& client() const { return client_; }
   std::uint64_t serial() const { return serial_; }
   Clock::time_point last_heard() const { return last_heard_; }
+
+  // Whether the client's socket is on this host and owned by root or upsd's user
+  // (local_peer.h): asked of the kernel at most once per connection.
+  bool trusted_local_peer();
+  // The address as the per-address rules count it (client_prefix.h).
+  const std::string& prefix() const { return prefix_; }
 
   // Gives parsing and output buffers back (called for sessions quiet for a while, so that
   // thousands of idle connections stay small).
@@ -64,6 +73,9 @@ class Session : public PolledClient, public std::enable_shared_from_this<Session
   // One request line: held behind the login throttle, or run with its reply into `reply`.
   void handle_line(const std::vector<std::string>& words, std::string& reply);
   void dispatch(const std::vector<std::string>& words, std::string& reply);
+  // Whether this connection's credential checks skip the login throttle: a trusted local
+  // peer, asked only when the throttle has failures on record for its (address, user).
+  bool exempt_from_throttle();
   // The login throttle holds a credential check until `slot`: nothing more is read or answered
   // meanwhile (other clients are served); then the held lines run in order.
   void hold_until(std::chrono::steady_clock::time_point slot);
@@ -91,6 +103,8 @@ class Session : public PolledClient, public std::enable_shared_from_this<Session
   Clock::time_point last_heard_;
   Clock::time_point last_wake_{};  // when the session last woke up to read
   bool held_ = false;                           // waiting for the login throttle
+  bool peer_looked_up_ = false;                 // trusted_local_peer() asked the kernel
+  std::string prefix_;
   std::deque<std::vector<std::string>> held_lines_;  // the held check first, then what followed
   std::unique_ptr<asio::steady_timer> hold_timer_;   // only for sessions that were ever held
 };

@@ -4,6 +4,8 @@
 #include <algorithm>
 
 #include "common/log.h"
+#include "server/client_prefix.h"
+#include "server/local_peer.h"
 #include "server/log_limiter.h"
 #include "server/session.h"
 
@@ -27,6 +29,7 @@ void SessionManager::start(ClientSocket socket) {
   busy_.push_back(session);
   session->idle_position = std::prev(busy_.end());
   session->in_quiet_list = false;
+  ++per_prefix_[session->prefix()];
   ++stats_.clients_accepted;
   stats_.clients_connected = size();
   session->start();
@@ -36,9 +39,48 @@ void SessionManager::stop(const std::shared_ptr<Session>& session) {
   if (session->stopped()) return;
   session->stop();
   if (session->accounted_output > 0) account_output(*session, 0);
+  if (auto count = per_prefix_.find(session->prefix()); count != per_prefix_.end()) {
+    if (--count->second == 0) per_prefix_.erase(count);
+  }
+  // May destroy what `session` refers to (callers pass list elements): nothing after uses it.
   (session->in_quiet_list ? quiet_ : busy_).erase(session->idle_position);
   stats_.clients_connected = size();
   if (on_session_closed) on_session_closed();
+}
+
+bool SessionManager::make_room_for(ClientSocket& newcomer) {
+  if (per_prefix_.empty()) return false;
+  const auto most = std::max_element(per_prefix_.begin(), per_prefix_.end(),
+                                     [](const auto& a, const auto& b) { return a.second < b.second; });
+  const std::string address = peer_address(newcomer);
+  const std::string prefix = client_prefix(address);
+  const auto held = per_prefix_.find(prefix);
+  const std::size_t newcomer_holds = held == per_prefix_.end() ? 0 : held->second;
+  bool trusted = false;
+  if (newcomer_holds >= most->second) {
+    // Its own address holds the most: only the local upsmon may still get in. Asked of the
+    // kernel only here, when every slot is taken.
+    const auto owner = local_peer_uid(newcomer.native_handle());
+    trusted = owner && peer_can_read_secrets(*owner);
+    if (!trusted) return false;
+  }
+  const std::string victim_prefix = most->first;
+  // Quietest first: the quiet list, then the busy one, each oldest first.
+  for (auto* list : {&quiet_, &busy_}) {
+    for (const auto& session : *list) {
+      if (session->prefix() != victim_prefix || session->client().login_ups ||
+          session->trusted_local_peer()) {
+        continue;
+      }
+      client_log(log::Priority::kNotice, session->client().address, "", "MAXCONN gave way",
+                 "MAXCONN reached: closing a connection of {} (it holds the most, {}) for {}{}",
+                 session->client().address, most->second, address,
+                 trusted ? " (root or upsd's user on this host)" : "");
+      stop(std::shared_ptr<Session>(session));  // a copy: stop() erases the list's own
+      return true;
+    }
+  }
+  return false;
 }
 
 void SessionManager::account_output(Session& session, std::size_t bytes) {

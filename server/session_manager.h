@@ -6,6 +6,7 @@
 #include <functional>
 #include <list>
 #include <memory>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -24,6 +25,14 @@ class SessionManager {
 
   void start(asio::basic_stream_socket<asio::ip::tcp, asio::io_context::executor_type> socket);
   void stop(const std::shared_ptr<Session>& session);
+  // Past MAXCONN: whether a connection already open gave way to the newcomer (the caller then
+  // starts it; otherwise it refuses it). One gives way when the newcomer's address holds fewer
+  // connections than the address holding the most, or when the newcomer is root or upsd's user
+  // on this host (the local upsmon); it is the quietest of that address's connections that is
+  // neither logged in (an upsmon session) nor itself such a trusted local peer. So no address
+  // keeps the others out by holding every slot, and no local attacker keeps the local upsmon out.
+  bool make_room_for(
+      asio::basic_stream_socket<asio::ip::tcp, asio::io_context::executor_type>& newcomer);
   // Closes every session and stops watching for clients (the server is stopping).
   void stop_all();
 
@@ -72,6 +81,7 @@ class SessionManager {
   std::size_t output_limit_ = 64u << 20;
   std::size_t output_held_ = 0;
   std::unordered_set<Session*> output_holders_;  // sessions with unread output
+  std::unordered_map<std::string, std::size_t> per_prefix_;  // open connections per address
   std::vector<char> read_buffer_;
 };
 

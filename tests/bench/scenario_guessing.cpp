@@ -2,11 +2,12 @@
 // USERNAME --user, a wrong PASSWORD and SET VAR on a bogus variable (the oracle: VAR-NOT-SUPPORTED
 // would mean the password was right), read the verdict, and start over, for --duration seconds.
 // Meanwhile one ordinary client asks GET VAR in lock-step: its latency before and during the
-// attack shows whether the throttle costs anyone else anything.
+// attack shows whether the throttle costs anyone else anything. As root, both run as nobody.
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <array>
 #include <atomic>
 #include <cerrno>
@@ -66,6 +67,24 @@ Status measure_others(const Target& target, double seconds, LatencyHistogram& la
   return status;
 }
 
+// Run as root, the scenario's sockets belong to nobody: walnut's upsd never slows checks from
+// root or its own user on this host (they could read upsd.users), so the attack must come from
+// someone else, as a real local attacker would. Restores root when it goes out of scope.
+class AsStranger {
+ public:
+  AsStranger() : was_root_(geteuid() == 0) {
+    if (was_root_ && (setegid(65534) != 0 || seteuid(65534) != 0)) was_root_ = false;
+  }
+  ~AsStranger() {
+    if (was_root_ && (seteuid(0) != 0 || setegid(0) != 0)) std::abort();
+  }
+  AsStranger(const AsStranger&) = delete;
+  AsStranger& operator=(const AsStranger&) = delete;
+
+ private:
+  bool was_root_;
+};
+
 }  // namespace
 
 Status run_guessing(Options& options, const Target& target, ResultLine& result) {
@@ -75,6 +94,7 @@ Status run_guessing(Options& options, const Target& target, ResultLine& result) 
   if (!connections) return Error{connections.error()};
   if (!duration || *duration <= 0) return Error{"--duration must be > 0"};
 
+  const AsStranger stranger;
   LatencyHistogram before, during;
   if (Status measured = measure_others(target, 0.5, before); !measured) return measured;
 

@@ -24,6 +24,28 @@ def free_port():
         return s.getsockname()[1]
 
 
+def connect_as(port, uid, gid, timeout=DEADLINE):
+    """A loopback connection whose socket belongs to `uid` (the test runs as root). The kernel
+    records a socket's owner when it is created, and walnut's upsd asks it (sock_diag) who a
+    local client is: only that moment runs as `uid`."""
+    os.setegid(gid)
+    os.seteuid(uid)
+    try:
+        return socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    finally:
+        os.seteuid(0)
+        os.setegid(0)
+
+
+def connect_as_stranger(port, timeout=DEADLINE):
+    """A loopback connection as nobody when the test runs as root. walnut's upsd never slows
+    credential checks from root or its own user on this host (they could read upsd.users), so
+    tests of its login throttle must attack as someone else."""
+    if os.geteuid() != 0:
+        return socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    return connect_as(port, 65534, 65534, timeout)
+
+
 def exchange(port, data, timeout=DEADLINE):
     """Sends `data` on a fresh connection, half-closes, returns every byte until EOF."""
     with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
@@ -40,8 +62,9 @@ def exchange(port, data, timeout=DEADLINE):
 class LineClient:
     """One connection, one request at a time (for replies that depend on earlier ones)."""
 
-    def __init__(self, port):
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=DEADLINE)
+    def __init__(self, port, sock=None):
+        """`sock`: an already connected socket to use (connect_as()), instead of a new one."""
+        self.sock = sock or socket.create_connection(("127.0.0.1", port), timeout=DEADLINE)
         self.buffer = b""
 
     def request(self, line):

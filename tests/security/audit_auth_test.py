@@ -11,7 +11,7 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "interop"))
 import nut_harness as nh  # noqa: E402
-from hostile_clients import log_flood, rss_kib  # noqa: E402
+from hostile_clients import guess_answers, log_flood, rss_kib, start_guessing  # noqa: E402
 
 WALNUT_UPSD = None
 USERS = """[admin]
@@ -41,7 +41,8 @@ class Audit(unittest.TestCase):
         self.box.write("conf/upsd.users", USERS)
         self.box.write("conf/op.pw", "")  # empty: [op] must not log in with an empty password
         self.box.write("conf/secrets/rel.pw", "rel pass  with spaces \n")
-        self.box.write("conf/upsd.conf", f"LISTEN 127.0.0.1 {self.port}\n{self.upsd_conf_extra}")
+        self.box.write("conf/upsd.conf", f"LISTEN 127.0.0.1 {self.port}\n"
+                       + self.upsd_conf_extra.format(port=self.port))
         self.box.start_fake_driver("dummy-ups", "dummy", [
             'SETINFO ups.status "OL"', 'SETINFO ups.id "x"', "SETFLAGS ups.id RW STRING",
             "SETAUX ups.id 8", "ADDCMD beeper.disable", "DATAOK", "DUMPDONE"])
@@ -118,39 +119,131 @@ class LogFlood(Audit):
 
 
 class Throttle(Audit):
-    def test_guesses_are_slowed_per_address_and_user_but_others_are_not(self):
-        # 40 guesses for admin at once, each on its own connection; SET VAR on a bogus
-        # variable is the oracle (VAR-NOT-SUPPORTED when the password is right).
-        answered = []
-        lock = threading.Lock()
-        began = time.monotonic()
+    def setUp(self):
+        if os.geteuid() != 0:
+            self.skipTest("needs root: the guesser must run as another user than upsd")
+        super().setUp()
 
-        def guess(n):
-            try:
-                reply = self.ask("admin", f"guess{n}", "SET VAR dummy bogus.var x", timeout=60)
-            except OSError:
-                reply = b"closed"
-            with lock:
-                answered.append((time.monotonic() - began, reply))
+    def guesser(self, user, count, password=""):
+        return start_guessing(self.port, user, count, password)
 
-        guesses = [threading.Thread(target=guess, args=(n,)) for n in range(40)]
-        for g in guesses:
-            g.start()
-        time.sleep(0.5)
-        # Meanwhile upsmon's own user, from the same address, logs in without waiting.
+    @staticmethod
+    def answers(guesser):
+        return guess_answers(guesser)
+
+    def timed_ask(self, user, password, command):
         t = time.monotonic()
+        reply = self.ask(user, password, command)
+        return reply, time.monotonic() - t
+
+    def test_guesses_are_slowed_per_address_and_user_but_others_are_not(self):
+        guesser = self.guesser("admin", 40)
+        time.sleep(0.5)
+        # Meanwhile another user from the same address logs in without waiting.
         self.assertEqual(self.ask("mon", "monpass", "LOGIN dummy"), b"OK")
-        mon_wait = time.monotonic() - t
-        time.sleep(1.5)
-        with lock:
-            within_2s = sum(1 for at, _ in answered if at <= 2.0)
-        for g in guesses:
-            g.join()
-        self.assertLess(mon_wait, 0.5)
+        answered = self.answers(guesser)
+        self.assertEqual(len(answered), 40, answered)
         # At most about 10 per second (100 ms after the first failure, then 200 ms apart).
-        self.assertLessEqual(within_2s, 21, answered)
-        self.assertTrue(all(reply == b"ERR ACCESS-DENIED" for _, reply in answered), answered)
+        self.assertLessEqual(sum(1 for at, _ in answered if at <= 2.0), 21, answered)
+        self.assertTrue(all(reply == "ERR ACCESS-DENIED" for _, reply in answered), answered)
         self.assertIn("Failed SET by admin@127.0.0.1", self.box.log_of("upsd"))
+
+    def test_a_local_attacker_cannot_queue_the_local_upsmon_out(self):
+        # Someone on this host guesses upsmon's own password on 40 connections at once. upsmon
+        # runs as upsd's user (here root): it could read upsd.users, so it never waits.
+        guesser = self.guesser("mon", 40)
+        time.sleep(0.5)
+        waits = []
+        for _ in range(3):
+            reply, waited = self.timed_ask("mon", "monpass", "LOGIN dummy")
+            self.assertEqual(reply, b"OK")
+            waits.append(waited)
+        answered = self.answers(guesser)
+        # Behind 40 queued failures a throttled check would wait seconds; upsmon waited none.
+        self.assertLess(max(waits), 0.5, waits)
+        # ... and its successes did not reset the attacker's count: still about 10 per second.
+        self.assertLessEqual(sum(1 for at, _ in answered if at <= 2.0), 21, answered)
+        self.assertTrue(all(reply == "ERR ACCESS-DENIED" for _, reply in answered), answered)
+
+    def test_the_right_password_from_an_untrusted_local_user_waits_like_a_guess(self):
+        # The documented worst case: a client as another local user, with upsmon's password,
+        # while that name is under attack, queues like any guess (were it answered at once, the
+        # instant answer would be the verdict). Behind 30 queued failures the queue is past its
+        # 10 s bound, so it is refused unchecked.
+        guesser = self.guesser("mon", 30)
+        time.sleep(0.5)
+        [(_, reply)] = self.answers(self.guesser("mon", 1, password="monpass"))
+        self.answers(guesser)
+        self.assertEqual(reply, "ERR ACCESS-DENIED")
+
+
+class MaxconnFairness(Audit):
+    upsd_conf_extra = "LISTEN ::1 {port}\nMAXCONN 4\n"
+
+    def setUp(self):
+        if os.geteuid() != 0:
+            self.skipTest("needs root: the hoarder must run as another user than upsd")
+        super().setUp()
+
+    @staticmethod
+    def closed(sock, wait=1.0):
+        """Whether upsd closed it (EOF); an idle open connection stays silent for `wait`."""
+        sock.settimeout(wait)
+        try:
+            return sock.recv(1) == b""
+        except ConnectionResetError:
+            return True
+        except TimeoutError:
+            return False
+
+    @staticmethod
+    def lines(sock, count):
+        data = b""
+        while data.count(b"\n") < count:
+            chunk = sock.recv(4096)
+            if not chunk:
+                break
+            data += chunk
+        return data.split(b"\n")[:count]
+
+    def hoard(self):
+        """Every MAXCONN slot taken by idle connections as nobody from 127.0.0.1."""
+        hoarded = [nh.connect_as_stranger(self.port) for _ in range(4)]
+        for h in hoarded:  # each one accepted and served before the next step
+            h.sendall(b"VER\n")
+            self.assertTrue(self.lines(h, 1)[0].startswith(b"Network UPS Tools"))
+        return hoarded
+
+    def test_a_local_attacker_holding_every_slot_cannot_keep_the_local_upsmon_out(self):
+        hoarded = self.hoard()
+        # Another stranger from the same address is refused: that address holds the most.
+        with nh.connect_as_stranger(self.port) as extra:
+            self.assertTrue(self.closed(extra, wait=10))
+        # upsmon, as upsd's user (root here) on this host, gets in and logs in.
+        with socket.create_connection(("127.0.0.1", self.port), timeout=10) as mon:
+            mon.sendall(b"USERNAME mon\nPASSWORD monpass\nLOGIN dummy\n")
+            self.assertEqual(self.lines(mon, 3), [b"OK", b"OK", b"OK"])
+            # It took the place of the quietest hoarded connection.
+            self.assertEqual(sum(1 for h in hoarded if self.closed(h)), 1)
+            self.assertIn("MAXCONN reached: closing a connection of 127.0.0.1",
+                          self.box.log_of("upsd"))
+            # The slots are full again and the address still holds them all: a stranger is
+            # refused, and the logged-in upsmon session keeps being served.
+            with nh.connect_as_stranger(self.port) as extra:
+                self.assertTrue(self.closed(extra, wait=10))
+            mon.sendall(b"GET VAR dummy ups.status\n")
+            self.assertEqual(self.lines(mon, 1), [b'VAR dummy ups.status "OL"'])
+        for h in hoarded:
+            h.close()
+
+    def test_an_address_holding_every_slot_gives_way_to_another_address(self):
+        hoarded = self.hoard()
+        with socket.create_connection(("::1", self.port), timeout=10) as other:
+            other.sendall(b"GET VAR dummy ups.status\n")
+            self.assertEqual(self.lines(other, 1), [b'VAR dummy ups.status "OL"'])
+            self.assertEqual(sum(1 for h in hoarded if self.closed(h)), 1)
+        for h in hoarded:
+            h.close()
 
 
 class UnreadOutput(Audit):

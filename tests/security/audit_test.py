@@ -110,7 +110,7 @@ class Audit(unittest.TestCase):
         port, _ = self.tls_server("held")
         for n, tail in enumerate((b"USERNAME x\n", b"USERN", b"\n", b"")):
             user = f"ghost{n}".encode()  # a pair (address, user) of its own for each case
-            with socket.create_connection(("127.0.0.1", port), timeout=nh.DEADLINE) as sock:
+            with nh.connect_as_stranger(port) as sock:
                 sock.sendall(b"USERNAME " + user + b"\nPASSWORD wrong\n")
                 self.assertEqual(read_line(sock) + read_line(sock), b"OK\nOK\n")
                 for _ in range(3):  # the next check then waits 400 ms

@@ -148,7 +148,7 @@ class Faults(unittest.TestCase):
                     pass
         # 10,000 failed logins in a row on one connection: the login throttle holds the second
         # one, the connection is cut once more than a read's worth waits behind it (issue 18).
-        with socket.create_connection(("127.0.0.1", self.port), timeout=60) as brute:
+        with nh.connect_as_stranger(self.port, timeout=60) as brute:
             batch = b"".join(b"LOGIN dummy\n" for _ in range(1000))
             brute.sendall(b"USERNAME mon\nPASSWORD wrong\n")
             data = b""

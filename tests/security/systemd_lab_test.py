@@ -9,6 +9,7 @@ Loopback only. Exit 77 (skip) where namespaces cannot be made.
 Usage: systemd_lab_test.py UPSD UNIT_FILE BOOT_SYSTEMD SCRATCH_PARENT"""
 import grp
 import os
+import pwd
 import shutil
 import socket
 import subprocess
@@ -16,7 +17,7 @@ import sys
 import tempfile
 import time
 
-from hostile_clients import log_flood
+from hostile_clients import guess_answers, log_flood, start_guessing
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "interop"))
 import nut_harness as nh  # noqa: E402
@@ -159,6 +160,29 @@ def main():
         assert login(port, "x", "xpass", "LOGIN dummy")[1] == "ERR ACCESS-DENIED"
         assert login(port, "admin", "admin secret")[1] == "OK FSD-SET"
         print("item 3: removed user lost FSD after one reload; admin still works")
+
+        # Item 5: someone on this host (nobody) guesses admin's password on 30 connections at
+        # once; upsmon's side runs as nut, upsd's user under the unit: the kernel names it
+        # (sock_diag, AF_NETLINK allowed by the unit), and it logs in without waiting.
+        nut_uid = pwd.getpwnam("nut").pw_uid
+        guesser = start_guessing(port, "admin", 30, command="FSD dummy")  # no driver: FSD checks
+        time.sleep(0.5)
+        waits = []
+        for _ in range(3):
+            started = time.monotonic()
+            client = nh.LineClient(port, sock=nh.connect_as(port, nut_uid, nut))
+            client.request("USERNAME admin")
+            client.request('PASSWORD "admin secret"')
+            assert client.request("FSD dummy") == "OK FSD-SET"
+            waits.append(time.monotonic() - started)
+            client.close()
+        answered = guess_answers(guesser)
+        within_2s = sum(1 for at, _ in answered if at <= 2.0)
+        print(f"item 5: nut's logins waited {max(waits):.3f} s at most; "
+              f"{within_2s} of the guesser's 30 verdicts came within 2 s")
+        assert max(waits) < 0.5, waits
+        assert within_2s <= 21, answered
+        assert all(reply == "ERR ACCESS-DENIED" for _, reply in answered), answered
 
         # Item 4: a flood, counted in the journal.
         before = len(lab.journal().splitlines())
