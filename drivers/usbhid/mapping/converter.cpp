@@ -396,6 +396,14 @@ const Converter kConverters[] = {
     {"mge_powerfactor", "mge_powerfactor_conversion_fun",
      [](double v, ConverterContext&) -> std::optional<std::string> { return bounded(20, "%.2f", v / 100); },
      nullptr, "`%.2f` of value/100"},
+    // ecoflow-hid.c:67 (ecoflow_battery_runtime_conversion): the device counts minutes; below 0
+    // NUT publishes nothing.
+    {"ecoflow_runtime", "ecoflow_battery_runtime_conversion",
+     [](double v, ConverterContext&) -> std::optional<std::string> {
+       if (v < 0) return std::nullopt;
+       return bounded(20, "%.0f", v * 60.0);
+     },
+     nullptr, "minutes to seconds, `%.0f` of value × 60; nothing below 0"},
 };
 
 }  // namespace

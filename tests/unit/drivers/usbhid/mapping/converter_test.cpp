@@ -161,6 +161,14 @@ TEST(Converter, MgeAndLegrandScales) {
   EXPECT_EQ(to_nut("legrand_times10M", 0.0000231, context), "231.0");
 }
 
+// ecoflow_battery_runtime_conversion (NUT 2.8.5 ecoflow-hid.c:67): minutes to seconds, none below 0.
+TEST(Converter, EcoflowRuntimeIsMinutes) {
+  ConverterContext context;
+  EXPECT_EQ(to_nut("ecoflow_runtime", 2400, context), "144000");
+  EXPECT_EQ(to_nut("ecoflow_runtime", 0, context), "0");
+  EXPECT_EQ(to_nut("ecoflow_runtime", -1, context), std::nullopt);
+}
+
 // delta_ups_type_fun (delta_ups-hid.c:124): low nibble, 3..5 step down by two, 6 is split-phase.
 TEST(Converter, DeltaUpsTypeFollowsNut) {
   ConverterContext context;

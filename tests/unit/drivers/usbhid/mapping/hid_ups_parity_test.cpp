@@ -131,6 +131,8 @@ INSTANTIATE_TEST_SUITE_P(Legrand, FamilyParity, ::testing::ValuesIn(corpus_files
 INSTANTIATE_TEST_SUITE_P(Salicru, FamilyParity, ::testing::ValuesIn(corpus_files("salicru-")), test_name);
 INSTANTIATE_TEST_SUITE_P(DeltaUps, FamilyParity, ::testing::ValuesIn(corpus_files("delta-")), test_name);
 INSTANTIATE_TEST_SUITE_P(OpenUps, FamilyParity, ::testing::ValuesIn(corpus_files("openups-")), test_name);
+// EcoFlow exists only since 2.8.0: its capture's `upsc:` is 2.8.5's rows worked out by hand.
+INSTANTIATE_TEST_SUITE_P(EcoFlow, FamilyParity, ::testing::ValuesIn(corpus_files("ecoflow-")), test_name);
 
 // A device no subdriver claims, read with explore (as the oracle reads it): identity only.
 class ExploreParity : public ::testing::TestWithParam<std::string> {};
