@@ -45,7 +45,7 @@ bool scan_date(std::string_view text, long& year, long& month, long& day) {
   return n == 3;
 }
 
-double date_to_hid(std::string_view text) {
+double date_to_hid(std::string_view text, const ConverterContext&) {
   long year = 0, month = 0, day = 0;
   // NUT reads uninitialised fields when the text does not parse; we write 0 ("not set").
   if (!scan_date(text, year, month, day)) return 0;
@@ -64,7 +64,7 @@ std::string apc_date_to_nut(double value) {
   return bounded(20, "%04d/%02d/%02d", year, month, day);
 }
 
-double apc_date_to_hid(std::string_view text) {
+double apc_date_to_hid(std::string_view text, const ConverterContext&) {
   long year = 0, month = 0, day = 0;
   if (!scan_date(text, year, month, day)) return 0;
   if (year >= 2070 || month > 12 || day > 31) return 0;
@@ -100,6 +100,37 @@ std::string openups_temperature_to_nut(double value) {
   const double temp = static_cast<double>(thermistor - kTable[pos]) * (t2 - t1) / (kTable[pos + 1] - kTable[pos]) + t1;
   return bounded(20, "%.2f", temp);
 }
+
+// powercom-hid.c (2.8.5) reads its delays as uint16_t i = value.
+unsigned powercom_word(double value) { return static_cast<unsigned>(to_long(value)) & 0xFFFFu; }
+
+// powercom-hid.c:97-200 (2.8.5): a command's delay comes from its value, else the ondelay or
+// offdelay option, else the published variable, else NUT's default; C's atoi on each.
+long powercom_delay(std::string_view text, const ConverterContext& c, bool start, long fallback) {
+  auto atoi_of = [](std::string_view t) { return std::atol(std::string(t).c_str()); };
+  if (!text.empty()) return atoi_of(text);
+  const std::optional<std::string>* option = nullptr;
+  if (c.options != nullptr) option = start ? &c.options->ondelay : &c.options->offdelay;
+  if (option != nullptr && *option && !(*option)->empty()) return atoi_of(**option);
+  const std::string* published = c.state ? c.state->value(start ? "ups.delay.start" : "ups.delay.shutdown") : nullptr;
+  if (published != nullptr && !published->empty()) return atoi_of(*published);
+  return fallback;
+}
+
+// powercom_shutdown_nuf / powercom_stayoff_nuf (powercom-hid.c:177, 244; 2.8.5 byte order, NUT
+// commit 05b340982): minutes in the high byte, seconds in the low one, plus the restart flag.
+double powercom_shutdown_word(std::string_view text, const ConverterContext& c, unsigned restart_flag) {
+  const long seconds = powercom_delay(text, c, false, 60);
+  if (seconds < 0 || seconds > 0xFFFF) return 0;
+  const unsigned val = seconds == 0 ? 1u : static_cast<unsigned>(seconds);
+  return static_cast<double>((((val / 60) << 8) + (val % 60)) | restart_flag);
+}
+
+// A PowerCOM status bit (powercom-hid.c:308-423): `word` when (value & mask) == match.
+std::optional<std::string> powercom_bit(double value, long mask, long match, const char* word, const char* cleared) {
+  return std::string((to_long(value) & mask) == match ? word : cleared);
+}
+
 
 std::string kelvin_celsius_to_nut(double value) {
   if (value >= 273 && value <= 373) return bounded(20, "%.1f", value - 273.15);
@@ -393,6 +424,61 @@ const Converter kConverters[] = {
     {"openups_temperature", "openups_temperature_fun",
      [](double v, ConverterContext&) -> std::optional<std::string> { return openups_temperature_to_nut(v); },
      nullptr, "°C from the thermistor reading × 100 on openUPS's 5 °C table (-40 .. 125), interpolated `%.2f`"},
+    // powercom-hid.c (2.8.5) :83-423: the delays NUT reads and writes in PowerCOM's own byte
+    // layout, the ×4 voltages and the status words packed in two vendor bytes.
+    {"powercom_startup", "powercom_startup_fun",
+     [](double v, ConverterContext&) -> std::optional<std::string> {
+       const unsigned i = powercom_word(v);
+       return bounded(32, "%d", static_cast<int>(60 * (((i & 0x00FF) << 8) + (i >> 8))));
+     },
+     [](std::string_view text, const ConverterContext& c) -> double {
+       const long minutes = powercom_delay(text, c, true, 120) / 60;
+       if (minutes < 0 || minutes > 0xFFFFFFFFL) return 0;
+       const unsigned val = static_cast<unsigned>(minutes) & 0xFFFFu;
+       return static_cast<double>(((val << 8) & 0xFFFFu) + (val >> 8));
+     },
+     "minutes, byte-swapped, × 60 (write: the value, else ondelay, else ups.delay.start, in minutes, byte-swapped)"},
+    {"powercom_shutdown", "powercom_shutdown_fun",
+     [](double v, ConverterContext&) -> std::optional<std::string> {
+       const unsigned i = powercom_word(v);
+       return bounded(32, "%d", static_cast<int>(60 * (i >> 8) + (i & 0x00FF)));
+     },
+     [](std::string_view text, const ConverterContext& c) -> double { return powercom_shutdown_word(text, c, 0x0040); },
+     "minutes (high byte) × 60 + seconds (write: the value, else offdelay, else ups.delay.shutdown, with restart)"},
+    {"powercom_stayoff", "powercom_stayoff_nuf",
+     [](double, ConverterContext&) -> std::optional<std::string> { return std::nullopt; },
+     [](std::string_view text, const ConverterContext& c) -> double { return powercom_shutdown_word(text, c, 0x0080); },
+     "write only: as `powercom_shutdown`, with restart disabled"},
+    {"powercom_voltage", "powercom_voltage_conversion_fun",
+     [](double v, ConverterContext&) -> std::optional<std::string> { return bounded(20, "%0.0f", v * 4); },
+     nullptr, "`%0.0f` of value × 4"},
+    {"powercom_upsfail", "powercom_upsfail_conversion_fun",
+     [](double v, ConverterContext&) { return powercom_bit(v, 0x01, 0x01, "fanfail", "!fanfail"); }, nullptr,
+     "`fanfail` when bit 0 is set"},
+    {"powercom_replacebatt", "powercom_replacebatt_conversion_fun",
+     [](double v, ConverterContext&) { return powercom_bit(v, 0x02, 0x02, "replacebatt", "!replacebatt"); }, nullptr,
+     "`replacebatt` when bit 1 is set"},
+    {"powercom_test", "powercom_test_conversion_fun",
+     [](double v, ConverterContext&) { return powercom_bit(v, 0x04, 0x04, "cal", "!cal"); }, nullptr,
+     "`cal` when bit 2 is set"},
+    {"powercom_shutdownimm", "powercom_shutdownimm_conversion_fun",
+     [](double v, ConverterContext&) { return powercom_bit(v, 0x10, 0x10, "shutdownimm", "!shutdownimm"); }, nullptr,
+     "`shutdownimm` when bit 4 is set"},
+    {"powercom_online", "powercom_online_conversion_fun",
+     [](double v, ConverterContext&) { return powercom_bit(v, 0x01, 0x00, "online", "!online"); }, nullptr,
+     "`online` when bit 0 (line fail) is clear"},
+    {"powercom_lowbatt", "powercom_lowbatt_conversion_fun",
+     [](double v, ConverterContext&) { return powercom_bit(v, 0x02, 0x02, "lowbatt", "!lowbatt"); }, nullptr,
+     "`lowbatt` when bit 1 is set"},
+    {"powercom_trim", "powercom_trim_conversion_fun",
+     [](double v, ConverterContext&) { return powercom_bit(v, 0x18, 0x08, "trim", "!trim"); }, nullptr,
+     "`trim` when bits 4..3 are 01 (AVR, buck)"},
+    {"powercom_boost", "powercom_boost_conversion_fun",
+     [](double v, ConverterContext&) { return powercom_bit(v, 0x18, 0x18, "boost", "!boost"); }, nullptr,
+     "`boost` when bits 4..3 are 11 (AVR, boost)"},
+    {"powercom_overload", "powercom_overload_conversion_fun",
+     [](double v, ConverterContext&) { return powercom_bit(v, 0x20, 0x20, "overload", "!overload"); }, nullptr,
+     "`overload` when bit 5 is set"},
     {"mge_powerfactor", "mge_powerfactor_conversion_fun",
      [](double v, ConverterContext&) -> std::optional<std::string> { return bounded(20, "%.2f", v / 100); },
      nullptr, "`%.2f` of value/100"},
@@ -419,8 +505,8 @@ std::optional<std::string> lookup_to_nut(const Lookup& lookup, double value,
   return std::nullopt;
 }
 
-double lookup_to_hid(const Lookup& lookup, std::string_view text) {
-  if (lookup.converter != nullptr && lookup.converter->to_hid != nullptr) return lookup.converter->to_hid(text);
+double lookup_to_hid(const Lookup& lookup, std::string_view text, const ConverterContext& context) {
+  if (lookup.converter != nullptr && lookup.converter->to_hid != nullptr) return lookup.converter->to_hid(text, context);
   // A converter without a reverse: NUT's loop over the (empty) table finds nothing.
   for (const LookupEntry& entry : lookup.entries) {
     if (entry.nut_value == text) return static_cast<double>(entry.hid_value);

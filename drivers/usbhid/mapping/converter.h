@@ -10,6 +10,7 @@
 
 #include "common/ups_state.h"
 #include "drivers/usbhid/mapping/mapping.h"
+#include "drivers/usbhid/mapping/model_options.h"
 
 namespace walnut::mapping {
 
@@ -60,6 +61,7 @@ struct ConverterContext {
   const DeviceScales* scales = nullptr;
   MgeState* mge = nullptr;
   const StatusBits* status = nullptr;  // the status bits collected so far (NUT's ups_status_get)
+  const ModelOptions* options = nullptr;  // the driver options (NUT's getval: ondelay, offdelay)
 };
 
 // One named converter (NUT's info_lkp_t fun/nuf pair), for what a lookup table cannot say.
@@ -69,8 +71,8 @@ struct Converter {
   std::string_view nut_name;  // NUT's function, for readers of NUT's source
   std::optional<std::string> (*to_nut)(double value, ConverterContext& context);
   // NUT text -> HID value; nullptr when NUT has none (setvar then matches the lookup's
-  // `values:` texts, else writes -1).
-  double (*to_hid)(std::string_view text);
+  // `values:` texts, else writes -1). Empty text is NUT's NULL value (a command row without one).
+  double (*to_hid)(std::string_view text, const ConverterContext& context);
   std::string_view doc;  // one line: what HID -> NUT does
 };
 
@@ -85,7 +87,8 @@ std::optional<std::string> lookup_to_nut(const Lookup& lookup, double value,
                                          ConverterContext& context);
 // NUT text -> HID value (NUT's hu_find_valinfo): the reverse converter, or the first table
 // entry with exactly that text; -1 when neither exists (NUT writes -1 then).
-double lookup_to_hid(const Lookup& lookup, std::string_view text);
+double lookup_to_hid(const Lookup& lookup, std::string_view text,
+                     const ConverterContext& context = ConverterContext{});
 
 // Whether `format` is safe and meaningful for one double: any text with exactly one
 // %[flags][width][.precision] conversion among f F e E g G, and "%%" escapes.

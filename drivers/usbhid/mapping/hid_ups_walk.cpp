@@ -145,6 +145,7 @@ ConverterContext HidUps::Impl::context(const UpsState& state) {
   c.scales = &scales;
   c.mge = &mge;
   c.status = &bits;
+  c.options = &options;
   return c;
 }
 

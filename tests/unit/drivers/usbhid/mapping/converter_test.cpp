@@ -193,6 +193,40 @@ TEST(Converter, OpenUpsFollowsNut) {
   EXPECT_EQ(to_nut("openups_vout", 100, context), "100.00");
 }
 
+// powercom-hid.c:83-423 of 2.8.5, worked by hand from NUT's formulas.
+TEST(Converter, PowercomFollowsNut) {
+  ConverterContext context;
+  EXPECT_EQ(to_nut("powercom_startup", 0x0201, context), "15480");  // (0x01 << 8) + 0x02 minutes
+  EXPECT_EQ(to_nut("powercom_shutdown", 0x0214, context), "140");   // 2 min 20 s
+  EXPECT_EQ(to_nut("powercom_stayoff", 1, context), std::nullopt);
+  EXPECT_EQ(to_nut("powercom_voltage", 57.4, context), "230");
+  EXPECT_EQ(to_nut("powercom_online", 0x01, context), "!online");
+  EXPECT_EQ(to_nut("powercom_online", 0x02, context), "online");
+  EXPECT_EQ(to_nut("powercom_trim", 0x08, context), "trim");
+  EXPECT_EQ(to_nut("powercom_trim", 0x18, context), "!trim");
+  EXPECT_EQ(to_nut("powercom_boost", 0x18, context), "boost");
+  EXPECT_EQ(to_nut("powercom_upsfail", 0x01, context), "fanfail");
+  EXPECT_EQ(to_nut("powercom_shutdownimm", 0x10, context), "shutdownimm");
+  // Writes: the value first, then offdelay/ondelay, then the published variable, then NUT's default.
+  const Lookup shutdown{"s", {}, find_converter("powercom_shutdown")};
+  const Lookup stayoff{"s", {}, find_converter("powercom_stayoff")};
+  const Lookup startup{"s", {}, find_converter("powercom_startup")};
+  EXPECT_EQ(lookup_to_hid(shutdown, "140", context), 0x0214 | 0x40);
+  EXPECT_EQ(lookup_to_hid(stayoff, "0", context), 0x0001 | 0x80);  // 0 is the maximum delay: 1 s
+  EXPECT_EQ(lookup_to_hid(shutdown, "", context), 0x0100 | 0x40);  // default 60 s
+  EXPECT_EQ(lookup_to_hid(startup, "", context), 0x0200);          // default 2 min, byte-swapped
+  UpsState state;
+  state.set_info("ups.delay.shutdown", "20");
+  context.state = &state;
+  EXPECT_EQ(lookup_to_hid(shutdown, "", context), 20 | 0x40);
+  ModelOptions options;
+  options.offdelay = "90";
+  options.ondelay = "180";
+  context.options = &options;
+  EXPECT_EQ(lookup_to_hid(shutdown, "", context), 0x011E | 0x40);
+  EXPECT_EQ(lookup_to_hid(startup, "", context), 0x0300);
+}
+
 TEST(Converter, ConverterValuesServeSetvar) {
   Lookup lookup{"v", {{230, "230"}, {120, "120"}}, find_converter("mge_nominal_output_voltage")};
   EXPECT_EQ(lookup_to_hid(lookup, "120"), 120);

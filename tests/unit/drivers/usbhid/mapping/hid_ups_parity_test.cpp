@@ -131,6 +131,7 @@ INSTANTIATE_TEST_SUITE_P(Legrand, FamilyParity, ::testing::ValuesIn(corpus_files
 INSTANTIATE_TEST_SUITE_P(Salicru, FamilyParity, ::testing::ValuesIn(corpus_files("salicru-")), test_name);
 INSTANTIATE_TEST_SUITE_P(DeltaUps, FamilyParity, ::testing::ValuesIn(corpus_files("delta-")), test_name);
 INSTANTIATE_TEST_SUITE_P(OpenUps, FamilyParity, ::testing::ValuesIn(corpus_files("openups-")), test_name);
+INSTANTIATE_TEST_SUITE_P(PowerCom, FamilyParity, ::testing::ValuesIn(corpus_files("powercom-")), test_name);
 
 // A device no subdriver claims, read with explore (as the oracle reads it): identity only.
 class ExploreParity : public ::testing::TestWithParam<std::string> {};
