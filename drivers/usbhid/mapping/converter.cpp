@@ -126,9 +126,37 @@ double powercom_shutdown_word(std::string_view text, const ConverterContext& c, 
   return static_cast<double>((((val / 60) << 8) + (val % 60)) | restart_flag);
 }
 
-// A PowerCOM status bit (powercom-hid.c:308-423): `word` when (value & mask) == match.
-std::optional<std::string> powercom_bit(double value, long mask, long match, const char* word, const char* cleared) {
+// A status word packed in a vendor byte (powercom-hid.c:308-423, belkin-hid.c:302-400): `word`
+// when (value & mask) == match, else `cleared`.
+std::optional<std::string> masked_word(double value, long mask, long match, const char* word, const char* cleared) {
   return std::string((to_long(value) & mask) == match ? word : cleared);
+}
+
+
+// belkin-hid.c:171 liebert_config_voltage_fun: a ConfigVoltage of 1e-7 means the unit's exponent
+// is broken by 1e8 (and its line voltages by 1e7); other values below 1 are left alone.
+std::string liebert_config_voltage_to_nut(double value, LiebertScales& scales) {
+  if (value < 1 && std::fabs(value - 1e-7) < 1e-9) {
+    scales.config_voltage = 1e8;
+    scales.line_voltage = 1e7;
+  }
+  return bounded(10, "%.1f", value * scales.config_voltage);
+}
+
+// belkin-hid.c:194 liebert_line_voltage_fun (2.8.5, NUT commit c0b0c040d): readings below 1
+// near 1e-5 are scaled by 1e7, near 1e-3 by 1e5; the factor stays for later readings.
+std::string liebert_line_voltage_to_nut(double value, LiebertScales& scales) {
+  if (value < 1) {
+    if (std::fabs(value - 1e-5) < 4 * 1e-5) scales.line_voltage = 1e7;
+    else if (std::fabs(value - 1e-3) < 4 * 1e-3) scales.line_voltage = 1e5;
+  }
+  return bounded(10, "%.1f", value * scales.line_voltage);
+}
+
+// The converters without a device (unit tests, setvar's reverse) keep their state here.
+LiebertScales& liebert_of(ConverterContext& c) {
+  static LiebertScales none;
+  return c.liebert != nullptr ? *c.liebert : none;
 }
 
 
@@ -453,32 +481,110 @@ const Converter kConverters[] = {
      [](double v, ConverterContext&) -> std::optional<std::string> { return bounded(20, "%0.0f", v * 4); },
      nullptr, "`%0.0f` of value × 4"},
     {"powercom_upsfail", "powercom_upsfail_conversion_fun",
-     [](double v, ConverterContext&) { return powercom_bit(v, 0x01, 0x01, "fanfail", "!fanfail"); }, nullptr,
+     [](double v, ConverterContext&) { return masked_word(v, 0x01, 0x01, "fanfail", "!fanfail"); }, nullptr,
      "`fanfail` when bit 0 is set"},
     {"powercom_replacebatt", "powercom_replacebatt_conversion_fun",
-     [](double v, ConverterContext&) { return powercom_bit(v, 0x02, 0x02, "replacebatt", "!replacebatt"); }, nullptr,
+     [](double v, ConverterContext&) { return masked_word(v, 0x02, 0x02, "replacebatt", "!replacebatt"); }, nullptr,
      "`replacebatt` when bit 1 is set"},
     {"powercom_test", "powercom_test_conversion_fun",
-     [](double v, ConverterContext&) { return powercom_bit(v, 0x04, 0x04, "cal", "!cal"); }, nullptr,
+     [](double v, ConverterContext&) { return masked_word(v, 0x04, 0x04, "cal", "!cal"); }, nullptr,
      "`cal` when bit 2 is set"},
     {"powercom_shutdownimm", "powercom_shutdownimm_conversion_fun",
-     [](double v, ConverterContext&) { return powercom_bit(v, 0x10, 0x10, "shutdownimm", "!shutdownimm"); }, nullptr,
+     [](double v, ConverterContext&) { return masked_word(v, 0x10, 0x10, "shutdownimm", "!shutdownimm"); }, nullptr,
      "`shutdownimm` when bit 4 is set"},
     {"powercom_online", "powercom_online_conversion_fun",
-     [](double v, ConverterContext&) { return powercom_bit(v, 0x01, 0x00, "online", "!online"); }, nullptr,
+     [](double v, ConverterContext&) { return masked_word(v, 0x01, 0x00, "online", "!online"); }, nullptr,
      "`online` when bit 0 (line fail) is clear"},
     {"powercom_lowbatt", "powercom_lowbatt_conversion_fun",
-     [](double v, ConverterContext&) { return powercom_bit(v, 0x02, 0x02, "lowbatt", "!lowbatt"); }, nullptr,
+     [](double v, ConverterContext&) { return masked_word(v, 0x02, 0x02, "lowbatt", "!lowbatt"); }, nullptr,
      "`lowbatt` when bit 1 is set"},
     {"powercom_trim", "powercom_trim_conversion_fun",
-     [](double v, ConverterContext&) { return powercom_bit(v, 0x18, 0x08, "trim", "!trim"); }, nullptr,
+     [](double v, ConverterContext&) { return masked_word(v, 0x18, 0x08, "trim", "!trim"); }, nullptr,
      "`trim` when bits 4..3 are 01 (AVR, buck)"},
     {"powercom_boost", "powercom_boost_conversion_fun",
-     [](double v, ConverterContext&) { return powercom_bit(v, 0x18, 0x18, "boost", "!boost"); }, nullptr,
+     [](double v, ConverterContext&) { return masked_word(v, 0x18, 0x18, "boost", "!boost"); }, nullptr,
      "`boost` when bits 4..3 are 11 (AVR, boost)"},
     {"powercom_overload", "powercom_overload_conversion_fun",
-     [](double v, ConverterContext&) { return powercom_bit(v, 0x20, 0x20, "overload", "!overload"); }, nullptr,
+     [](double v, ConverterContext&) { return masked_word(v, 0x20, 0x20, "overload", "!overload"); }, nullptr,
      "`overload` when bit 5 is set"},
+    // belkin-hid.c (2.8.5) :137-400: Liebert's status words for any non-zero value and its
+    // voltage exponent fixes, Belkin's vendor bytes (firmware, UPS type, sensitivity, status bits).
+    {"liebert_online", "liebert_online_fun",
+     [](double v, ConverterContext&) { return masked_word(v != 0, 1, 1, "online", "!online"); }, nullptr,
+     "`online` for any non-zero value, else `!online`"},
+    {"liebert_discharging", "liebert_discharging_fun",
+     [](double v, ConverterContext&) { return masked_word(v != 0, 1, 1, "dischrg", "!dischrg"); }, nullptr,
+     "`dischrg` for any non-zero value, else `!dischrg`"},
+    {"liebert_charging", "liebert_charging_fun",
+     [](double v, ConverterContext&) { return masked_word(v != 0, 1, 1, "chrg", "!chrg"); }, nullptr,
+     "`chrg` for any non-zero value, else `!chrg`"},
+    {"liebert_lowbatt", "liebert_lowbatt_fun",
+     [](double v, ConverterContext&) { return masked_word(v != 0, 1, 1, "lowbatt", "!lowbatt"); }, nullptr,
+     "`lowbatt` for any non-zero value, else `!lowbatt`"},
+    {"liebert_replacebatt", "liebert_replacebatt_fun",
+     [](double v, ConverterContext&) { return masked_word(v != 0, 1, 1, "replacebatt", "!replacebatt"); }, nullptr,
+     "`replacebatt` for any non-zero value, else `!replacebatt`"},
+    {"liebert_shutdownimm", "liebert_shutdownimm_fun",
+     [](double v, ConverterContext&) { return masked_word(v != 0, 1, 1, "shutdownimm", "!shutdownimm"); }, nullptr,
+     "`shutdownimm` for any non-zero value, else `!shutdownimm`"},
+    {"liebert_config_voltage", "liebert_config_voltage_fun",
+     [](double v, ConverterContext& c) -> std::optional<std::string> {
+       return liebert_config_voltage_to_nut(v, liebert_of(c));
+     },
+     nullptr, "`%.1f`; a reading of 1e-7 sets the device's factors to 1e8 (and line voltages 1e7)"},
+    {"liebert_line_voltage", "liebert_line_voltage_fun",
+     [](double v, ConverterContext& c) -> std::optional<std::string> {
+       return liebert_line_voltage_to_nut(v, liebert_of(c));
+     },
+     nullptr, "`%.1f` × the device's factor; a reading below 1 near 1e-5 sets it to 1e7, near 1e-3 to 1e5"},
+    {"belkin_firmware", "belkin_firmware_conversion_fun",
+     [](double v, ConverterContext&) -> std::optional<std::string> { return bounded(20, "%ld", to_long(v) >> 4); },
+     nullptr, "`%ld` of value >> 4"},
+    {"belkin_upstype", "belkin_upstype_conversion_fun",
+     [](double v, ConverterContext&) -> std::optional<std::string> {
+       switch (to_long(v) & 0x0f) {
+         case 1: return std::string("offline");
+         case 2: return std::string("line-interactive");
+         case 3: return std::string("simple online");
+         case 4: return std::string("simple offline");
+         case 5: return std::string("simple line-interactive");
+         default: return std::string("online");
+       }
+     },
+     nullptr, "the UPS type from the low nibble (offline, line-interactive, simple ..., else online)"},
+    {"belkin_sensitivity", "belkin_sensitivity_conversion_fun",
+     [](double v, ConverterContext&) -> std::optional<std::string> {
+       const long value = to_long(v);
+       return std::string(value == 1 ? "reduced" : value == 2 ? "low" : "normal");
+     },
+     nullptr, "1 `reduced`, 2 `low`, else `normal`"},
+    {"belkin_overload", "belkin_overload_conversion_fun",
+     [](double v, ConverterContext&) { return masked_word(v, 0x10, 0x10, "overload", "!overload"); }, nullptr,
+     "`overload` when bit 4 is set"},
+    {"belkin_overheat", "belkin_overheat_conversion_fun",
+     [](double v, ConverterContext&) { return masked_word(v, 0x40, 0x40, "overheat", "!overheat"); }, nullptr,
+     "`overheat` when bit 6 is set"},
+    {"belkin_commfault", "belkin_commfault_conversion_fun",
+     [](double v, ConverterContext&) { return masked_word(v, 0x80, 0x80, "commfault", "!commfault"); }, nullptr,
+     "`commfault` when bit 7 is set"},
+    {"belkin_awaitingpower", "belkin_awaitingpower_conversion_fun",
+     [](double v, ConverterContext&) { return masked_word(v, 0x2000, 0x2000, "awaitingpower", "!awaitingpower"); },
+     nullptr, "`awaitingpower` when bit 13 is set"},
+    {"belkin_online", "belkin_online_conversion_fun",
+     [](double v, ConverterContext&) { return masked_word(v, 0x01, 0x00, "online", "!online"); }, nullptr,
+     "`online` when bit 0 is clear"},
+    {"belkin_lowbatt", "belkin_lowbatt_conversion_fun",
+     [](double v, ConverterContext&) { return masked_word(v, 0x04, 0x04, "lowbatt", "!lowbatt"); }, nullptr,
+     "`lowbatt` when bit 2 is set"},
+    {"belkin_depleted", "belkin_depleted_conversion_fun",
+     [](double v, ConverterContext&) { return masked_word(v, 0x40, 0x40, "depleted", "!depleted"); }, nullptr,
+     "`depleted` when bit 6 is set"},
+    {"belkin_replacebatt", "belkin_replacebatt_conversion_fun",
+     [](double v, ConverterContext&) { return masked_word(v, 0x80, 0x80, "replacebatt", "!replacebatt"); }, nullptr,
+     "`replacebatt` when bit 7 is set"},
+    {"divide_by_100", "divide_by_100_conversion_fun",
+     [](double v, ConverterContext&) -> std::optional<std::string> { return bounded(20, "%0.1f", v * 0.01); },
+     nullptr, "`%0.1f` of value × 0.01 (NUT 2.8.5's usbhid-ups.c)"},
     {"mge_powerfactor", "mge_powerfactor_conversion_fun",
      [](double v, ConverterContext&) -> std::optional<std::string> { return bounded(20, "%.2f", v / 100); },
      nullptr, "`%.2f` of value/100"},

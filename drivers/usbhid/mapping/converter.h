@@ -51,6 +51,14 @@ struct MgeState {
   enum class AbmPath { kUnknown, kMode, kStatus } abm_path = AbmPath::kUnknown;
 };
 
+// Belkin/Liebert's correction factors (belkin-hid.c liebert_config_voltage_mult and
+// liebert_line_voltage_mult, NUT's statics): some Liebert units report voltages with a broken
+// exponent; the first such tiny reading picks the factor, kept for the device.
+struct LiebertScales {
+  double config_voltage = 1.0;
+  double line_voltage = 1.0;
+};
+
 class StatusBits;
 
 // What a converter may look at besides the value.
@@ -60,6 +68,7 @@ struct ConverterContext {
   BatteryScale* battery_scale = nullptr;
   const DeviceScales* scales = nullptr;
   MgeState* mge = nullptr;
+  LiebertScales* liebert = nullptr;
   const StatusBits* status = nullptr;  // the status bits collected so far (NUT's ups_status_get)
   const ModelOptions* options = nullptr;  // the driver options (NUT's getval: ondelay, offdelay)
 };

@@ -36,6 +36,7 @@ struct HidUps::Impl {
   BatteryScale battery_scale;
   DeviceScales scales;
   MgeState mge;
+  LiebertScales liebert;
 
   // The walk (hid_ups_walk.cpp).
   // Per mapping entry: NUT's hiddata after the init walk (nullptr: row dropped as a duplicate

@@ -144,6 +144,7 @@ ConverterContext HidUps::Impl::context(const UpsState& state) {
   c.battery_scale = &battery_scale;
   c.scales = &scales;
   c.mge = &mge;
+  c.liebert = &liebert;
   c.status = &bits;
   c.options = &options;
   return c;

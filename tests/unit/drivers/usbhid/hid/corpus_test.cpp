@@ -37,6 +37,7 @@ std::string subdriver_for(std::uint16_t vendor_id) {
     case 0x05dd: return "delta_ups";
     case 0x04d8: return "openups";
     case 0x0d9f: return "powercom";
+    case 0x050d: return "belkin";
     default: return "explore";
   }
 }

@@ -227,6 +227,33 @@ TEST(Converter, PowercomFollowsNut) {
   EXPECT_EQ(lookup_to_hid(startup, "", context), 0x0300);
 }
 
+// belkin-hid.c:137-400 of 2.8.5, worked by hand from NUT's functions.
+TEST(Converter, BelkinLiebertFollowsNut) {
+  ConverterContext context;
+  LiebertScales liebert;
+  context.liebert = &liebert;
+  EXPECT_EQ(to_nut("liebert_online", 2, context), "online");
+  EXPECT_EQ(to_nut("liebert_charging", 0, context), "!chrg");
+  EXPECT_EQ(to_nut("liebert_line_voltage", 230, context), "230.0");
+  EXPECT_EQ(to_nut("liebert_line_voltage", 2.201e-05, context), "220.1");  // picks 1e7, kept
+  EXPECT_EQ(to_nut("liebert_line_voltage", 1.39e-06, context), "13.9");
+  LiebertScales other;
+  context.liebert = &other;
+  EXPECT_EQ(to_nut("liebert_line_voltage", 0.001212, context), "121.2");  // picks 1e5
+  EXPECT_EQ(to_nut("liebert_config_voltage", 1e-7, context), "10.0");     // config 1e8, line 1e7
+  EXPECT_EQ(to_nut("liebert_line_voltage", 1.39e-06, context), "13.9");
+  EXPECT_EQ(to_nut("belkin_firmware", 0x53, context), "5");
+  EXPECT_EQ(to_nut("belkin_upstype", 0x52, context), "line-interactive");
+  EXPECT_EQ(to_nut("belkin_upstype", 0x50, context), "online");
+  EXPECT_EQ(to_nut("belkin_sensitivity", 1, context), "reduced");
+  EXPECT_EQ(to_nut("belkin_sensitivity", 7, context), "normal");
+  EXPECT_EQ(to_nut("belkin_online", 0x01, context), "!online");
+  EXPECT_EQ(to_nut("belkin_awaitingpower", 0x2000, context), "awaitingpower");
+  EXPECT_EQ(to_nut("belkin_depleted", 0x40, context), "depleted");
+  EXPECT_EQ(to_nut("belkin_lowbatt", 0x03, context), "!lowbatt");
+  EXPECT_EQ(to_nut("divide_by_100", 5000, context), "50.0");
+}
+
 TEST(Converter, ConverterValuesServeSetvar) {
   Lookup lookup{"v", {{230, "230"}, {120, "120"}}, find_converter("mge_nominal_output_voltage")};
   EXPECT_EQ(lookup_to_hid(lookup, "120"), 120);

@@ -132,6 +132,7 @@ INSTANTIATE_TEST_SUITE_P(Salicru, FamilyParity, ::testing::ValuesIn(corpus_files
 INSTANTIATE_TEST_SUITE_P(DeltaUps, FamilyParity, ::testing::ValuesIn(corpus_files("delta-")), test_name);
 INSTANTIATE_TEST_SUITE_P(OpenUps, FamilyParity, ::testing::ValuesIn(corpus_files("openups-")), test_name);
 INSTANTIATE_TEST_SUITE_P(PowerCom, FamilyParity, ::testing::ValuesIn(corpus_files("powercom-")), test_name);
+INSTANTIATE_TEST_SUITE_P(Belkin, FamilyParity, ::testing::ValuesIn(corpus_files("belkin-")), test_name);
 
 // A device no subdriver claims, read with explore (as the oracle reads it): identity only.
 class ExploreParity : public ::testing::TestWithParam<std::string> {};
