@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <initializer_list>
 #include <limits>
 
 namespace walnut::mapping {
@@ -157,6 +158,49 @@ std::string liebert_line_voltage_to_nut(double value, LiebertScales& scales) {
 LiebertScales& liebert_of(ConverterContext& c) {
   static LiebertScales none;
   return c.liebert != nullptr ? *c.liebert : none;
+}
+
+
+// ever-hid.c (2.8.5) :87-326: the EVER converters ignore the value and read a whole vendor
+// report from the cache (missing bytes read as 0, where NUT would read past its buffer).
+std::span<const std::uint8_t> ever_report(const ConverterContext& c, std::uint8_t id) {
+  return c.report_bytes != nullptr && *c.report_bytes ? (*c.report_bytes)(id) : std::span<const std::uint8_t>();
+}
+
+unsigned ever_byte(std::span<const std::uint8_t> bytes, std::size_t i) { return i < bytes.size() ? bytes[i] : 0u; }
+
+// "a:b:c" of a report's bytes after its ID, printf(`format`) each (ever_mac_address_fun's "%02x"
+// with ":", ever_ip_address_fun's "%d" with "."), in NUT's 100-byte line.
+std::string ever_joined(std::span<const std::uint8_t> bytes, const char* format, char separator) {
+  std::string line;
+  for (std::size_t i = 1; i < bytes.size(); ++i) {
+    if (i > 1) line += separator;
+    line += bounded(8, format, static_cast<unsigned>(bytes[i]));
+  }
+  return line.substr(0, 99);
+}
+
+// The next of four reports, in turn (NUT's static report_counter).
+std::uint8_t ever_next(int& counter, const std::array<std::uint8_t, 4>& ids) {
+  const std::uint8_t id = ids[static_cast<std::size_t>(counter - 1)];
+  counter = counter == 4 ? 1 : counter + 1;
+  return id;
+}
+
+EverState& ever_of(ConverterContext& c) {
+  static EverState none;
+  return c.ever != nullptr ? *c.ever : none;
+}
+
+// ever_messages_fun / ever_alarms_fun: the words of the set bits of a 16-bit report word.
+std::string ever_words(unsigned word, std::initializer_list<std::pair<unsigned, const char*>> bits) {
+  std::string line;
+  for (const auto& [mask, text] : bits) {
+    if (!(word & mask)) continue;
+    if (!line.empty()) line += ' ';
+    line += text;
+  }
+  return line.substr(0, 199);
 }
 
 
@@ -585,6 +629,78 @@ const Converter kConverters[] = {
     {"divide_by_100", "divide_by_100_conversion_fun",
      [](double v, ConverterContext&) -> std::optional<std::string> { return bounded(20, "%0.1f", v * 0.01); },
      nullptr, "`%0.1f` of value × 0.01 (NUT 2.8.5's usbhid-ups.c)"},
+    // ever-hid.c (2.8.5) :64-326: version and hardware words, and the vendor reports read whole
+    // (74 work mode, 75 messages, 76 alarms, 210 MAC, 211/230-232 IPs, 215-218 packet counters).
+    {"ever_hardware", "ever_format_hardware_fun",
+     [](double v, ConverterContext&) -> std::optional<std::string> {
+       static constexpr const char* kRevisions = "0ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+       const unsigned word = static_cast<unsigned>(to_long(v));
+       const unsigned revision = (word & 0xFF00) >> 8;
+       if (revision > 26) return std::nullopt;  // NUT reads past its 27-entry table here
+       const char letter[2] = {kRevisions[revision], '\0'};
+       return bounded(10, "rev.%sv%02u", letter, word & 0xFF);
+     },
+     nullptr, "`rev.<letter>v%02u`: revision letter from the high byte (0, A..Z; nothing beyond Z), number from the low"},
+    {"ever_version", "ever_format_version_fun",
+     [](double v, ConverterContext&) -> std::optional<std::string> {
+       const unsigned word = static_cast<unsigned>(to_long(v));
+       return bounded(10, "v%X.%Xb%02d", (word & 0xF000) >> 12, (word & 0xF00) >> 8, static_cast<int>(to_long(v) & 0xFF));
+     },
+     nullptr, "`v%X.%Xb%02d` of bits 15..12, 11..8 and the low byte"},
+    {"ever_mac_address", "ever_mac_address_fun",
+     [](double, ConverterContext& c) -> std::optional<std::string> { return ever_joined(ever_report(c, 210), "%02x", ':'); },
+     nullptr, "report 210's bytes as `%02x` joined by `:`"},
+    {"ever_ip_address", "ever_ip_address_fun",
+     [](double, ConverterContext& c) -> std::optional<std::string> {
+       const std::uint8_t id = ever_next(ever_of(c).ip_counter, {211, 230, 231, 232});
+       return ever_joined(ever_report(c, id), "%d", '.');
+     },
+     nullptr, "the next of reports 211, 230, 231, 232 (in turn, per call) as `%d` joined by `.`"},
+    {"ever_packets", "ever_packets_fun",
+     [](double, ConverterContext& c) -> std::optional<std::string> {
+       const auto bytes = ever_report(c, ever_next(ever_of(c).packets_counter, {215, 216, 217, 218}));
+       if (bytes.size() < 5) return std::string();
+       const std::uint32_t count = bytes[1] | (bytes[2] << 8) | (bytes[3] << 16) | (static_cast<std::uint32_t>(bytes[4]) << 24);
+       return bounded(200, "%d", static_cast<int>(count));
+     },
+     nullptr, "the next of reports 215..218 (in turn, per call): its first 4 bytes, little-endian, `%d`"},
+    {"ever_workmode", "ever_workmode_fun",
+     [](double, ConverterContext& c) -> std::optional<std::string> {
+       switch (ever_byte(ever_report(c, 74), 1)) {
+         case 2: return std::string("STOP");
+         case 4: return std::string("ONLINE");
+         case 8: return std::string("ONBATTERY");
+         case 16: return std::string("WATCH");
+         case 32: return std::string("WAITING");
+         case 64: return std::string("EMERGENCY");
+         default: return std::string("UNKNOWN");
+       }
+     },
+     nullptr, "report 74's first byte: 2 STOP, 4 ONLINE, 8 ONBATTERY, 16 WATCH, 32 WAITING, 64 EMERGENCY, else UNKNOWN"},
+    {"ever_messages", "ever_messages_fun",
+     [](double, ConverterContext& c) -> std::optional<std::string> {
+       const auto bytes = ever_report(c, 75);
+       const unsigned word = ever_byte(bytes, 1) | (ever_byte(bytes, 2) << 8);
+       return ever_words(word, {{0x04, "BOOST"}, {0x08, "BUCK"}, {0x10, "BOOST_BLOCKED"}, {0x20, "BUCK_BLOCKED"},
+                                {0x40, "CHARGING"}, {0x80, "FAN_ON"}, {0x100, "EPO_BLOCKED"}, {0x200, "NEED_REPLACMENT"},
+                                {0xC00, "OVERHEAT"}, {0x1000, "WAITING_FOR_MIN_CHARGE"}, {0x2000, "MAINS_OUT_OF_RANGE"}});
+     },
+     nullptr, "report 75's 16-bit word: its message bits as words (BOOST, BUCK, ..., MAINS_OUT_OF_RANGE)"},
+    {"ever_alarms", "ever_alarms_fun",
+     [](double, ConverterContext& c) -> std::optional<std::string> {
+       const auto bytes = ever_report(c, 76);
+       const unsigned word = ever_byte(bytes, 1) | (ever_byte(bytes, 2) << 8);
+       return ever_words(word, {{0x01, "OVERLOAD"}, {0x02, "SHORT-CIRCUIT"}, {0x0C, "OVERHEAT"}, {0x10, "EPO"},
+                                {0x20, "INERNAL_ERROR"}, {0x40, "REVERSE_POWER_SUPPLY"}, {0x80, "NO_INETERNAL_COMM"},
+                                {0x100, "CRITICAL_BATT_VOLTAGE"}});
+     },
+     nullptr, "report 76's 16-bit word: its alarm bits as words (OVERLOAD, SHORT-CIRCUIT, ..., CRITICAL_BATT_VOLTAGE)"},
+    {"ever_on_off", "ever_on_off_fun",
+     [](double, ConverterContext& c) -> std::optional<std::string> {
+       const unsigned mode = ever_byte(ever_report(c, 74), 1);
+       return std::string(mode == 0x04 || mode == 0x08 ? "!off" : "off");
+     },
+     nullptr, "`!off` while report 74's work mode is ONLINE or ONBATTERY, else `off`"},
     {"mge_powerfactor", "mge_powerfactor_conversion_fun",
      [](double v, ConverterContext&) -> std::optional<std::string> { return bounded(20, "%.2f", v / 100); },
      nullptr, "`%.2f` of value/100"},

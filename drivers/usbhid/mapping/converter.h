@@ -2,6 +2,7 @@
 // with its fun/nuf functions), and the printf-style formats of numeric rows.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <span>
@@ -59,6 +60,17 @@ struct LiebertScales {
   double line_voltage = 1.0;
 };
 
+// A cached report's bytes, report ID first (NUT's reportbuf->data[id]); empty when the device
+// has no such report. The ever_* converters read whole vendor reports through it.
+using ReportBytes = std::function<std::span<const std::uint8_t>(std::uint8_t report_id)>;
+
+// EVER's per-device state (ever-hid.c's static report_counter of ever_ip_address_fun and
+// ever_packets_fun): each call reads the next of four reports, in turn.
+struct EverState {
+  int ip_counter = 1;
+  int packets_counter = 1;
+};
+
 class StatusBits;
 
 // What a converter may look at besides the value.
@@ -69,6 +81,8 @@ struct ConverterContext {
   const DeviceScales* scales = nullptr;
   MgeState* mge = nullptr;
   LiebertScales* liebert = nullptr;
+  const ReportBytes* report_bytes = nullptr;
+  EverState* ever = nullptr;
   const StatusBits* status = nullptr;  // the status bits collected so far (NUT's ups_status_get)
   const ModelOptions* options = nullptr;  // the driver options (NUT's getval: ondelay, offdelay)
 };

@@ -37,6 +37,8 @@ struct HidUps::Impl {
   DeviceScales scales;
   MgeState mge;
   LiebertScales liebert;
+  EverState ever;
+  ReportBytes report_bytes;  // the cached reports, for converters (set by create())
 
   // The walk (hid_ups_walk.cpp).
   // Per mapping entry: NUT's hiddata after the init walk (nullptr: row dropped as a duplicate

@@ -145,6 +145,8 @@ ConverterContext HidUps::Impl::context(const UpsState& state) {
   c.scales = &scales;
   c.mge = &mge;
   c.liebert = &liebert;
+  c.report_bytes = &report_bytes;
+  c.ever = &ever;
   c.status = &bits;
   c.options = &options;
   return c;

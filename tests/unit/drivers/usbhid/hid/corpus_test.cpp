@@ -38,6 +38,7 @@ std::string subdriver_for(std::uint16_t vendor_id) {
     case 0x04d8: return "openups";
     case 0x0d9f: return "powercom";
     case 0x050d: return "belkin";
+    case 0x2e51: return "ever";
     default: return "explore";
   }
 }

@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <vector>
+
 #include "tests/unit/drivers/usbhid/mapping/doc_table.h"
 
 namespace walnut::mapping {
@@ -252,6 +255,34 @@ TEST(Converter, BelkinLiebertFollowsNut) {
   EXPECT_EQ(to_nut("belkin_depleted", 0x40, context), "depleted");
   EXPECT_EQ(to_nut("belkin_lowbatt", 0x03, context), "!lowbatt");
   EXPECT_EQ(to_nut("divide_by_100", 5000, context), "50.0");
+}
+
+// ever-hid.c:64-326 of 2.8.5: the words, and the vendor reports read whole from the cache.
+TEST(Converter, EverFollowsNut) {
+  ConverterContext context;
+  EXPECT_EQ(to_nut("ever_version", 0x1205, context), "v1.2b05");
+  EXPECT_EQ(to_nut("ever_hardware", 0x0203, context), "rev.Bv03");
+  EXPECT_EQ(to_nut("ever_hardware", 0x1b03, context), std::nullopt);  // beyond NUT's table
+  EXPECT_EQ(to_nut("ever_workmode", 0, context), "UNKNOWN");          // no cached reports
+  std::map<std::uint8_t, std::vector<std::uint8_t>> reports = {
+      {74, {74, 8}}, {75, {75, 0x0c, 0x0c}}, {76, {76, 0x03, 0x01}}, {210, {210, 0, 0x1b, 0xff}},
+      {211, {211, 10, 0, 0, 1}}, {230, {230, 10, 0, 0, 2}}, {215, {215, 0x10, 0x27, 0, 0}}, {216, {216, 1}}};
+  const ReportBytes bytes = [&reports](std::uint8_t id) -> std::span<const std::uint8_t> {
+    auto found = reports.find(id);
+    return found == reports.end() ? std::span<const std::uint8_t>() : std::span<const std::uint8_t>(found->second);
+  };
+  EverState ever;
+  context.report_bytes = &bytes;
+  context.ever = &ever;
+  EXPECT_EQ(to_nut("ever_workmode", 0, context), "ONBATTERY");
+  EXPECT_EQ(to_nut("ever_on_off", 0, context), "!off");
+  EXPECT_EQ(to_nut("ever_messages", 0, context), "BOOST BUCK OVERHEAT");
+  EXPECT_EQ(to_nut("ever_alarms", 0, context), "OVERLOAD SHORT-CIRCUIT CRITICAL_BATT_VOLTAGE");
+  EXPECT_EQ(to_nut("ever_mac_address", 0, context), "00:1b:ff");
+  EXPECT_EQ(to_nut("ever_ip_address", 0, context), "10.0.0.1");  // 211, then 230, 231, 232 in turn
+  EXPECT_EQ(to_nut("ever_ip_address", 0, context), "10.0.0.2");
+  EXPECT_EQ(to_nut("ever_packets", 0, context), "10000");
+  EXPECT_EQ(to_nut("ever_packets", 0, context), "");  // report 216 is shorter than 5 bytes
 }
 
 TEST(Converter, ConverterValuesServeSetvar) {

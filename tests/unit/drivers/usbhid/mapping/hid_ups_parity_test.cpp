@@ -133,6 +133,9 @@ INSTANTIATE_TEST_SUITE_P(DeltaUps, FamilyParity, ::testing::ValuesIn(corpus_file
 INSTANTIATE_TEST_SUITE_P(OpenUps, FamilyParity, ::testing::ValuesIn(corpus_files("openups-")), test_name);
 INSTANTIATE_TEST_SUITE_P(PowerCom, FamilyParity, ::testing::ValuesIn(corpus_files("powercom-")), test_name);
 INSTANTIATE_TEST_SUITE_P(Belkin, FamilyParity, ::testing::ValuesIn(corpus_files("belkin-")), test_name);
+// ever-synthetic* is compared by the live parity suite only: its recorded `upsc:` lacks the
+// experimental.statistics.*_AVR_* names (nut-oracle.py keeps lower-case names only), and on pattern
+// seeds NUT's ever_format_hardware_fun prints memory past its table (known-differences.md).
 
 // A device no subdriver claims, read with explore (as the oracle reads it): identity only.
 class ExploreParity : public ::testing::TestWithParam<std::string> {};
