@@ -76,7 +76,6 @@ double apc_date_to_hid(std::string_view text, const ConverterContext&) {
   return static_cast<double>(date);
 }
 
-// Some HP units report Celsius already: only 273..373 is taken as Kelvin.
 // openups-hid.c:84-122 therm_tbl (the thermistor reading at -40, -35, ... 125 °C) and
 // openups_temperature_fun (openups-hid.c:230): exact points give whole degrees, others interpolate.
 std::string openups_temperature_to_nut(double value) {
@@ -133,7 +132,6 @@ std::optional<std::string> masked_word(double value, long mask, long match, cons
   return std::string((to_long(value) & mask) == match ? word : cleared);
 }
 
-
 // belkin-hid.c:171 liebert_config_voltage_fun: a ConfigVoltage of 1e-7 means the unit's exponent
 // is broken by 1e8 (and its line voltages by 1e7); other values below 1 are left alone.
 std::string liebert_config_voltage_to_nut(double value, LiebertScales& scales) {
@@ -159,7 +157,6 @@ LiebertScales& liebert_of(ConverterContext& c) {
   static LiebertScales none;
   return c.liebert != nullptr ? *c.liebert : none;
 }
-
 
 // ever-hid.c (2.8.5) :87-326: the EVER converters ignore the value and read a whole vendor
 // report from the cache (missing bytes read as 0, where NUT would read past its buffer).
@@ -203,7 +200,7 @@ std::string ever_words(unsigned word, std::initializer_list<std::pair<unsigned, 
   return line.substr(0, 199);
 }
 
-
+// Some HP units report Celsius already: only 273..373 is taken as Kelvin.
 std::string kelvin_celsius_to_nut(double value) {
   if (value >= 273 && value <= 373) return bounded(20, "%.1f", value - 273.15);
   return bounded(20, "%.1f", value);
