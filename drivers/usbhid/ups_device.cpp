@@ -114,6 +114,8 @@ Status UpsDevice::choose_subdriver() {
   subdriver_key_ = selection->key;
   interrupt_pipe_disabled_ = selection->quirks.disable_interrupt_pipe;
   max_report_ = options_.max_report || selection->quirks.max_report_size;
+  if (selection->quirks.interrupt_only) options_.interrupt_only = true;
+  if (selection->quirks.interrupt_size != 0) options_.interrupt_size = selection->quirks.interrupt_size;
   log::info("Using subdriver: {}", selection->version);
   std::string table_name = subdriver_key_;
   for (const mapping::Mapping& claims : mapping::builtin_claims()) {

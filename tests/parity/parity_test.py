@@ -104,6 +104,20 @@ def add(total, counts):
         total[i] += n
 
 
+KINDS = ("fields", "variables", "commands", "events")
+
+
+def family(capture):
+    """A capture's family: its file name up to the first '-' (apc, cyberpower, eaton, powercom...)."""
+    return os.path.basename(capture).split("-")[0]
+
+
+def tally(totals, families, kind, capture, counts):
+    """Adds COUNTS to the overall and to CAPTURE's family totals of KIND."""
+    add(totals[kind], counts)
+    add(families.setdefault(family(capture), {k: [0, 0, 0] for k in KINDS})[kind], counts)
+
+
 def corpus_captures(corpus, only):
     names = sorted(glob.glob(os.path.join(corpus, "*.txt")))
     # The corpus's derived readings (NAME.pattern-seedN.txt, *.commands.txt) are outputs, not devices.
@@ -130,7 +144,7 @@ def main():
     captures = corpus_captures(a.corpus, a.only)
     sets = a.sets.split(",")
     workdir = tempfile.mkdtemp(prefix="parity-")
-    failures, totals = [], {k: [0, 0, 0] for k in ("fields", "variables", "commands", "events")}
+    failures, totals, families = [], {k: [0, 0, 0] for k in KINDS}, {}
     try:
         stock = drivers.Stock(drivers.build_fakeusb(workdir))
         walnut = drivers.Walnut(a.walnut)
@@ -140,12 +154,12 @@ def main():
             for (capture, report_set), (sf, wf, sv, wv) in results:
                 name = os.path.basename(capture)[:-4]
                 for kind, s, w in (("fields", sf, wf), ("variables", sv, wv)):
-                    add(totals[kind], compare_maps(kind, s, w, name, report_set, known, failures))
+                    tally(totals, families, kind, name, compare_maps(kind, s, w, name, report_set, known, failures))
             # Commands and events: every APC capture (issue 12) and the other devices too; a device
             # stock refuses (no subdriver) has nothing to command, one without status fields no events.
             apc = [c for c in captures if drivers.header_value(c, "vendorid") == "051d"]
             for kind, name, s_items, w_items in socket_checks.run_all(stock, walnut, captures, pool):
-                add(totals[kind], compare_maps(kind, s_items, w_items, name, "captured", known, failures))
+                tally(totals, families, kind, name, compare_maps(kind, s_items, w_items, name, "captured", known, failures))
             scripted = pool.map(lambda c: (c, events.events_one(stock, walnut, c, workdir)), captures)
             for capture, result in scripted:
                 if result is None and capture not in apc:
@@ -153,14 +167,16 @@ def main():
                 if result is None:
                     failures.append("events %s: no ACPresent Input field to script" % capture)
                     continue
-                add(totals["events"], compare_maps("events", result[0], result[1],
-                                                   os.path.basename(capture)[:-4], "captured", known, failures))
+                tally(totals, families, "events", capture, compare_maps(
+                    "events", result[0], result[1], os.path.basename(capture)[:-4], "captured", known, failures))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     for f in failures:
         print("DIFF " + f)
     for row in known.unused():
         print("note: known difference matched nothing: %s %s %s %s" % (row["kind"], row["capture"], row["set"], row["item"]))
+    for name, t in sorted(families.items()):
+        print("parity[%s]: %s" % (name, ", ".join("%s %d/%d" % (kind, t[kind][0], t[kind][2]) for kind in KINDS)))
     print("parity: %d captures x %d report sets compared; %s" % (len(captures), len(sets), "; ".join(
         "%s %d/%d equal (%d documented differences)" % (kind, t[0], t[2], t[1]) for kind, t in totals.items())))
     return 1 if failures else 0

@@ -52,6 +52,13 @@ void openups_voltage_multiplier(const DeviceIdentity& device, ClaimQuirks& quirk
   }
 }
 
+// powercom-hid.c:769 (powercom_claim): 0d9f:0001 is read from its interrupt pipe only, 8 bytes
+// at a time, whatever the interruptonly/interruptsize options say.
+void powercom_interrupt_only(const DeviceIdentity&, ClaimQuirks& quirks) {
+  quirks.interrupt_only = true;
+  quirks.interrupt_size = 8;
+}
+
 const ClaimHook kHooks[] = {
     {"disable_interrupt_pipe", "disable_interrupt_pipe", disable_interrupt_pipe,
      "the driver never reads the interrupt pipe (logs NUT's \"interrupt pipe disabled\" notice)"},
@@ -65,6 +72,8 @@ const ClaimHook kHooks[] = {
      "Tripp Lite scales: battery and I/O voltage 100000, I/O frequency and current 0.01"},
     {"openups_voltage_multiplier", "get_voltage_multiplier", openups_voltage_multiplier,
      "openUPS scales per product: d004 input ×3.545, output ×2.571, currents ×0.08274 and ×1.6113; d005 all ×0.1"},
+    {"powercom_interrupt_only", "powercom_claim", powercom_interrupt_only,
+     "interrupt pipe only (NUT's interrupt_only), 8-byte interrupt reports"},
 };
 
 }  // namespace

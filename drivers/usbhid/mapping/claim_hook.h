@@ -4,6 +4,7 @@
 // docs/mappings.md lists the registry (a test checks).
 #pragma once
 
+#include <cstddef>
 #include <span>
 #include <string>
 #include <string_view>
@@ -20,6 +21,8 @@ struct ClaimQuirks {
   bool max_report_size = false;         // NUT's max_report_size (HidUps::request_length)
   bool battery_scale_check = false;     // cps_battvolt may rescale (BatteryScale::might_need)
   DeviceScales scales;                  // the tripplite_* converters' factors
+  bool interrupt_only = false;          // NUT's interrupt_only: no GET_REPORT, interrupts only
+  std::size_t interrupt_size = 0;       // NUT's interrupt_size when set (0: unchanged)
   // What NUT logs when the hook runs (the driver logs these once, at selection).
   std::string info;
   std::string warning;

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <initializer_list>
 #include <limits>
 
 namespace walnut::mapping {
@@ -45,7 +46,7 @@ bool scan_date(std::string_view text, long& year, long& month, long& day) {
   return n == 3;
 }
 
-double date_to_hid(std::string_view text) {
+double date_to_hid(std::string_view text, const ConverterContext&) {
   long year = 0, month = 0, day = 0;
   // NUT reads uninitialised fields when the text does not parse; we write 0 ("not set").
   if (!scan_date(text, year, month, day)) return 0;
@@ -64,7 +65,7 @@ std::string apc_date_to_nut(double value) {
   return bounded(20, "%04d/%02d/%02d", year, month, day);
 }
 
-double apc_date_to_hid(std::string_view text) {
+double apc_date_to_hid(std::string_view text, const ConverterContext&) {
   long year = 0, month = 0, day = 0;
   if (!scan_date(text, year, month, day)) return 0;
   if (year >= 2070 || month > 12 || day > 31) return 0;
@@ -75,7 +76,6 @@ double apc_date_to_hid(std::string_view text) {
   return static_cast<double>(date);
 }
 
-// Some HP units report Celsius already: only 273..373 is taken as Kelvin.
 // openups-hid.c:84-122 therm_tbl (the thermistor reading at -40, -35, ... 125 °C) and
 // openups_temperature_fun (openups-hid.c:230): exact points give whole degrees, others interpolate.
 std::string openups_temperature_to_nut(double value) {
@@ -101,6 +101,106 @@ std::string openups_temperature_to_nut(double value) {
   return bounded(20, "%.2f", temp);
 }
 
+// powercom-hid.c (2.8.5) reads its delays as uint16_t i = value.
+unsigned powercom_word(double value) { return static_cast<unsigned>(to_long(value)) & 0xFFFFu; }
+
+// powercom-hid.c:97-200 (2.8.5): a command's delay comes from its value, else the ondelay or
+// offdelay option, else the published variable, else NUT's default; C's atoi on each.
+long powercom_delay(std::string_view text, const ConverterContext& c, bool start, long fallback) {
+  auto atoi_of = [](std::string_view t) { return std::atol(std::string(t).c_str()); };
+  if (!text.empty()) return atoi_of(text);
+  const std::optional<std::string>* option = nullptr;
+  if (c.options != nullptr) option = start ? &c.options->ondelay : &c.options->offdelay;
+  if (option != nullptr && *option && !(*option)->empty()) return atoi_of(**option);
+  const std::string* published = c.state ? c.state->value(start ? "ups.delay.start" : "ups.delay.shutdown") : nullptr;
+  if (published != nullptr && !published->empty()) return atoi_of(*published);
+  return fallback;
+}
+
+// powercom_shutdown_nuf / powercom_stayoff_nuf (powercom-hid.c:177, 244; 2.8.5 byte order, NUT
+// commit 05b340982): minutes in the high byte, seconds in the low one, plus the restart flag.
+double powercom_shutdown_word(std::string_view text, const ConverterContext& c, unsigned restart_flag) {
+  const long seconds = powercom_delay(text, c, false, 60);
+  if (seconds < 0 || seconds > 0xFFFF) return 0;
+  const unsigned val = seconds == 0 ? 1u : static_cast<unsigned>(seconds);
+  return static_cast<double>((((val / 60) << 8) + (val % 60)) | restart_flag);
+}
+
+// A status word packed in a vendor byte (powercom-hid.c:308-423, belkin-hid.c:302-400): `word`
+// when (value & mask) == match, else `cleared`.
+std::optional<std::string> masked_word(double value, long mask, long match, const char* word, const char* cleared) {
+  return std::string((to_long(value) & mask) == match ? word : cleared);
+}
+
+// belkin-hid.c:171 liebert_config_voltage_fun: a ConfigVoltage of 1e-7 means the unit's exponent
+// is broken by 1e8 (and its line voltages by 1e7); other values below 1 are left alone.
+std::string liebert_config_voltage_to_nut(double value, LiebertScales& scales) {
+  if (value < 1 && std::fabs(value - 1e-7) < 1e-9) {
+    scales.config_voltage = 1e8;
+    scales.line_voltage = 1e7;
+  }
+  return bounded(10, "%.1f", value * scales.config_voltage);
+}
+
+// belkin-hid.c:194 liebert_line_voltage_fun (2.8.5, NUT commit c0b0c040d): readings below 1
+// near 1e-5 are scaled by 1e7, near 1e-3 by 1e5; the factor stays for later readings.
+std::string liebert_line_voltage_to_nut(double value, LiebertScales& scales) {
+  if (value < 1) {
+    if (std::fabs(value - 1e-5) < 4 * 1e-5) scales.line_voltage = 1e7;
+    else if (std::fabs(value - 1e-3) < 4 * 1e-3) scales.line_voltage = 1e5;
+  }
+  return bounded(10, "%.1f", value * scales.line_voltage);
+}
+
+// The converters without a device (unit tests, setvar's reverse) keep their state here.
+LiebertScales& liebert_of(ConverterContext& c) {
+  static LiebertScales none;
+  return c.liebert != nullptr ? *c.liebert : none;
+}
+
+// ever-hid.c (2.8.5) :87-326: the EVER converters ignore the value and read a whole vendor
+// report from the cache (missing bytes read as 0, where NUT would read past its buffer).
+std::span<const std::uint8_t> ever_report(const ConverterContext& c, std::uint8_t id) {
+  return c.report_bytes != nullptr && *c.report_bytes ? (*c.report_bytes)(id) : std::span<const std::uint8_t>();
+}
+
+unsigned ever_byte(std::span<const std::uint8_t> bytes, std::size_t i) { return i < bytes.size() ? bytes[i] : 0u; }
+
+// "a:b:c" of a report's bytes after its ID, printf(`format`) each (ever_mac_address_fun's "%02x"
+// with ":", ever_ip_address_fun's "%d" with "."), in NUT's 100-byte line.
+std::string ever_joined(std::span<const std::uint8_t> bytes, const char* format, char separator) {
+  std::string line;
+  for (std::size_t i = 1; i < bytes.size(); ++i) {
+    if (i > 1) line += separator;
+    line += bounded(8, format, static_cast<unsigned>(bytes[i]));
+  }
+  return line.substr(0, 99);
+}
+
+// The next of four reports, in turn (NUT's static report_counter).
+std::uint8_t ever_next(int& counter, const std::array<std::uint8_t, 4>& ids) {
+  const std::uint8_t id = ids[static_cast<std::size_t>(counter - 1)];
+  counter = counter == 4 ? 1 : counter + 1;
+  return id;
+}
+
+EverState& ever_of(ConverterContext& c) {
+  static EverState none;
+  return c.ever != nullptr ? *c.ever : none;
+}
+
+// ever_messages_fun / ever_alarms_fun: the words of the set bits of a 16-bit report word.
+std::string ever_words(unsigned word, std::initializer_list<std::pair<unsigned, const char*>> bits) {
+  std::string line;
+  for (const auto& [mask, text] : bits) {
+    if (!(word & mask)) continue;
+    if (!line.empty()) line += ' ';
+    line += text;
+  }
+  return line.substr(0, 199);
+}
+
+// Some HP units report Celsius already: only 273..373 is taken as Kelvin.
 std::string kelvin_celsius_to_nut(double value) {
   if (value >= 273 && value <= 373) return bounded(20, "%.1f", value - 273.15);
   return bounded(20, "%.1f", value);
@@ -393,6 +493,211 @@ const Converter kConverters[] = {
     {"openups_temperature", "openups_temperature_fun",
      [](double v, ConverterContext&) -> std::optional<std::string> { return openups_temperature_to_nut(v); },
      nullptr, "°C from the thermistor reading × 100 on openUPS's 5 °C table (-40 .. 125), interpolated `%.2f`"},
+    // powercom-hid.c (2.8.5) :83-423: the delays NUT reads and writes in PowerCOM's own byte
+    // layout, the ×4 voltages and the status words packed in two vendor bytes.
+    {"powercom_startup", "powercom_startup_fun",
+     [](double v, ConverterContext&) -> std::optional<std::string> {
+       const unsigned i = powercom_word(v);
+       return bounded(32, "%d", static_cast<int>(60 * (((i & 0x00FF) << 8) + (i >> 8))));
+     },
+     [](std::string_view text, const ConverterContext& c) -> double {
+       const long minutes = powercom_delay(text, c, true, 120) / 60;
+       if (minutes < 0 || minutes > 0xFFFFFFFFL) return 0;
+       const unsigned val = static_cast<unsigned>(minutes) & 0xFFFFu;
+       return static_cast<double>(((val << 8) & 0xFFFFu) + (val >> 8));
+     },
+     "minutes, byte-swapped, × 60 (write: the value, else ondelay, else ups.delay.start, in minutes, byte-swapped)"},
+    {"powercom_shutdown", "powercom_shutdown_fun",
+     [](double v, ConverterContext&) -> std::optional<std::string> {
+       const unsigned i = powercom_word(v);
+       return bounded(32, "%d", static_cast<int>(60 * (i >> 8) + (i & 0x00FF)));
+     },
+     [](std::string_view text, const ConverterContext& c) -> double { return powercom_shutdown_word(text, c, 0x0040); },
+     "minutes (high byte) × 60 + seconds (write: the value, else offdelay, else ups.delay.shutdown, with restart)"},
+    {"powercom_stayoff", "powercom_stayoff_nuf",
+     [](double, ConverterContext&) -> std::optional<std::string> { return std::nullopt; },
+     [](std::string_view text, const ConverterContext& c) -> double { return powercom_shutdown_word(text, c, 0x0080); },
+     "write only: as `powercom_shutdown`, with restart disabled"},
+    {"powercom_voltage", "powercom_voltage_conversion_fun",
+     [](double v, ConverterContext&) -> std::optional<std::string> { return bounded(20, "%0.0f", v * 4); },
+     nullptr, "`%0.0f` of value × 4"},
+    {"powercom_upsfail", "powercom_upsfail_conversion_fun",
+     [](double v, ConverterContext&) { return masked_word(v, 0x01, 0x01, "fanfail", "!fanfail"); }, nullptr,
+     "`fanfail` when bit 0 is set"},
+    {"powercom_replacebatt", "powercom_replacebatt_conversion_fun",
+     [](double v, ConverterContext&) { return masked_word(v, 0x02, 0x02, "replacebatt", "!replacebatt"); }, nullptr,
+     "`replacebatt` when bit 1 is set"},
+    {"powercom_test", "powercom_test_conversion_fun",
+     [](double v, ConverterContext&) { return masked_word(v, 0x04, 0x04, "cal", "!cal"); }, nullptr,
+     "`cal` when bit 2 is set"},
+    {"powercom_shutdownimm", "powercom_shutdownimm_conversion_fun",
+     [](double v, ConverterContext&) { return masked_word(v, 0x10, 0x10, "shutdownimm", "!shutdownimm"); }, nullptr,
+     "`shutdownimm` when bit 4 is set"},
+    {"powercom_online", "powercom_online_conversion_fun",
+     [](double v, ConverterContext&) { return masked_word(v, 0x01, 0x00, "online", "!online"); }, nullptr,
+     "`online` when bit 0 (line fail) is clear"},
+    {"powercom_lowbatt", "powercom_lowbatt_conversion_fun",
+     [](double v, ConverterContext&) { return masked_word(v, 0x02, 0x02, "lowbatt", "!lowbatt"); }, nullptr,
+     "`lowbatt` when bit 1 is set"},
+    {"powercom_trim", "powercom_trim_conversion_fun",
+     [](double v, ConverterContext&) { return masked_word(v, 0x18, 0x08, "trim", "!trim"); }, nullptr,
+     "`trim` when bits 4..3 are 01 (AVR, buck)"},
+    {"powercom_boost", "powercom_boost_conversion_fun",
+     [](double v, ConverterContext&) { return masked_word(v, 0x18, 0x18, "boost", "!boost"); }, nullptr,
+     "`boost` when bits 4..3 are 11 (AVR, boost)"},
+    {"powercom_overload", "powercom_overload_conversion_fun",
+     [](double v, ConverterContext&) { return masked_word(v, 0x20, 0x20, "overload", "!overload"); }, nullptr,
+     "`overload` when bit 5 is set"},
+    // belkin-hid.c (2.8.5) :137-400: Liebert's status words for any non-zero value and its
+    // voltage exponent fixes, Belkin's vendor bytes (firmware, UPS type, sensitivity, status bits).
+    {"liebert_online", "liebert_online_fun",
+     [](double v, ConverterContext&) { return masked_word(v != 0, 1, 1, "online", "!online"); }, nullptr,
+     "`online` for any non-zero value, else `!online`"},
+    {"liebert_discharging", "liebert_discharging_fun",
+     [](double v, ConverterContext&) { return masked_word(v != 0, 1, 1, "dischrg", "!dischrg"); }, nullptr,
+     "`dischrg` for any non-zero value, else `!dischrg`"},
+    {"liebert_charging", "liebert_charging_fun",
+     [](double v, ConverterContext&) { return masked_word(v != 0, 1, 1, "chrg", "!chrg"); }, nullptr,
+     "`chrg` for any non-zero value, else `!chrg`"},
+    {"liebert_lowbatt", "liebert_lowbatt_fun",
+     [](double v, ConverterContext&) { return masked_word(v != 0, 1, 1, "lowbatt", "!lowbatt"); }, nullptr,
+     "`lowbatt` for any non-zero value, else `!lowbatt`"},
+    {"liebert_replacebatt", "liebert_replacebatt_fun",
+     [](double v, ConverterContext&) { return masked_word(v != 0, 1, 1, "replacebatt", "!replacebatt"); }, nullptr,
+     "`replacebatt` for any non-zero value, else `!replacebatt`"},
+    {"liebert_shutdownimm", "liebert_shutdownimm_fun",
+     [](double v, ConverterContext&) { return masked_word(v != 0, 1, 1, "shutdownimm", "!shutdownimm"); }, nullptr,
+     "`shutdownimm` for any non-zero value, else `!shutdownimm`"},
+    {"liebert_config_voltage", "liebert_config_voltage_fun",
+     [](double v, ConverterContext& c) -> std::optional<std::string> {
+       return liebert_config_voltage_to_nut(v, liebert_of(c));
+     },
+     nullptr, "`%.1f`; a reading of 1e-7 sets the device's factors to 1e8 (and line voltages 1e7)"},
+    {"liebert_line_voltage", "liebert_line_voltage_fun",
+     [](double v, ConverterContext& c) -> std::optional<std::string> {
+       return liebert_line_voltage_to_nut(v, liebert_of(c));
+     },
+     nullptr, "`%.1f` × the device's factor; a reading below 1 near 1e-5 sets it to 1e7, near 1e-3 to 1e5"},
+    {"belkin_firmware", "belkin_firmware_conversion_fun",
+     [](double v, ConverterContext&) -> std::optional<std::string> { return bounded(20, "%ld", to_long(v) >> 4); },
+     nullptr, "`%ld` of value >> 4"},
+    {"belkin_upstype", "belkin_upstype_conversion_fun",
+     [](double v, ConverterContext&) -> std::optional<std::string> {
+       switch (to_long(v) & 0x0f) {
+         case 1: return std::string("offline");
+         case 2: return std::string("line-interactive");
+         case 3: return std::string("simple online");
+         case 4: return std::string("simple offline");
+         case 5: return std::string("simple line-interactive");
+         default: return std::string("online");
+       }
+     },
+     nullptr, "the UPS type from the low nibble (offline, line-interactive, simple ..., else online)"},
+    {"belkin_sensitivity", "belkin_sensitivity_conversion_fun",
+     [](double v, ConverterContext&) -> std::optional<std::string> {
+       const long value = to_long(v);
+       return std::string(value == 1 ? "reduced" : value == 2 ? "low" : "normal");
+     },
+     nullptr, "1 `reduced`, 2 `low`, else `normal`"},
+    {"belkin_overload", "belkin_overload_conversion_fun",
+     [](double v, ConverterContext&) { return masked_word(v, 0x10, 0x10, "overload", "!overload"); }, nullptr,
+     "`overload` when bit 4 is set"},
+    {"belkin_overheat", "belkin_overheat_conversion_fun",
+     [](double v, ConverterContext&) { return masked_word(v, 0x40, 0x40, "overheat", "!overheat"); }, nullptr,
+     "`overheat` when bit 6 is set"},
+    {"belkin_commfault", "belkin_commfault_conversion_fun",
+     [](double v, ConverterContext&) { return masked_word(v, 0x80, 0x80, "commfault", "!commfault"); }, nullptr,
+     "`commfault` when bit 7 is set"},
+    {"belkin_awaitingpower", "belkin_awaitingpower_conversion_fun",
+     [](double v, ConverterContext&) { return masked_word(v, 0x2000, 0x2000, "awaitingpower", "!awaitingpower"); },
+     nullptr, "`awaitingpower` when bit 13 is set"},
+    {"belkin_online", "belkin_online_conversion_fun",
+     [](double v, ConverterContext&) { return masked_word(v, 0x01, 0x00, "online", "!online"); }, nullptr,
+     "`online` when bit 0 is clear"},
+    {"belkin_lowbatt", "belkin_lowbatt_conversion_fun",
+     [](double v, ConverterContext&) { return masked_word(v, 0x04, 0x04, "lowbatt", "!lowbatt"); }, nullptr,
+     "`lowbatt` when bit 2 is set"},
+    {"belkin_depleted", "belkin_depleted_conversion_fun",
+     [](double v, ConverterContext&) { return masked_word(v, 0x40, 0x40, "depleted", "!depleted"); }, nullptr,
+     "`depleted` when bit 6 is set"},
+    {"belkin_replacebatt", "belkin_replacebatt_conversion_fun",
+     [](double v, ConverterContext&) { return masked_word(v, 0x80, 0x80, "replacebatt", "!replacebatt"); }, nullptr,
+     "`replacebatt` when bit 7 is set"},
+    {"divide_by_100", "divide_by_100_conversion_fun",
+     [](double v, ConverterContext&) -> std::optional<std::string> { return bounded(20, "%0.1f", v * 0.01); },
+     nullptr, "`%0.1f` of value × 0.01 (NUT 2.8.5's usbhid-ups.c)"},
+    // ever-hid.c (2.8.5) :64-326: version and hardware words, and the vendor reports read whole
+    // (74 work mode, 75 messages, 76 alarms, 210 MAC, 211/230-232 IPs, 215-218 packet counters).
+    {"ever_hardware", "ever_format_hardware_fun",
+     [](double v, ConverterContext&) -> std::optional<std::string> {
+       static constexpr const char* kRevisions = "0ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+       const unsigned word = static_cast<unsigned>(to_long(v));
+       const unsigned revision = (word & 0xFF00) >> 8;
+       if (revision > 26) return std::nullopt;  // NUT reads past its 27-entry table here
+       const char letter[2] = {kRevisions[revision], '\0'};
+       return bounded(10, "rev.%sv%02u", letter, word & 0xFF);
+     },
+     nullptr, "`rev.<letter>v%02u`: revision letter from the high byte (0, A..Z; nothing beyond Z), number from the low"},
+    {"ever_version", "ever_format_version_fun",
+     [](double v, ConverterContext&) -> std::optional<std::string> {
+       const unsigned word = static_cast<unsigned>(to_long(v));
+       return bounded(10, "v%X.%Xb%02d", (word & 0xF000) >> 12, (word & 0xF00) >> 8, static_cast<int>(to_long(v) & 0xFF));
+     },
+     nullptr, "`v%X.%Xb%02d` of bits 15..12, 11..8 and the low byte"},
+    {"ever_mac_address", "ever_mac_address_fun",
+     [](double, ConverterContext& c) -> std::optional<std::string> { return ever_joined(ever_report(c, 210), "%02x", ':'); },
+     nullptr, "report 210's bytes as `%02x` joined by `:`"},
+    {"ever_ip_address", "ever_ip_address_fun",
+     [](double, ConverterContext& c) -> std::optional<std::string> {
+       const std::uint8_t id = ever_next(ever_of(c).ip_counter, {211, 230, 231, 232});
+       return ever_joined(ever_report(c, id), "%d", '.');
+     },
+     nullptr, "the next of reports 211, 230, 231, 232 (in turn, per call) as `%d` joined by `.`"},
+    {"ever_packets", "ever_packets_fun",
+     [](double, ConverterContext& c) -> std::optional<std::string> {
+       const auto bytes = ever_report(c, ever_next(ever_of(c).packets_counter, {215, 216, 217, 218}));
+       if (bytes.size() < 5) return std::string();
+       const std::uint32_t count = bytes[1] | (bytes[2] << 8) | (bytes[3] << 16) | (static_cast<std::uint32_t>(bytes[4]) << 24);
+       return bounded(200, "%d", static_cast<int>(count));
+     },
+     nullptr, "the next of reports 215..218 (in turn, per call): its first 4 bytes, little-endian, `%d`"},
+    {"ever_workmode", "ever_workmode_fun",
+     [](double, ConverterContext& c) -> std::optional<std::string> {
+       switch (ever_byte(ever_report(c, 74), 1)) {
+         case 2: return std::string("STOP");
+         case 4: return std::string("ONLINE");
+         case 8: return std::string("ONBATTERY");
+         case 16: return std::string("WATCH");
+         case 32: return std::string("WAITING");
+         case 64: return std::string("EMERGENCY");
+         default: return std::string("UNKNOWN");
+       }
+     },
+     nullptr, "report 74's first byte: 2 STOP, 4 ONLINE, 8 ONBATTERY, 16 WATCH, 32 WAITING, 64 EMERGENCY, else UNKNOWN"},
+    {"ever_messages", "ever_messages_fun",
+     [](double, ConverterContext& c) -> std::optional<std::string> {
+       const auto bytes = ever_report(c, 75);
+       const unsigned word = ever_byte(bytes, 1) | (ever_byte(bytes, 2) << 8);
+       return ever_words(word, {{0x04, "BOOST"}, {0x08, "BUCK"}, {0x10, "BOOST_BLOCKED"}, {0x20, "BUCK_BLOCKED"},
+                                {0x40, "CHARGING"}, {0x80, "FAN_ON"}, {0x100, "EPO_BLOCKED"}, {0x200, "NEED_REPLACMENT"},
+                                {0xC00, "OVERHEAT"}, {0x1000, "WAITING_FOR_MIN_CHARGE"}, {0x2000, "MAINS_OUT_OF_RANGE"}});
+     },
+     nullptr, "report 75's 16-bit word: its message bits as words (BOOST, BUCK, ..., MAINS_OUT_OF_RANGE)"},
+    {"ever_alarms", "ever_alarms_fun",
+     [](double, ConverterContext& c) -> std::optional<std::string> {
+       const auto bytes = ever_report(c, 76);
+       const unsigned word = ever_byte(bytes, 1) | (ever_byte(bytes, 2) << 8);
+       return ever_words(word, {{0x01, "OVERLOAD"}, {0x02, "SHORT-CIRCUIT"}, {0x0C, "OVERHEAT"}, {0x10, "EPO"},
+                                {0x20, "INERNAL_ERROR"}, {0x40, "REVERSE_POWER_SUPPLY"}, {0x80, "NO_INETERNAL_COMM"},
+                                {0x100, "CRITICAL_BATT_VOLTAGE"}});
+     },
+     nullptr, "report 76's 16-bit word: its alarm bits as words (OVERLOAD, SHORT-CIRCUIT, ..., CRITICAL_BATT_VOLTAGE)"},
+    {"ever_on_off", "ever_on_off_fun",
+     [](double, ConverterContext& c) -> std::optional<std::string> {
+       const unsigned mode = ever_byte(ever_report(c, 74), 1);
+       return std::string(mode == 0x04 || mode == 0x08 ? "!off" : "off");
+     },
+     nullptr, "`!off` while report 74's work mode is ONLINE or ONBATTERY, else `off`"},
     {"mge_powerfactor", "mge_powerfactor_conversion_fun",
      [](double v, ConverterContext&) -> std::optional<std::string> { return bounded(20, "%.2f", v / 100); },
      nullptr, "`%.2f` of value/100"},
@@ -427,8 +732,8 @@ std::optional<std::string> lookup_to_nut(const Lookup& lookup, double value,
   return std::nullopt;
 }
 
-double lookup_to_hid(const Lookup& lookup, std::string_view text) {
-  if (lookup.converter != nullptr && lookup.converter->to_hid != nullptr) return lookup.converter->to_hid(text);
+double lookup_to_hid(const Lookup& lookup, std::string_view text, const ConverterContext& context) {
+  if (lookup.converter != nullptr && lookup.converter->to_hid != nullptr) return lookup.converter->to_hid(text, context);
   // A converter without a reverse: NUT's loop over the (empty) table finds nothing.
   for (const LookupEntry& entry : lookup.entries) {
     if (entry.nut_value == text) return static_cast<double>(entry.hid_value);

@@ -2,6 +2,7 @@
 // with its fun/nuf functions), and the printf-style formats of numeric rows.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <span>
@@ -10,6 +11,7 @@
 
 #include "common/ups_state.h"
 #include "drivers/usbhid/mapping/mapping.h"
+#include "drivers/usbhid/mapping/model_options.h"
 
 namespace walnut::mapping {
 
@@ -50,6 +52,25 @@ struct MgeState {
   enum class AbmPath { kUnknown, kMode, kStatus } abm_path = AbmPath::kUnknown;
 };
 
+// Belkin/Liebert's correction factors (belkin-hid.c liebert_config_voltage_mult and
+// liebert_line_voltage_mult, NUT's statics): some Liebert units report voltages with a broken
+// exponent; the first such tiny reading picks the factor, kept for the device.
+struct LiebertScales {
+  double config_voltage = 1.0;
+  double line_voltage = 1.0;
+};
+
+// A cached report's bytes, report ID first (NUT's reportbuf->data[id]); empty when the device
+// has no such report. The ever_* converters read whole vendor reports through it.
+using ReportBytes = std::function<std::span<const std::uint8_t>(std::uint8_t report_id)>;
+
+// EVER's per-device state (ever-hid.c's static report_counter of ever_ip_address_fun and
+// ever_packets_fun): each call reads the next of four reports, in turn.
+struct EverState {
+  int ip_counter = 1;
+  int packets_counter = 1;
+};
+
 class StatusBits;
 
 // What a converter may look at besides the value.
@@ -59,7 +80,11 @@ struct ConverterContext {
   BatteryScale* battery_scale = nullptr;
   const DeviceScales* scales = nullptr;
   MgeState* mge = nullptr;
+  LiebertScales* liebert = nullptr;
+  const ReportBytes* report_bytes = nullptr;
+  EverState* ever = nullptr;
   const StatusBits* status = nullptr;  // the status bits collected so far (NUT's ups_status_get)
+  const ModelOptions* options = nullptr;  // the driver options (NUT's getval: ondelay, offdelay)
 };
 
 // One named converter (NUT's info_lkp_t fun/nuf pair), for what a lookup table cannot say.
@@ -69,8 +94,8 @@ struct Converter {
   std::string_view nut_name;  // NUT's function, for readers of NUT's source
   std::optional<std::string> (*to_nut)(double value, ConverterContext& context);
   // NUT text -> HID value; nullptr when NUT has none (setvar then matches the lookup's
-  // `values:` texts, else writes -1).
-  double (*to_hid)(std::string_view text);
+  // `values:` texts, else writes -1). Empty text is NUT's NULL value (a command row without one).
+  double (*to_hid)(std::string_view text, const ConverterContext& context);
   std::string_view doc;  // one line: what HID -> NUT does
 };
 
@@ -85,7 +110,8 @@ std::optional<std::string> lookup_to_nut(const Lookup& lookup, double value,
                                          ConverterContext& context);
 // NUT text -> HID value (NUT's hu_find_valinfo): the reverse converter, or the first table
 // entry with exactly that text; -1 when neither exists (NUT writes -1 then).
-double lookup_to_hid(const Lookup& lookup, std::string_view text);
+double lookup_to_hid(const Lookup& lookup, std::string_view text,
+                     const ConverterContext& context = ConverterContext{});
 
 // Whether `format` is safe and meaningful for one double: any text with exactly one
 // %[flags][width][.precision] conversion among f F e E g G, and "%%" escapes.

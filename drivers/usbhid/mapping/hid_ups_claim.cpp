@@ -97,6 +97,10 @@ Result<std::unique_ptr<HidUps>> HidUps::create(const hid::ReportDescriptor& desc
     buffer.bytes.assign(impl->descriptor.buffer_size(field.report_id), 0);
     buffer.bytes[0] = field.report_id;
   }
+  impl->report_bytes = [reports = &impl->reports](std::uint8_t id) -> std::span<const std::uint8_t> {
+    auto found = reports->find(id);
+    return found == reports->end() ? std::span<const std::uint8_t>() : std::span<const std::uint8_t>(found->second.bytes);
+  };
   impl->mapping = std::move(mapping);
   impl->identity = std::move(identity);
   impl->options = std::move(options);

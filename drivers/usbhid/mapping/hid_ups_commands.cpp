@@ -22,8 +22,8 @@ std::optional<std::string_view> state_value(const UpsState& state, std::string_v
 }
 
 // The HID value for a NUT text: through the row's lookup, else C's atol.
-double to_hid_value(const Mapping& mapping, const Entry& entry, std::string_view text) {
-  if (const Lookup* lookup = mapping.lookup_of(entry)) return lookup_to_hid(*lookup, text);
+double to_hid_value(const Mapping& mapping, const Entry& entry, std::string_view text, const ConverterContext& context) {
+  if (const Lookup* lookup = mapping.lookup_of(entry)) return lookup_to_hid(*lookup, text, context);
   return static_cast<double>(std::atol(std::string(text).c_str()));
 }
 
@@ -92,7 +92,7 @@ CommandPlan HidUps::instcmd(std::string_view name, std::optional<std::string_vie
   const Entry& entry = m.mapping.entries[static_cast<std::size_t>(row)];
   if (!(entry.hid_flags & kHidCommand)) return {CommandStatus::kInvalid, {}, CommandStatus::kFailed};
   std::string text = value ? std::string(*value) : entry.format;
-  std::optional<ReportWrite> write = m.write(*m.active[static_cast<std::size_t>(row)], to_hid_value(m.mapping, entry, text));
+  std::optional<ReportWrite> write = m.write(*m.active[static_cast<std::size_t>(row)], to_hid_value(m.mapping, entry, text, m.context(state)));
   if (!write) return {CommandStatus::kFailed, {}, CommandStatus::kFailed};
   return {CommandStatus::kHandled, {std::move(*write)}, CommandStatus::kFailed};
 }
@@ -107,7 +107,7 @@ CommandPlan HidUps::setvar(std::string_view name, std::string_view value, UpsSta
     state.set_info(entry.name, value);
     return {CommandStatus::kHandled, {}, CommandStatus::kUnknown};
   }
-  std::optional<ReportWrite> write = m.write(*m.active[static_cast<std::size_t>(row)], to_hid_value(m.mapping, entry, value));
+  std::optional<ReportWrite> write = m.write(*m.active[static_cast<std::size_t>(row)], to_hid_value(m.mapping, entry, value, m.context(state)));
   if (!write) return {CommandStatus::kUnknown, {}, CommandStatus::kUnknown};
   return {CommandStatus::kHandled, {std::move(*write)}, CommandStatus::kUnknown};
 }

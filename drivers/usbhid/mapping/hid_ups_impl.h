@@ -36,6 +36,9 @@ struct HidUps::Impl {
   BatteryScale battery_scale;
   DeviceScales scales;
   MgeState mge;
+  LiebertScales liebert;
+  EverState ever;
+  ReportBytes report_bytes;  // the cached reports, for converters (set by create())
 
   // The walk (hid_ups_walk.cpp).
   // Per mapping entry: NUT's hiddata after the init walk (nullptr: row dropped as a duplicate

@@ -144,7 +144,11 @@ ConverterContext HidUps::Impl::context(const UpsState& state) {
   c.battery_scale = &battery_scale;
   c.scales = &scales;
   c.mge = &mge;
+  c.liebert = &liebert;
+  c.report_bytes = &report_bytes;
+  c.ever = &ever;
   c.status = &bits;
+  c.options = &options;
   return c;
 }
 

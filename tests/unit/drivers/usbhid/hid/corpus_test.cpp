@@ -36,6 +36,9 @@ std::string subdriver_for(std::uint16_t vendor_id) {
     case 0x09ae: return "tripplite";
     case 0x05dd: return "delta_ups";
     case 0x04d8: return "openups";
+    case 0x0d9f: return "powercom";
+    case 0x050d: return "belkin";
+    case 0x2e51: return "ever";
     default: return "explore";
   }
 }

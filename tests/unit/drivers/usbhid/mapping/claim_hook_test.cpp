@@ -29,6 +29,8 @@ TEST(ClaimHook, EachHookSetsWhatNutsFunctionSets) {
   const ClaimQuirks smart = run("tl_smart1500lcdt_scale");
   EXPECT_EQ(smart.scales.io_voltage, 100000.0);
   EXPECT_EQ(smart.scales.io_current, 0.01);
+  EXPECT_TRUE(run("powercom_interrupt_only").interrupt_only);
+  EXPECT_EQ(run("powercom_interrupt_only").interrupt_size, 8u);
   EXPECT_EQ(find_claim_hook("teleport"), nullptr);
 }
 
@@ -43,6 +45,16 @@ TEST(ClaimHook, QuirksComeFromTheClaimWithTheDevicesIds) {
   EXPECT_TRUE(claim_quirks(*mapping, {0x051d, 0x0002, {}, "Back-UPS CS", {}}).max_report_size);
   const ClaimQuirks none = claim_quirks(*mapping, {0x051d, 0x0004, {}, "Back-UPS CS", {}});
   EXPECT_FALSE(none.max_report_size || none.disable_interrupt_pipe);
+}
+
+// powercom-hid.c:769: only 0d9f:0001 is read from its interrupt pipe alone, 8 bytes at a time.
+TEST(ClaimHook, PowercomInterruptOnlyIsFor0001) {
+  auto powercom = builtin_mapping("powercom");
+  ASSERT_TRUE(powercom.ok()) << powercom.error();
+  const ClaimQuirks quirks = claim_quirks(*powercom, {0x0d9f, 0x0001, {}, {}, {}});
+  EXPECT_TRUE(quirks.interrupt_only);
+  EXPECT_EQ(quirks.interrupt_size, 8u);
+  EXPECT_FALSE(claim_quirks(*powercom, {0x0d9f, 0x0004, {}, {}, {}}).interrupt_only);
 }
 
 TEST(ClaimHook, DocsListTheRegistry) {

@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <vector>
+
 #include "tests/unit/drivers/usbhid/mapping/doc_table.h"
 
 namespace walnut::mapping {
@@ -199,6 +202,95 @@ TEST(Converter, OpenUpsFollowsNut) {
   EXPECT_EQ(to_nut("openups_vin", 100, context), "354.50");
   EXPECT_EQ(to_nut("openups_cdischarge", 10, context), "16.113");
   EXPECT_EQ(to_nut("openups_vout", 100, context), "100.00");
+}
+
+// powercom-hid.c:83-423 of 2.8.5, worked by hand from NUT's formulas.
+TEST(Converter, PowercomFollowsNut) {
+  ConverterContext context;
+  EXPECT_EQ(to_nut("powercom_startup", 0x0201, context), "15480");  // (0x01 << 8) + 0x02 minutes
+  EXPECT_EQ(to_nut("powercom_shutdown", 0x0214, context), "140");   // 2 min 20 s
+  EXPECT_EQ(to_nut("powercom_stayoff", 1, context), std::nullopt);
+  EXPECT_EQ(to_nut("powercom_voltage", 57.4, context), "230");
+  EXPECT_EQ(to_nut("powercom_online", 0x01, context), "!online");
+  EXPECT_EQ(to_nut("powercom_online", 0x02, context), "online");
+  EXPECT_EQ(to_nut("powercom_trim", 0x08, context), "trim");
+  EXPECT_EQ(to_nut("powercom_trim", 0x18, context), "!trim");
+  EXPECT_EQ(to_nut("powercom_boost", 0x18, context), "boost");
+  EXPECT_EQ(to_nut("powercom_upsfail", 0x01, context), "fanfail");
+  EXPECT_EQ(to_nut("powercom_shutdownimm", 0x10, context), "shutdownimm");
+  // Writes: the value first, then offdelay/ondelay, then the published variable, then NUT's default.
+  const Lookup shutdown{"s", {}, find_converter("powercom_shutdown")};
+  const Lookup stayoff{"s", {}, find_converter("powercom_stayoff")};
+  const Lookup startup{"s", {}, find_converter("powercom_startup")};
+  EXPECT_EQ(lookup_to_hid(shutdown, "140", context), 0x0214 | 0x40);
+  EXPECT_EQ(lookup_to_hid(stayoff, "0", context), 0x0001 | 0x80);  // 0 is the maximum delay: 1 s
+  EXPECT_EQ(lookup_to_hid(shutdown, "", context), 0x0100 | 0x40);  // default 60 s
+  EXPECT_EQ(lookup_to_hid(startup, "", context), 0x0200);          // default 2 min, byte-swapped
+  UpsState state;
+  state.set_info("ups.delay.shutdown", "20");
+  context.state = &state;
+  EXPECT_EQ(lookup_to_hid(shutdown, "", context), 20 | 0x40);
+  ModelOptions options;
+  options.offdelay = "90";
+  options.ondelay = "180";
+  context.options = &options;
+  EXPECT_EQ(lookup_to_hid(shutdown, "", context), 0x011E | 0x40);
+  EXPECT_EQ(lookup_to_hid(startup, "", context), 0x0300);
+}
+
+// belkin-hid.c:137-400 of 2.8.5, worked by hand from NUT's functions.
+TEST(Converter, BelkinLiebertFollowsNut) {
+  ConverterContext context;
+  LiebertScales liebert;
+  context.liebert = &liebert;
+  EXPECT_EQ(to_nut("liebert_online", 2, context), "online");
+  EXPECT_EQ(to_nut("liebert_charging", 0, context), "!chrg");
+  EXPECT_EQ(to_nut("liebert_line_voltage", 230, context), "230.0");
+  EXPECT_EQ(to_nut("liebert_line_voltage", 2.201e-05, context), "220.1");  // picks 1e7, kept
+  EXPECT_EQ(to_nut("liebert_line_voltage", 1.39e-06, context), "13.9");
+  LiebertScales other;
+  context.liebert = &other;
+  EXPECT_EQ(to_nut("liebert_line_voltage", 0.001212, context), "121.2");  // picks 1e5
+  EXPECT_EQ(to_nut("liebert_config_voltage", 1e-7, context), "10.0");     // config 1e8, line 1e7
+  EXPECT_EQ(to_nut("liebert_line_voltage", 1.39e-06, context), "13.9");
+  EXPECT_EQ(to_nut("belkin_firmware", 0x53, context), "5");
+  EXPECT_EQ(to_nut("belkin_upstype", 0x52, context), "line-interactive");
+  EXPECT_EQ(to_nut("belkin_upstype", 0x50, context), "online");
+  EXPECT_EQ(to_nut("belkin_sensitivity", 1, context), "reduced");
+  EXPECT_EQ(to_nut("belkin_sensitivity", 7, context), "normal");
+  EXPECT_EQ(to_nut("belkin_online", 0x01, context), "!online");
+  EXPECT_EQ(to_nut("belkin_awaitingpower", 0x2000, context), "awaitingpower");
+  EXPECT_EQ(to_nut("belkin_depleted", 0x40, context), "depleted");
+  EXPECT_EQ(to_nut("belkin_lowbatt", 0x03, context), "!lowbatt");
+  EXPECT_EQ(to_nut("divide_by_100", 5000, context), "50.0");
+}
+
+// ever-hid.c:64-326 of 2.8.5: the words, and the vendor reports read whole from the cache.
+TEST(Converter, EverFollowsNut) {
+  ConverterContext context;
+  EXPECT_EQ(to_nut("ever_version", 0x1205, context), "v1.2b05");
+  EXPECT_EQ(to_nut("ever_hardware", 0x0203, context), "rev.Bv03");
+  EXPECT_EQ(to_nut("ever_hardware", 0x1b03, context), std::nullopt);  // beyond NUT's table
+  EXPECT_EQ(to_nut("ever_workmode", 0, context), "UNKNOWN");          // no cached reports
+  std::map<std::uint8_t, std::vector<std::uint8_t>> reports = {
+      {74, {74, 8}}, {75, {75, 0x0c, 0x0c}}, {76, {76, 0x03, 0x01}}, {210, {210, 0, 0x1b, 0xff}},
+      {211, {211, 10, 0, 0, 1}}, {230, {230, 10, 0, 0, 2}}, {215, {215, 0x10, 0x27, 0, 0}}, {216, {216, 1}}};
+  const ReportBytes bytes = [&reports](std::uint8_t id) -> std::span<const std::uint8_t> {
+    auto found = reports.find(id);
+    return found == reports.end() ? std::span<const std::uint8_t>() : std::span<const std::uint8_t>(found->second);
+  };
+  EverState ever;
+  context.report_bytes = &bytes;
+  context.ever = &ever;
+  EXPECT_EQ(to_nut("ever_workmode", 0, context), "ONBATTERY");
+  EXPECT_EQ(to_nut("ever_on_off", 0, context), "!off");
+  EXPECT_EQ(to_nut("ever_messages", 0, context), "BOOST BUCK OVERHEAT");
+  EXPECT_EQ(to_nut("ever_alarms", 0, context), "OVERLOAD SHORT-CIRCUIT CRITICAL_BATT_VOLTAGE");
+  EXPECT_EQ(to_nut("ever_mac_address", 0, context), "00:1b:ff");
+  EXPECT_EQ(to_nut("ever_ip_address", 0, context), "10.0.0.1");  // 211, then 230, 231, 232 in turn
+  EXPECT_EQ(to_nut("ever_ip_address", 0, context), "10.0.0.2");
+  EXPECT_EQ(to_nut("ever_packets", 0, context), "10000");
+  EXPECT_EQ(to_nut("ever_packets", 0, context), "");  // report 216 is shorter than 5 bytes
 }
 
 TEST(Converter, ConverterValuesServeSetvar) {

@@ -131,7 +131,12 @@ INSTANTIATE_TEST_SUITE_P(Legrand, FamilyParity, ::testing::ValuesIn(corpus_files
 INSTANTIATE_TEST_SUITE_P(Salicru, FamilyParity, ::testing::ValuesIn(corpus_files("salicru-")), test_name);
 INSTANTIATE_TEST_SUITE_P(DeltaUps, FamilyParity, ::testing::ValuesIn(corpus_files("delta-")), test_name);
 INSTANTIATE_TEST_SUITE_P(OpenUps, FamilyParity, ::testing::ValuesIn(corpus_files("openups-")), test_name);
-// EcoFlow exists only since 2.8.0: its capture's `upsc:` is 2.8.5's rows worked out by hand.
+INSTANTIATE_TEST_SUITE_P(PowerCom, FamilyParity, ::testing::ValuesIn(corpus_files("powercom-")), test_name);
+INSTANTIATE_TEST_SUITE_P(Belkin, FamilyParity, ::testing::ValuesIn(corpus_files("belkin-")), test_name);
+// ever-synthetic* is compared by the live parity suite only: its recorded `upsc:` lacks the
+// experimental.statistics.*_AVR_* names (nut-oracle.py keeps lower-case names only), and on pattern
+// seeds NUT's ever_format_hardware_fun prints memory past its table (known-differences.md).
+// EcoFlow came after 2.8.0 (no 2.8.0 oracle): its capture's `upsc:` is 2.8.5's rows worked out by hand.
 INSTANTIATE_TEST_SUITE_P(EcoFlow, FamilyParity, ::testing::ValuesIn(corpus_files("ecoflow-")), test_name);
 
 // A device no subdriver claims, read with explore (as the oracle reads it): identity only.
