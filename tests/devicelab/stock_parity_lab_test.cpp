@@ -160,6 +160,15 @@ TEST_P(StockParityLab, StockAndWalnutDriversPublishTheSameVariables) {
   EXPECT_EQ(walnut_2_8_0, stock_compared);
 }
 
+// A capture's name as a test name ("arduino-synthetic" -> "arduino_synthetic").
+std::string param_name(const ::testing::TestParamInfo<std::string>& info) {
+  std::string name = info.param;
+  for (char& c : name) {
+    if (c == '-') c = '_';
+  }
+  return name;
+}
+
 // Devices whose HID is not interface 0 (the Arduino's is interface 2 with endpoint 0x84, the
 // Powervar's interface 1; their claims say so). On the real libusb path stock 2.8.0 cannot open
 // them: its libusb1.c:330 reads configuration number usb_hid_rep_index, which a one-configuration
@@ -210,25 +219,13 @@ TEST_P(ClaimedInterfaceLab, WalnutOpensTheClaimedInterfaceAndPublishesStocksRead
 
 INSTANTIATE_TEST_SUITE_P(Corpus, ClaimedInterfaceLab,
                          ::testing::Values("arduino-synthetic", "powervar-synthetic"),
-                         [](const auto& info) {
-                           std::string name = info.param;
-                           for (char& c : name) {
-                             if (c == '-') c = '_';
-                           }
-                           return name;
-                         });
+                         param_name);
 
 // The corpus devices on which walnut's driver already agrees with stock NUT (see the final
 // section of docs/device-lab.md for the others).
 INSTANTIATE_TEST_SUITE_P(Corpus, StockParityLab,
                          ::testing::Values("apc-back-ups-es-850g2", "cyberpower-cp1500pfclcd"),
-                         [](const auto& info) {
-                           std::string name = info.param;
-                           for (char& c : name) {
-                             if (c == '-') c = '_';
-                           }
-                           return name;
-                         });
+                         param_name);
 
 }  // namespace
 }  // namespace walnut::devicelab
