@@ -293,7 +293,11 @@ int run(const CommandLine& command_line) {
 
   auto port = parse_port(options->port);
   if (!port) return fail(port.error());
-  auto transport = make_transport(*port, options->usb);
+  mapping::SelectionRequest claim;  // what steers the choice of subdriver, as UpsDevice selects
+  claim.subdriver = options->subdriver;
+  claim.productid_option = options->match.product_id.has_value();
+  claim.explore = options->explore;
+  auto transport = make_transport(*port, options->usb, claim);
   if (!transport) return fail(transport.error());
   std::vector<SignalAction> transport_signals = signal_actions(**transport);
   UpsDevice device(std::move(*transport), *options);

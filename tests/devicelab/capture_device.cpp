@@ -2,6 +2,7 @@
 
 #include "tests/devicelab/capture_device.h"
 
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -43,6 +44,16 @@ Result<UpsImage> ups_image_from_capture(const std::string& path,
   }
   for (const auto& [id, bytes] : capture->reports) image.feature_reports[id] = bytes;
   image.interrupts = capture->interrupts;
+  // Where the HID sits (header `interface`, `endpoint-in`, as stockhid's fakeusb.c reads them):
+  // interfaces in front of it are a USB serial port's (CDC control, then data), as on an Arduino.
+  if (auto number = capture->header_value("interface")) {
+    const int interface = std::atoi(number->c_str());
+    for (int i = 0; i < interface && i < 16; ++i) image.leading_interfaces.push_back(i == 0 ? 0x02 : 0x0a);
+  }
+  if (auto endpoint = capture->header_value("endpoint-in")) {
+    image.interrupt_endpoint =
+        static_cast<std::uint8_t>(0x80 | (std::strtoul(endpoint->c_str(), nullptr, 16) & 0x0f));
+  }
   return image;
 }
 

@@ -97,11 +97,17 @@ Bytes EmulatedUps::hid_descriptor(std::uint16_t report_length) const {
 }
 
 Bytes EmulatedUps::config_descriptor() const {
-  Bytes d = {9, 0x02, 34, 0, 1, 1, 0, 0xe0, 0x32};
-  append(d, {9, 0x04, 0, 0, 1, 0x03, 0, 0, 0});  // interface 0: HID, 1 endpoint
+  const std::uint8_t interfaces = static_cast<std::uint8_t>(image_.hid_interface() + 1);
+  Bytes d = {9, 0x02, 0, 0, interfaces, 1, 0, 0xe0, 0x32};
+  for (std::uint8_t i = 0; i < image_.hid_interface(); ++i) {
+    append(d, {9, 0x04, i, 0, 0, image_.leading_interfaces[i], 0, 0, 0});  // no endpoints
+  }
+  append(d, {9, 0x04, image_.hid_interface(), 0, 1, 0x03, 0, 0, 0});  // the UPS: HID, 1 endpoint
   const Bytes hid = hid_descriptor(static_cast<std::uint16_t>(image_.report_descriptor.size()));
   append(d, hid);
-  append(d, {7, 0x05, kInterruptEndpoint, 0x03, 64, 0, 10});  // interrupt IN, 10 ms
+  append(d, {7, 0x05, image_.interrupt_endpoint, 0x03, 64, 0, 10});  // interrupt IN, 10 ms
+  d[2] = static_cast<std::uint8_t>(d.size());  // wTotalLength
+  d[3] = static_cast<std::uint8_t>(d.size() >> 8);
   return d;
 }
 
@@ -128,6 +134,12 @@ ControlReply EmulatedUps::control(const SetupPacket& setup, std::span<const std:
 }
 
 ControlReply EmulatedUps::standard_request(const SetupPacket& setup) const {
+  // HID class descriptors are asked of an interface (USB HID 1.11, 7.1.1): only the UPS's.
+  const auto descriptor_type = static_cast<std::uint8_t>(setup.value >> 8);
+  if (setup.request == kGetDescriptor && (setup.request_type & 0x1f) == 0x01 &&
+      (descriptor_type == 0x21 || descriptor_type == 0x22) && setup.index != image_.hid_interface()) {
+    return stall();
+  }
   if (setup.request != kGetDescriptor) {
     // SET_CONFIGURATION, SET_INTERFACE, CLEAR_FEATURE...: accepted, nothing to send.
     return (setup.request_type & 0x80) != 0 ? stall() : ControlReply{};
@@ -160,6 +172,7 @@ ControlReply EmulatedUps::standard_request(const SetupPacket& setup) const {
 
 ControlReply EmulatedUps::class_request(const SetupPacket& setup,
                                         std::span<const std::uint8_t> out_data) {
+  if (setup.index != image_.hid_interface()) return stall();  // another interface: not the UPS
   const auto report_type = static_cast<std::uint8_t>(setup.value >> 8);
   const auto report_id = static_cast<std::uint8_t>(setup.value & 0xff);
   if (setup.request == kGetReport && (report_type == kFeature || report_type == kInput)) {

@@ -36,6 +36,13 @@ struct UpsImage {
   // bytes than it announced.
   std::optional<std::uint16_t> hid_descriptor_length_on_request;
   std::optional<std::size_t> report_descriptor_bytes_sent;
+
+  // Interfaces in front of the UPS's HID interface, by class (an Arduino Leonardo's USB serial
+  // port: 0x02, 0x0a; another HID function: 0x03), without endpoints. The UPS's HID is then
+  // interface number leading_interfaces.size(), and it answers HID requests only on that wIndex.
+  std::vector<std::uint8_t> leading_interfaces;
+  std::uint8_t interrupt_endpoint = 0x81;  // its interrupt IN endpoint (Arduino: 0x84)
+  std::uint8_t hid_interface() const { return static_cast<std::uint8_t>(leading_interfaces.size()); }
 };
 
 // One USB setup packet (USB 2.0 section 9.3).
@@ -69,11 +76,10 @@ class EmulatedUps {
   const UpsImage& image() const { return image_; }
 
   // The descriptors a host reads from sysfs and from the device: an 18-byte device descriptor
-  // and one configuration with a single HID interface (HID class descriptor carrying the report
-  // descriptor length) and one interrupt IN endpoint, 0x81.
+  // and one configuration: the leading interfaces, then the HID interface (HID class descriptor
+  // carrying the report descriptor length) with one interrupt IN endpoint (0x81 by default).
   Bytes device_descriptor() const;
   Bytes config_descriptor() const;
-  static constexpr std::uint8_t kInterruptEndpoint = 0x81;
 
   // --- The host side (the umockdev handlers call these). ---
   ControlReply control(const SetupPacket& setup, std::span<const std::uint8_t> out_data);

@@ -6,6 +6,7 @@
 #include <future>
 #include <thread>
 
+#include "drivers/usbhid/transport/factory.h"
 #include "drivers/usbhid/transport/libusb_transport.h"
 #include "drivers/usbhid/transport/usb_match.h"
 #include "tests/devicelab/lab_fixture.h"
@@ -292,6 +293,70 @@ TEST_F(LibusbLab, UsbSetAltinterfaceSetsTheAlternateSettingAfterClaiming) {
   ASSERT_TRUE(transport.open(MatchCriteria{}).ok());
   ASSERT_TRUE(lab_->usbfs().last_set_interface().has_value());
   EXPECT_EQ(*lab_->usbfs().last_set_interface(), std::make_pair(0u, 0u));
+}
+
+// NUT's claim functions pick the interface and endpoints (arduino_claim: usb_hid_rep_index=2,
+// usb_hid_ep_in=4; libusb1.c claims only after the matcher ran them). An Arduino whose interface
+// 0 is another HID function (a keyboard, say) in front of its serial port: walnut's own choice,
+// the first HID interface, is the wrong one; the claim's interface 2 and endpoint 0x84 are right.
+class ArduinoLab : public LabTest {
+ protected:
+  void SetUp() override {
+    LabTest::SetUp();
+    if (IsSkipped()) return;
+    auto image = ups_image_from_capture(WALNUT_TEST_DATA_DIR "/hid-corpus/arduino-synthetic.txt", "");
+    ASSERT_TRUE(image.ok()) << image.error();
+    ASSERT_EQ(image->hid_interface(), 2);  // the capture's `interface: 2`
+    ASSERT_EQ(image->interrupt_endpoint, 0x84);
+    image->leading_interfaces = {0x03, 0x0a};  // a HID keyboard, then CDC data
+    image->interrupts = {{0x01, 0x01}};        // ACPresent
+    plug_in(std::move(*image));
+  }
+  static LibusbTransport with_claim(usbhid::UsbTuning user = {}) {
+    return LibusbTransport(user, usbhid::claim_tuning({}));
+  }
+};
+
+TEST_F(ArduinoLab, TheClaimOpensTheUpsInterfaceAndItsEndpoint) {
+  LibusbTransport transport = with_claim();
+  auto opened = transport.open(MatchCriteria{});
+  ASSERT_TRUE(opened.ok()) << opened.error();
+  EXPECT_EQ(lab_->usbfs().claimed_interface(), 2u);
+  auto descriptor = transport.report_descriptor();
+  ASSERT_TRUE(descriptor.ok());
+  EXPECT_EQ(*descriptor, lab_->ups().image().report_descriptor);
+  std::uint8_t buffer[2] = {};
+  EXPECT_EQ(transport.get_feature_report(0x01, buffer).status, IoStatus::kOk);
+  for (const SetupPacket& setup : lab_->ups().control_log()) {
+    if ((setup.request_type & 0x1f) == 0x01) {
+      EXPECT_EQ(setup.index, 2) << "a request to another interface";
+    }
+  }
+  std::uint8_t report[8] = {};
+  const usbhid::IoResult read = transport.read_interrupt(report, std::chrono::milliseconds(2000));
+  ASSERT_EQ(read.status, IoStatus::kOk);  // read on 0x84: the device serves no other endpoint
+  EXPECT_EQ(Bytes(report, report + read.size), (Bytes{0x01, 0x01}));
+}
+
+TEST_F(ArduinoLab, WithoutTheClaimTheFirstHidInterfaceIsTheWrongOne) {
+  LibusbTransport transport;  // walnut's own choice: interface 0, which is not the UPS
+  auto opened = transport.open(MatchCriteria{});
+  EXPECT_FALSE(opened.ok());
+}
+
+TEST_F(ArduinoLab, TheUsersUsbHidOptionsWinOverTheClaim) {
+  usbhid::UsbTuning user;
+  user.endpoint_in = 1;  // usb_hid_ep_in=1: 0x81, where this device sends nothing
+  LibusbTransport transport = with_claim(user);
+  ASSERT_TRUE(transport.open(MatchCriteria{}).ok());
+  EXPECT_EQ(lab_->usbfs().claimed_interface(), 2u);  // the claim's interface still
+  std::uint8_t report[8] = {};
+  EXPECT_NE(transport.read_interrupt(report, std::chrono::milliseconds(300)).status, IoStatus::kOk);
+  transport.close();
+  user = {};
+  user.interface = 0;  // usb_hid_rep_index=0: the keyboard
+  LibusbTransport elsewhere = with_claim(user);
+  EXPECT_FALSE(elsewhere.open(MatchCriteria{}).ok());
 }
 
 }  // namespace

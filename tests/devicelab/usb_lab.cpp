@@ -57,8 +57,8 @@ std::string UsbLab::usb_device_syspath(const Slot& slot) const {
 
 std::string UsbLab::hid_syspath(const Slot& slot) const {
   const UpsImage& image = slot.ups->image();
-  return fmt::format("{}/1-{}:1.0/0003:{:04X}:{:04X}.{:04X}", usb_device_syspath(slot), slot.port,
-                     image.vendor_id, image.product_id, slot.port);
+  return fmt::format("{}/1-{}:1.{}/0003:{:04X}:{:04X}.{:04X}", usb_device_syspath(slot), slot.port,
+                     image.hid_interface(), image.vendor_id, image.product_id, slot.port);
 }
 
 std::string UsbLab::usbfs_path(int index) const {
@@ -95,21 +95,21 @@ std::string UsbLab::description(int index) const {
       "A: busnum=1\\n\nA: devnum={dev}\\n\nA: devpath={port}\\n\nA: idVendor={vid:04x}\\n\n"
       "A: idProduct={pid:04x}\\n\n"
       "A: bcdDevice={bcd:04x}\\n\nA: bConfigurationValue=1\\n\nA: bNumConfigurations=1\\n\n"
-      "A: bNumInterfaces= 1\\n\nA: bDeviceClass=00\\n\nA: bMaxPacketSize0=8\\n\nA: speed=12\\n\n"
+      "A: bNumInterfaces= {interfaces}\\n\nA: bDeviceClass=00\\n\nA: bMaxPacketSize0=8\\n\nA: speed=12\\n\n"
       "{mfr}{prod}{ser}A: dev=189:{minor}\\n\nH: descriptors={descriptors}\n\n",
       fmt::arg("usb", usb), fmt::arg("dev", slot.device_number), fmt::arg("port", slot.port),
       fmt::arg("descriptors", descriptors), fmt::arg("vid", image.vendor_id),
       fmt::arg("pid", image.product_id), fmt::arg("bcd", image.bcd_device),
-      fmt::arg("minor", slot.device_number - 1),
+      fmt::arg("minor", slot.device_number - 1), fmt::arg("interfaces", image.hid_interface() + 1),
       fmt::arg("mfr", string_attribute(1, "manufacturer")),
       fmt::arg("prod", string_attribute(2, "product")),
       fmt::arg("ser", string_attribute(3, "serial")));
   text += fmt::format(
-      "P: {usb}/1-{port}:1.0\nE: DEVTYPE=usb_interface\nE: DRIVER=usbhid\nE: INTERFACE=3/0/0\n"
-      "E: SUBSYSTEM=usb\nA: bInterfaceNumber=00\\n\nA: bInterfaceClass=03\\n\n"
+      "P: {usb}/1-{port}:1.{n}\nE: DEVTYPE=usb_interface\nE: DRIVER=usbhid\nE: INTERFACE=3/0/0\n"
+      "E: SUBSYSTEM=usb\nA: bInterfaceNumber={n:02x}\\n\nA: bInterfaceClass=03\\n\n"
       "A: bInterfaceSubClass=00\\n\nA: bInterfaceProtocol=00\\n\nA: bNumEndpoints=01\\n\n"
       "A: bAlternateSetting= 0\\n\n\n",
-      fmt::arg("usb", usb), fmt::arg("port", slot.port));
+      fmt::arg("usb", usb), fmt::arg("port", slot.port), fmt::arg("n", image.hid_interface()));
   text += fmt::format(
       "P: {hid}\nE: DRIVER=hid-generic\nE: HID_ID=0003:0000{vid:04X}:0000{pid:04X}\n"
       "E: HID_NAME={name}\nE: HID_PHYS=usb-0000:00:14.0-{port}/input0\nE: HID_UNIQ={serial}\n"
@@ -163,7 +163,7 @@ void UsbLab::unplug(int index) {
   const std::string hid = "/sys" + hid_syspath(slot);
   for (const std::string& device :
        {fmt::format("{}/hidraw/hidraw{}", hid, slot.hidraw_number), hid,
-        fmt::format("{}/1-{}:1.0", usb, slot.port), usb}) {
+        fmt::format("{}/1-{}:1.{}", usb, slot.port, slot.ups->image().hid_interface()), usb}) {
     umockdev_testbed_remove_device(testbed_, device.c_str());
   }
   slot.plugged = false;

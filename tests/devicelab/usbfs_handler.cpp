@@ -119,6 +119,12 @@ bool UsbfsHandler::interface_claimed() const {
   return claimed_;
 }
 
+std::optional<unsigned> UsbfsHandler::claimed_interface() const {
+  std::lock_guard lock(mutex_);
+  if (!claimed_) return std::nullopt;
+  return claimed_interface_;
+}
+
 std::optional<std::pair<unsigned, unsigned>> UsbfsHandler::last_set_interface() const {
   std::lock_guard lock(mutex_);
   return last_set_interface_;
@@ -161,14 +167,24 @@ void UsbfsHandler::handle(UMockdevIoctlClient* client) {
     }
     case USBDEVFS_IOCTL:
       return usbfs_ioctl(client);
-    case USBDEVFS_CLAIMINTERFACE:
+    case USBDEVFS_CLAIMINTERFACE: {
       if (driver_bound_) return complete(client, -1, EBUSY);
+      ClientMemory number(arg, 0, sizeof(unsigned int));
+      if (number.ok()) std::memcpy(&claimed_interface_, number.bytes(), sizeof(unsigned int));
       claimed_ = true;
       return complete(client, 0, 0);
-    case USBDEVFS_DISCONNECT_CLAIM:
+    }
+    case USBDEVFS_DISCONNECT_CLAIM: {
+      ClientMemory request(arg, 0, sizeof(usbdevfs_disconnect_claim));
+      if (request.ok()) {
+        usbdevfs_disconnect_claim claim{};
+        std::memcpy(&claim, request.bytes(), sizeof claim);
+        claimed_interface_ = claim.interface;
+      }
       driver_bound_ = false;
       claimed_ = true;
       return complete(client, 0, 0);
+    }
     case USBDEVFS_RELEASEINTERFACE:
       claimed_ = false;
       return complete(client, 0, 0);
@@ -239,7 +255,7 @@ void UsbfsHandler::submit(UMockdevIoctlClient* client, Client& state) {
     state.done.push_back(std::move(done));
     return complete(client, 0, 0);
   }
-  if (urb.type == USBDEVFS_URB_TYPE_INTERRUPT && urb.endpoint == EmulatedUps::kInterruptEndpoint) {
+  if (urb.type == USBDEVFS_URB_TYPE_INTERRUPT && urb.endpoint == ups_->image().interrupt_endpoint) {
     if (state.pending_interrupt) return complete(client, -1, EBUSY);
     if (auto report = ups_->take_interrupt()) {
       if (report->size() > length) report->resize(length);

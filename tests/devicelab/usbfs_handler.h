@@ -33,6 +33,8 @@ class UsbfsHandler {
   // What the host did to the interface: whether "usbhid" is still bound, whether it is claimed.
   bool kernel_driver_bound() const;
   bool interface_claimed() const;
+  // The number of the interface the host claimed, if it holds one.
+  std::optional<unsigned> claimed_interface() const;
   int ioctl_count() const;
   // The last USBDEVFS_SETINTERFACE (interface, alternate setting), if the host sent one.
   std::optional<std::pair<unsigned, unsigned>> last_set_interface() const;
@@ -66,6 +68,7 @@ class UsbfsHandler {
   bool disconnected_ = false;
   bool driver_bound_ = true;
   bool claimed_ = false;
+  unsigned claimed_interface_ = 0;
   std::optional<std::pair<unsigned, unsigned>> last_set_interface_;
   int ioctl_count_ = 0;
 };

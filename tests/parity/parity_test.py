@@ -47,9 +47,18 @@ def first_per_field(lines):
 
 def difference_item(key, stock, walnut):
     """The name a difference is listed under: a status differing only by walnut's extra ALARM flag
-    is its own item (KEY (ALARM only)), so listing it cannot hide any other status difference."""
-    if walnut.split() == ["ALARM"] + stock.split():
+    is its own item (KEY (ALARM only)), so listing it cannot hide any other status difference;
+    likewise one differing only by an RB stock lacks (KEY (RB only), KEY (ALARM, RB only)):
+    NUT 2.8.5 raises RB for a missing battery, 2.8.0 did not."""
+    s, w = stock.split(), walnut.split()
+    if w == ["ALARM"] + s:
         return key + " (ALARM only)"
+    if "RB" in w and "RB" not in s:
+        rest = [t for t in w if t != "RB"]
+        if rest == s:
+            return key + " (RB only)"
+        if rest == ["ALARM"] + s:
+            return key + " (ALARM, RB only)"
     return key
 
 

@@ -351,6 +351,11 @@ std::optional<std::string> divide_by_10_to_nut(double value, ConverterContext&) 
 std::optional<std::string> cps_battcharge_to_nut(double value, ConverterContext&) {
   return bounded(8, "%.0f", value < 100.0 ? value : 100.0);
 }
+// NUT 2.8.5's cps_battstatus_fun (v2.8.5 drivers/cps-hid.c:313, commit cc00bbf44): the full
+// charge capacity, taken to be a percentage as battery.charge is.
+std::optional<std::string> cps_battstatus_to_nut(double value, ConverterContext&) {
+  return bounded(8, "%.0f%%", value);
+}
 DeviceScales scales_of(const ConverterContext& context) {
   return context.scales ? *context.scales : DeviceScales{};
 }
@@ -375,6 +380,7 @@ const Converter kConverters[] = {
      [](double v, ConverterContext& c) -> std::optional<std::string> { return cps_battvolt_to_nut(v, c); },
      nullptr, "×2/3 once the first reading exceeds 1.4 × `battery.voltage.nominal` (hook `cps_battery_scale`), `%.1f`"},
     {"cps_battcharge", "cps_battcharge", cps_battcharge_to_nut, nullptr, "clamped to 100, `%.0f`"},
+    {"cps_battstatus", "cps_battstatus", cps_battstatus_to_nut, nullptr, "`%.0f%%` (`97%`): 2.8.5's"},
     {"tripplite_chemistry", "tripplite_chemistry",
      [](double v, ConverterContext& c) { return tripplite_chemistry_to_nut(v, c); }, nullptr,
      "`unknown` for products 1003 and 2005, else `stringid`"},

@@ -67,6 +67,17 @@ struct Claim {
   bool maker_in_product = false;  // also look in iProduct (AEG), not only iManufacturer
 };
 
+// The USB numbers a subdriver's claim sets for its devices before libusb opens them (NUT's
+// arduino_claim, powervar_claim: usb->hid_rep_index, hid_ep_in, hid_ep_out, hid_desc_index, each
+// only when the user gave no usb_hid_* option of that name). Unset: the transport's own choice.
+struct UsbHidNumbers {
+  std::optional<std::uint8_t> rep_index;   // the HID interface claimed, wIndex of its requests
+  std::optional<std::uint8_t> desc_index;  // the HID / report descriptor index
+  std::optional<std::uint8_t> ep_in;       // interrupt IN endpoint number (address 0x80 + it)
+  std::optional<std::uint8_t> ep_out;      // interrupt OUT endpoint number
+  bool any() const { return rep_index || desc_index || ep_in || ep_out; }
+};
+
 struct Mapping {
   std::string name;            // subdriver key ("apc")
   std::string version;         // NUT's subdriver name string ("APC HID 0.98"): driver.version.data
@@ -78,6 +89,7 @@ struct Mapping {
   bool explore = false;
   std::string usage_table;     // the HID usage-name table for path strings ("apc")
   std::vector<Claim> claims;   // in NUT's table order
+  UsbHidNumbers usb;           // applies to every device this subdriver claims
   // NUT's POSSIBLY_SUPPORTED: a known vendor id whose product id is not listed is accepted only
   // with the `productid` option; the text names the vendor in NUT's message.
   std::string possibly_supported;

@@ -252,6 +252,23 @@ void read_claims(const YAML::Node& node, Mapping& mapping) {
   }
 }
 
+void read_usb_numbers(const YAML::Node& node, Mapping& mapping) {
+  if (!node) return;
+  if (!node.IsMap()) fail(node, "usb must be a map of rep_index, desc_index, ep_in, ep_out");
+  for (const auto& item : node) {
+    const std::string key = scalar(item.first, "a key");
+    const long value = integer(item.second, key);
+    const long limit = key == "ep_in" || key == "ep_out" ? 0x0f : 0xff;  // endpoint numbers are 4 bits
+    if (value < 0 || value > limit) fail(item.second, fmt::format("{} must be 0..{}", key, limit));
+    const auto number = static_cast<std::uint8_t>(value);
+    if (key == "rep_index") mapping.usb.rep_index = number;
+    else if (key == "desc_index") mapping.usb.desc_index = number;
+    else if (key == "ep_in") mapping.usb.ep_in = number;
+    else if (key == "ep_out") mapping.usb.ep_out = number;
+    else fail(item.first, fmt::format("unknown usb key \"{}\"", key));
+  }
+}
+
 std::uint16_t usb_id(const YAML::Node& node, std::string_view what) {
   long value = integer(node, what);
   if (value < 0 || value > 0xffff) fail(node, "USB ids are 16-bit");
@@ -300,7 +317,7 @@ void read_identity(const YAML::Node& node, Mapping& mapping) {
 
 Mapping read_mapping(const YAML::Node& root) {
   if (!root.IsMap()) fail(root, "a mapping file is a map (subdriver, version, table, ...)");
-  static const std::set<std::string> keys = {"subdriver", "version", "claim_order", "explore", "usage_table", "claims", "possibly_supported",
+  static const std::set<std::string> keys = {"subdriver", "version", "claim_order", "explore", "usage_table", "claims", "usb", "possibly_supported",
                                              "quiet_vendors", "unsupported", "identity", "fix_report_descriptor", "lookups", "table"};
   for (const auto& item : root) {
     std::string key = scalar(item.first, "a key");
@@ -320,6 +337,7 @@ Mapping read_mapping(const YAML::Node& root) {
   if (root["possibly_supported"]) mapping.possibly_supported = scalar(root["possibly_supported"], "possibly_supported");
   if (root["fix_report_descriptor"]) mapping.fix_report_descriptor = scalar(root["fix_report_descriptor"], "fix_report_descriptor");
   read_claims(root["claims"], mapping);
+  read_usb_numbers(root["usb"], mapping);
   read_refusals(root, mapping);
   read_identity(root["identity"], mapping);
   Reader reader(mapping, read_lookups(root["lookups"]));

@@ -118,7 +118,9 @@ std::string compose_status(const StatusBits& bits, const StatusOptions& options,
     debounce->lb_since.reset();
   }
   if (bits.test(kOverload)) add(status, "OVER", lbi);
-  if (bits.test(kReplaceBattery)) {
+  // NUT 2.8.5 also raises RB for a missing battery (usbhid-ups.c:2927, NUT commit c85e741f6,
+  // #415): upsmon then warns REPLBATT, not only the generic ALARM; 2.8.0 did not.
+  if (bits.test(kReplaceBattery) || bits.test(kNoBattery)) {
     if (!may_wait || !debounce->lb_since ||
         waited_long_enough(debounce->rb_since, now, options.lbrb_delay_sec)) {
       add(status, "RB", lbi);

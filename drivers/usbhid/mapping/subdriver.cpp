@@ -76,14 +76,23 @@ Result<Selection> select_subdriver(const SelectionRequest& request) {
   return select_subdriver(request, builtin_claims());
 }
 
-Result<Selection> select_subdriver(const SelectionRequest& request, const std::vector<Mapping>& mappings) {
+namespace {
+
+// The subdriver that claims the device and the claim row that matched (none for a forced
+// subdriver, explore, or a POSSIBLY_SUPPORTED device taken on the productid option).
+struct Claimant {
+  const Mapping* mapping = nullptr;
+  const Claim* claim = nullptr;
+};
+
+Result<Claimant> find_claimant(const SelectionRequest& request, const std::vector<Mapping>& mappings) {
   if (request.subdriver) {
     for (const Mapping& mapping : mappings) {
       if (strcasecmp(mapping.name.c_str(), request.subdriver->c_str()) == 0 ||
           starts_with_ignoring_case(mapping.version, *request.subdriver)) {
         const Claim* claim = nullptr;
         support_of(mapping, request, &claim);
-        return Selection{mapping.name, mapping.version, quirks_of(mapping, claim, request)};
+        return Claimant{&mapping, claim};
       }
     }
     return Error{fmt::format("no subdriver matches \"{}\"", *request.subdriver)};
@@ -91,13 +100,13 @@ Result<Selection> select_subdriver(const SelectionRequest& request, const std::v
   std::string refusal;
   for (const Mapping& mapping : mappings) {
     if (mapping.explore) {
-      if (request.explore) return Selection{mapping.name, mapping.version, {}};
+      if (request.explore) return Claimant{&mapping, nullptr};
       continue;
     }
     const Claim* claim = nullptr;
     switch (support_of(mapping, request, &claim)) {
       case Support::kSupported:
-        return Selection{mapping.name, mapping.version, quirks_of(mapping, claim, request)};
+        return Claimant{&mapping, claim};
       case Support::kPossibly: {
         const Mapping::Refusal* refused = nullptr;
         for (const Mapping::Refusal& r : mapping.unsupported) {
@@ -107,7 +116,7 @@ Result<Selection> select_subdriver(const SelectionRequest& request, const std::v
           if (refusal.empty()) refusal = refused->message;
           break;
         }
-        if (request.productid_option) return Selection{mapping.name, mapping.version, {}};
+        if (request.productid_option) return Claimant{&mapping, nullptr};
         const bool quiet = std::find(mapping.quiet_vendors.begin(), mapping.quiet_vendors.end(),
                                      request.vendor_id) != mapping.quiet_vendors.end();
         if (!quiet && refusal.empty()) refusal = possibly_supported_message(mapping.possibly_supported, request);
@@ -119,6 +128,24 @@ Result<Selection> select_subdriver(const SelectionRequest& request, const std::v
   }
   if (!refusal.empty()) return Error{refusal};
   return Error{fmt::format("no subdriver claims USB device {:04x}:{:04x}", request.vendor_id, request.product_id)};
+}
+
+}  // namespace
+
+Result<Selection> select_subdriver(const SelectionRequest& request, const std::vector<Mapping>& mappings) {
+  auto found = find_claimant(request, mappings);
+  if (!found) return Error{found.error()};
+  const Mapping& mapping = *found->mapping;
+  return Selection{mapping.name, mapping.version, quirks_of(mapping, found->claim, request)};
+}
+
+UsbHidNumbers claim_usb_numbers(const SelectionRequest& request) {
+  return claim_usb_numbers(request, builtin_claims());
+}
+
+UsbHidNumbers claim_usb_numbers(const SelectionRequest& request, const std::vector<Mapping>& mappings) {
+  auto found = find_claimant(request, mappings);
+  return found ? found->mapping->usb : UsbHidNumbers{};
 }
 
 std::vector<ClaimedDevice> claimed_devices() {

@@ -38,6 +38,13 @@ Result<Selection> select_subdriver(const SelectionRequest& request);
 // The same over `mappings`, already in claim order (sort_in_claim_order()).
 Result<Selection> select_subdriver(const SelectionRequest& request, const std::vector<Mapping>& mappings);
 
+// The USB interface and endpoints the claiming subdriver sets (Mapping::usb), chosen exactly as
+// select_subdriver() chooses but silently: the transport asks for each candidate device before
+// it claims an interface (NUT runs the claim functions in its device matcher, libusb1.c:481,
+// ahead of libusb_claim_interface). Empty when no subdriver claims the device.
+UsbHidNumbers claim_usb_numbers(const SelectionRequest& request);
+UsbHidNumbers claim_usb_numbers(const SelectionRequest& request, const std::vector<Mapping>& mappings);
+
 // Every USB id claimed by a compiled-in subdriver, in claim order (explore claims none).
 struct ClaimedDevice {
   std::uint16_t vendor_id = 0;

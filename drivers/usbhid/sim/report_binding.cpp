@@ -35,6 +35,7 @@ std::optional<Quantity> quantity_of(const std::vector<std::string>& names) {
       {"RemainingTimeLimitExpired", Quantity::kRemainingTimeLimitExpired},
       {"ShutdownImminent", Quantity::kShutdownImminent},
       {"NeedReplacement", Quantity::kNeedReplacement},
+      {"BatteryPresent", Quantity::kBatteryPresent},
       {"Overload", Quantity::kOverload},
       {"Boost", Quantity::kBoost},
       {"Buck", Quantity::kBuck},
@@ -100,6 +101,7 @@ std::optional<double> model_value(Quantity quantity, const hid::Field& field,
       return flag(on_battery(ups, limits) && runtime_seconds(ups) < limits.runtime_limit);
     case Quantity::kShutdownImminent: return flag(ups.shutdown_timer.has_value());
     case Quantity::kNeedReplacement: return flag(ups.battery_worn);
+    case Quantity::kBatteryPresent: return flag(ups.battery_present);
     case Quantity::kOverload: return flag(overloaded(ups));
     case Quantity::kBoost: return flag(boosting(ups, limits));
     case Quantity::kBuck: return flag(trimming(ups, limits));

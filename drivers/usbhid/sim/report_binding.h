@@ -23,7 +23,7 @@ using ReportLookup = std::function<std::optional<ReportBytes>(std::uint8_t id)>;
 enum class Quantity {
   // Written by the model.
   kACPresent, kCharging, kDischarging, kBelowRemainingCapacityLimit, kRemainingTimeLimitExpired,
-  kShutdownImminent, kNeedReplacement, kOverload, kBoost, kBuck, kRemainingCapacity,
+  kShutdownImminent, kNeedReplacement, kBatteryPresent, kOverload, kBoost, kBuck, kRemainingCapacity,
   kRunTimeToEmpty, kPercentLoad, kInputVoltage, kOutputVoltage, kBatteryVoltage,
   kDelayBeforeShutdown, kDelayBeforeReboot, kTest,
   // Read by the model (the host may write them).

@@ -110,6 +110,7 @@ Result<SimCommand> parse_sim_command(std::string_view line) {
   if (verb == "voltage") return with_number(Kind::kVoltage, 0, 400);
   if (verb == "load") return with_number(Kind::kLoad, 0, 200);
   if (verb == "charge") return with_number(Kind::kCharge, 0, 100);
+  if (verb == "battery" && words.size() == 2 && words[1] == "absent") return command_of(Kind::kBatteryOut);
   if (verb == "battery") return with_switch(Kind::kBattery, "ok", "worn");
   if (verb == "unplug") return bare(Kind::kUnplug);
   if (verb == "replug") return bare(Kind::kReplug);
@@ -129,7 +130,11 @@ bool apply_to_physics(const SimCommand& command, UpsPhysics& ups) {
       return true;
     case Kind::kLoad: ups.load = command.number; return true;
     case Kind::kCharge: ups.charge = command.number; return true;
-    case Kind::kBattery: ups.battery_worn = !command.on; return true;
+    case Kind::kBattery:  // a battery is in: the old one, or a new one ("ok")
+      ups.battery_worn = !command.on;
+      ups.battery_present = true;
+      return true;
+    case Kind::kBatteryOut: ups.battery_present = false; return true;
     case Kind::kUnplug: ups.cable_connected = false; return true;
     case Kind::kReplug: ups.cable_connected = true; return true;
     default: return false;
@@ -149,6 +154,7 @@ std::string sim_command_help() {
          "  load PERCENT       load on the output (over 100 = overload)\n"
          "  charge PERCENT     set the battery's charge\n"
          "  battery ok|worn    worn: replace-battery flag, self-tests fail\n"
+         "  battery absent     taken out (BatteryPresent cleared): no-battery alarm\n"
          "  unplug | replug    the USB cable\n"
          "  scale FACTOR       sim seconds per real second\n"
          "  status             the model's quantities\n";

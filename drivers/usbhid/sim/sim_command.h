@@ -19,6 +19,7 @@ struct SimCommand {
     kLoad,       // load PERCENT
     kCharge,     // charge PERCENT
     kBattery,    // battery ok|worn (worn = NeedReplacement, failing self-tests)
+    kBatteryOut, // battery absent: taken out (BatteryPresent cleared), as while replacing it
     kUnplug,     // unplug: pull the USB cable
     kReplug,     // replug
     kScale,      // scale FACTOR: sim seconds per real second

@@ -22,6 +22,7 @@ std::string state_to_text(const SavedState& state) {
   put("utility_voltage", ups.utility_voltage);
   put("load", ups.load);
   put("battery_worn", ups.battery_worn);
+  put("battery_present", ups.battery_present);
   put("cable_connected", ups.cable_connected);
   put("charge", ups.charge);
   put("full_runtime", ups.full_runtime);
@@ -59,6 +60,8 @@ Result<SavedState> state_from_text(std::string_view text) {
   ups.utility_voltage = values["utility_voltage"];
   ups.load = values["load"];
   ups.battery_worn = values["battery_worn"] != 0;
+  // Optional: state files written before the sim modelled a missing battery have none.
+  ups.battery_present = values.count("battery_present") == 0 || values["battery_present"] != 0;
   ups.cable_connected = values["cable_connected"] != 0;
   ups.charge = values["charge"];
   ups.full_runtime = values["full_runtime"];

@@ -24,7 +24,7 @@ double full_charge_runtime(const UpsPhysics& ups) {
 bool testing(const UpsPhysics& ups) { return ups.test == SelfTest::kInProgress; }
 
 void finish_self_test(UpsPhysics& ups) {
-  ups.test = ups.battery_worn ? SelfTest::kError : SelfTest::kPassed;
+  ups.test = ups.battery_worn || !ups.battery_present ? SelfTest::kError : SelfTest::kPassed;
   ups.test_seconds_left = 0;
 }
 
@@ -178,6 +178,7 @@ std::string describe(const UpsPhysics& ups, const UpsLimits& limits) {
   line("boost", on_off(boosting(ups, limits)));
   line("trim", on_off(trimming(ups, limits)));
   line("replace_battery", on_off(ups.battery_worn));
+  line("battery", ups.battery_present ? "present" : "absent");
   line("shutdown_timer",
        ups.shutdown_timer ? fmt::format("{:.1f}", *ups.shutdown_timer) : std::string("none"));
   line("self_test", std::to_string(static_cast<int>(ups.test)));

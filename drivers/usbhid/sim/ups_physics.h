@@ -27,6 +27,10 @@ struct UpsPhysics {
   double utility_voltage = 230;    // when present; a sag below low_transfer means battery
   double load = 34;                // percent of rated power
   bool battery_worn = false;       // NeedReplacement; also makes the self-test fail
+  // BatteryPresent: false while the battery is out (being replaced). NUT's nobattery: the
+  // "No battery installed!" alarm, and RB since 2.8.5. Only the flag and the self-test are
+  // modelled: an outage without a battery still runs on the charge.
+  bool battery_present = true;
   bool cable_connected = true;     // the USB cable (walnut-sim unplug/replug)
 
   // --- The battery, as the device's firmware models it. ---

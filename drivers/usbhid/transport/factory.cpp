@@ -35,7 +35,29 @@ Result<PortSpec> parse_port(std::string_view port) {
   return PortSpec{PortKind::kLibusb, ""};
 }
 
-Result<std::unique_ptr<Transport>> make_transport(const PortSpec& spec, const UsbTuning& usb) {
+ClaimTuning claim_tuning(const mapping::SelectionRequest& claim) {
+  return [claim](const DeviceInfo& device) {
+    mapping::SelectionRequest request = claim;
+    request.vendor_id = device.vendor_id;
+    request.product_id = device.product_id;
+    if (!device.vendor.empty()) request.vendor = device.vendor;
+    if (!device.product.empty()) request.product = device.product;
+    const mapping::UsbHidNumbers numbers = mapping::claim_usb_numbers(request);
+    UsbTuning tuning;
+    tuning.interface = numbers.rep_index;
+    tuning.desc_index = numbers.desc_index;
+    tuning.endpoint_in = numbers.ep_in;
+    tuning.endpoint_out = numbers.ep_out;
+    if (numbers.any()) {
+      log::debug(1, "{:04x}:{:04x}: the subdriver's claim sets its USB numbers (usb_hid_rep_index, "
+                 "usb_hid_ep_in, ... unless given)", device.vendor_id, device.product_id);
+    }
+    return tuning;
+  };
+}
+
+Result<std::unique_ptr<Transport>> make_transport(const PortSpec& spec, const UsbTuning& usb,
+                                                  const mapping::SelectionRequest& claim) {
   switch (spec.kind) {
     case PortKind::kSim: {
       auto image = load_sim_image(spec.path);
@@ -53,14 +75,16 @@ Result<std::unique_ptr<Transport>> make_transport(const PortSpec& spec, const Us
     }
     case PortKind::kLibusb:
 #ifdef WALNUT_HAVE_LIBUSB_TRANSPORT
-      return std::unique_ptr<Transport>(std::make_unique<LibusbTransport>(usb));
+      return std::unique_ptr<Transport>(std::make_unique<LibusbTransport>(usb, claim_tuning(claim)));
 #else
       (void)usb;
+      (void)claim;
       return Error{"this build has no libusb transport"};
 #endif
     case PortKind::kHidapi:
 #ifdef WALNUT_HAVE_HIDAPI_TRANSPORT
       (void)usb;
+      (void)claim;  // a hidraw node is already one interface
       return std::unique_ptr<Transport>(std::make_unique<HidapiTransport>(spec.path));
 #else
       return Error{"this build has no hidapi transport"};

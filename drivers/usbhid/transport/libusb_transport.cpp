@@ -254,33 +254,36 @@ Status LibusbTransport::open_in_context(const MatchCriteria& criteria) {
       libusb_close(handle);
       continue;
     }
+    // The subdriver that would claim this device may name its HID interface and endpoints
+    // (arduino: interface 2, endpoint 0x84), as NUT's claim functions do in its matcher.
+    const UsbTuning tuning = libusb_detail::with_claim_defaults(tuning_, claim_ ? claim_(info) : UsbTuning{});
     libusb_config_descriptor* raw_config = nullptr;
-    if (libusb_get_config_descriptor(device, tuning_.config_index.value_or(0), &raw_config) !=
+    if (libusb_get_config_descriptor(device, tuning.config_index.value_or(0), &raw_config) !=
         LIBUSB_SUCCESS) {
       raw_config = nullptr;
     }
     const ConfigPtr config(raw_config);
     std::optional<int> wanted;
-    if (tuning_.interface) wanted = *tuning_.interface;
+    if (tuning.interface) wanted = *tuning.interface;
     HidInterface interface = find_hid_interface(config.get(), wanted);
     interface.interrupt_endpoint =
-        libusb_detail::interrupt_endpoint(tuning_, interface.interrupt_endpoint);
-    if (Status claimed = claim(handle, interface.number, info, tuning_); !claimed.ok()) {
+        libusb_detail::interrupt_endpoint(tuning, interface.interrupt_endpoint);
+    if (Status claimed = claim(handle, interface.number, info, tuning); !claimed.ok()) {
       libusb_close(handle);
       if (claimed.error() == kBusySkip) continue;
       return claimed;
     }
-    if (tuning_.alt_setting) {
+    if (tuning.alt_setting) {
       // libusb1.c:131: only when usb_set_altinterface is given; a failure is only a warning.
-      const int alt = libusb_set_interface_alt_setting(handle, interface.number, *tuning_.alt_setting);
+      const int alt = libusb_set_interface_alt_setting(handle, interface.number, *tuning.alt_setting);
       if (alt != LIBUSB_SUCCESS) {
         log::warning("libusb_set_interface_alt_setting(udev, {}, {}) returned {} ({})",
-                     interface.number, *tuning_.alt_setting, alt, error_name(alt));
+                     interface.number, *tuning.alt_setting, alt, error_name(alt));
       }
       log::notice("libusb_set_interface_alt_setting() should not be necessary - please email the "
                   "nut-upsdev list with information about your UPS.");
     }
-    auto descriptor_bytes = fetch_report_descriptor(handle, interface, info, tuning_);
+    auto descriptor_bytes = fetch_report_descriptor(handle, interface, info, tuning);
     if (!descriptor_bytes.ok()) {
       log::debug(2, "{} - skipping", descriptor_bytes.error());
       libusb_close(handle);
@@ -292,6 +295,11 @@ Status LibusbTransport::open_in_context(const MatchCriteria& criteria) {
     interface_number_ = interface.number;
     interrupt_endpoint_ = interface.interrupt_endpoint;
     log::debug(2, "Report descriptor retrieved (Reportlen = {})", report_descriptor_.size());
+    log::debug(3, "Using default, detected or customized USB HID numbers: usb_config_index={} "
+               "usb_hid_rep_index={} usb_hid_desc_index={} usb_hid_ep_in={} usb_hid_ep_out={}",
+               tuning.config_index.value_or(0), interface_number_,
+               libusb_detail::descriptor_index(tuning, info_.vendor_id, info_.bcd_device),
+               interrupt_endpoint_ & 0x0f, tuning.endpoint_out.value_or(1));  // nut_libusb.h:44
     return Ok{};
   }
   if (count < 1) return Error{"No matching HID UPS found (no USB devices)"};
@@ -431,6 +439,15 @@ std::uint8_t descriptor_index(const UsbTuning& tuning, std::uint16_t vendor_id,
 std::uint8_t interrupt_endpoint(const UsbTuning& tuning, std::uint8_t detected) {
   if (tuning.endpoint_in) return static_cast<std::uint8_t>(LIBUSB_ENDPOINT_IN + *tuning.endpoint_in);
   return detected;
+}
+
+UsbTuning with_claim_defaults(const UsbTuning& user, const UsbTuning& claim) {
+  UsbTuning tuning = user;
+  if (!tuning.interface) tuning.interface = claim.interface;
+  if (!tuning.desc_index) tuning.desc_index = claim.desc_index;
+  if (!tuning.endpoint_in) tuning.endpoint_in = claim.endpoint_in;
+  if (!tuning.endpoint_out) tuning.endpoint_out = claim.endpoint_out;
+  return tuning;
 }
 
 bool try_next_device_after_claim(const UsbTuning& tuning, int libusb_error) {

@@ -17,7 +17,8 @@ namespace walnut::usbhid {
 
 class LibusbTransport final : public Transport {
  public:
-  explicit LibusbTransport(UsbTuning tuning = {}) : tuning_(std::move(tuning)) {}
+  explicit LibusbTransport(UsbTuning tuning = {}, ClaimTuning claim = {})
+      : tuning_(std::move(tuning)), claim_(std::move(claim)) {}
   ~LibusbTransport() override;
   LibusbTransport(const LibusbTransport&) = delete;
   LibusbTransport& operator=(const LibusbTransport&) = delete;
@@ -50,6 +51,7 @@ class LibusbTransport final : public Transport {
   Status open_in_context(const MatchCriteria& criteria);
 
   UsbTuning tuning_;
+  ClaimTuning claim_;
   libusb_context* context_ = nullptr;
   libusb_device_handle* handle_ = nullptr;
   DeviceInfo info_;
@@ -110,6 +112,10 @@ std::uint8_t descriptor_index(const UsbTuning& tuning, std::uint16_t vendor_id,
 // The interrupt IN endpoint: 0x80 + usb_hid_ep_in when given (libusb1.c:1137), else the
 // endpoint the interface descriptor declares.
 std::uint8_t interrupt_endpoint(const UsbTuning& tuning, std::uint8_t detected);
+// The tuning for one device: the user's options, with the claiming subdriver's interface,
+// descriptor index and endpoints where the user set none (NUT's `if (!getval("usb_hid_ep_in"))`
+// in the claim functions).
+UsbTuning with_claim_defaults(const UsbTuning& user, const UsbTuning& claim);
 // Whether a claim that failed with `libusb_error` means "try the next matching device"
 // (allow_duplicates and LIBUSB_ERROR_BUSY, libusb1.c:560) rather than NUT's fatal error.
 bool try_next_device_after_claim(const UsbTuning& tuning, int libusb_error);

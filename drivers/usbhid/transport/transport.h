@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -56,6 +57,12 @@ struct UsbTuning {
   std::optional<int> alt_setting;            // usb_set_altinterface=N: set after claiming
   bool allow_duplicates = false;             // allow_duplicates: a busy match -> try the next device
 };
+
+// What the subdriver that would claim a device sets of UsbTuning for it (interface, descriptor
+// index, endpoints; NUT's claim functions write them before libusb1.c claims the interface).
+// The libusb transport asks for each device that passes the match, before claiming; the
+// user's own usb_hid_* options win over it.
+using ClaimTuning = std::function<UsbTuning(const DeviceInfo& device)>;
 
 // How an I/O call ended; the driver maps these to staleness and reconnects.
 enum class IoStatus {

@@ -33,6 +33,11 @@ static char *strs[MAXSTR];
 static unsigned char intr[256][64];
 static int intr_len[256], intr_n = 0, intr_next = 0;
 static unsigned vid = 0x051d, pid = 0x0002;
+/* The HID interface's number and interrupt IN endpoint (header `interface`, `endpoint-in`): an
+ * Arduino Leonardo's HID is interface 2 behind two CDC ones, endpoint 0x84. Interfaces below it
+ * are presented as CDC interfaces without endpoints. */
+static int hid_interface = 0;
+static unsigned endpoint_in = 0x81;
 static int loaded = 0, fill_pattern = 0;
 static int bits_per_report[MAXREP][4]; /* [id][type 1=in 2=out 3=feature] */
 
@@ -131,6 +136,8 @@ static void load(void)
 			else if (!strcmp(t, "manufacturer")) strs[1] = strdup(val);
 			else if (!strcmp(t, "product")) strs[2] = strdup(val);
 			else if (!strcmp(t, "serial")) strs[3] = strdup(val);
+			else if (!strcmp(t, "interface")) hid_interface = atoi(val) & 0x7F;
+			else if (!strcmp(t, "endpoint-in")) endpoint_in = 0x80 | ((unsigned)strtoul(val, NULL, 16) & 0x0F);
 		} else if (!strcmp(section, "descriptor")) {
 			desc_len += parse_hex(t, desc + desc_len, (int)sizeof desc - desc_len);
 		} else if (!strcmp(section, "reports") && colon && keep_reports) {
@@ -232,20 +239,32 @@ int LIBUSB_CALL libusb_get_config_descriptor(libusb_device *dev, uint8_t idx, st
 {
 	(void)dev; (void)idx;
 	struct libusb_config_descriptor *c = calloc(1, sizeof *c);
-	struct libusb_interface *itf = calloc(1, sizeof *itf);
-	struct libusb_interface_descriptor *alt = calloc(1, sizeof *alt);
+	load();
+	struct libusb_interface *itfs = calloc((size_t)hid_interface + 1, sizeof *itfs);
+	struct libusb_interface_descriptor *alts = calloc((size_t)hid_interface + 1, sizeof *alts);
+	struct libusb_interface *itf = &itfs[hid_interface];
+	struct libusb_interface_descriptor *alt = &alts[hid_interface];
+	for (int i = 0; i < hid_interface; i++) {
+		alts[i].bLength = 9;
+		alts[i].bDescriptorType = LIBUSB_DT_INTERFACE;
+		alts[i].bInterfaceNumber = (uint8_t)i;
+		alts[i].bInterfaceClass = i == 0 ? 0x02 : 0x0A; /* CDC control, CDC data */
+		itfs[i].altsetting = &alts[i];
+		itfs[i].num_altsetting = 1;
+	}
 	struct libusb_endpoint_descriptor *ep = calloc(1, sizeof *ep);
 	unsigned char *hid = malloc(9);
 	unsigned char h[9] = {9, 0x21, 0x10, 0x01, 0x21, 0x01, 0x22, (unsigned char)(desc_len & 0xFF), (unsigned char)(desc_len >> 8)};
 	memcpy(hid, h, 9);
 	ep->bLength = 7;
 	ep->bDescriptorType = LIBUSB_DT_ENDPOINT;
-	ep->bEndpointAddress = 0x81;
+	ep->bEndpointAddress = (uint8_t)endpoint_in;
 	ep->bmAttributes = LIBUSB_TRANSFER_TYPE_INTERRUPT;
 	ep->wMaxPacketSize = 64;
 	ep->bInterval = 10;
 	alt->bLength = 9;
 	alt->bDescriptorType = LIBUSB_DT_INTERFACE;
+	alt->bInterfaceNumber = (uint8_t)hid_interface;
 	alt->bNumEndpoints = 1;
 	alt->bInterfaceClass = LIBUSB_CLASS_HID;
 	alt->endpoint = ep;
@@ -255,9 +274,9 @@ int LIBUSB_CALL libusb_get_config_descriptor(libusb_device *dev, uint8_t idx, st
 	itf->num_altsetting = 1;
 	c->bLength = 9;
 	c->bDescriptorType = LIBUSB_DT_CONFIG;
-	c->bNumInterfaces = 1;
+	c->bNumInterfaces = (uint8_t)(hid_interface + 1);
 	c->bConfigurationValue = 1;
-	c->interface = itf;
+	c->interface = itfs;
 	*config = c;
 	return 0;
 }
@@ -266,8 +285,9 @@ void LIBUSB_CALL libusb_free_config_descriptor(struct libusb_config_descriptor *
 {
 	if (!c)
 		return;
-	free((void *)c->interface->altsetting->extra);
-	free((void *)c->interface->altsetting->endpoint);
+	const struct libusb_interface *hid = &c->interface[c->bNumInterfaces - 1];
+	free((void *)hid->altsetting->extra);
+	free((void *)hid->altsetting->endpoint);
 	free((void *)c->interface->altsetting);
 	free((void *)c->interface);
 	free(c);

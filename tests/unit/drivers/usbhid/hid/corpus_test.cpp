@@ -39,6 +39,8 @@ std::string subdriver_for(std::uint16_t vendor_id) {
     case 0x0d9f: return "powercom";
     case 0x050d: return "belkin";
     case 0x2e51: return "ever";
+    case 0x2341: return "arduino";
+    case 0x4234: return "powervar";
     default: return "explore";
   }
 }
@@ -61,11 +63,24 @@ std::vector<std::filesystem::path> corpus_files() {
 // Gateway, System and Status, and spells HysteresisVoltageTransfer right); the corpus is NUT
 // 2.8.0's reading, which prints those as hex. Each path component of walnut's line that is one
 // of these names goes back to 2.8.0's form before the comparison.
+// CyberPower's two names came with NUT commit dc845d763 (cps-hid.c:341-342 of 2.8.5).
+using Renames = std::vector<std::pair<const char*, const char*>>;
+std::string as_nut_280(const Renames& renamed, const std::string& line);
+
 std::string as_nut_280_mge(const std::string& line) {
-  static const std::pair<const char*, const char*> kRenamed[] = {
+  static const Renames kRenamed = {
       {"USB", "ffff0005"},     {"iDesignator", "ffff00ba"}, {"Gateway", "ffff00e1"},
       {"System", "ffff00e5"},  {"Status", "ffff00e9"},
       {"HysteresisVoltageTransfer", "HysteresysVoltageTransfer"}};
+  return as_nut_280(kRenamed, line);
+}
+
+std::string as_nut_280_cps(const std::string& line) {
+  static const Renames kRenamed = {{"CPSFirmwareVersion", "ff0100d0"}, {"CPSInputSensitivity", "ff010043"}};
+  return as_nut_280(kRenamed, line);
+}
+
+std::string as_nut_280(const Renames& kRenamed, const std::string& line) {
   const std::string prefix = "Path: ";
   const auto end = line.find(',');
   if (line.rfind(prefix, 0) != 0 || end == std::string::npos) return line;
@@ -101,6 +116,7 @@ std::vector<std::string> walnut_lines(const Capture& capture) {
   std::set<std::string> seen;
   for (auto& line : lines) {
     if (subdriver == "mge") line = as_nut_280_mge(line);
+    if (subdriver == "cps") line = as_nut_280_cps(line);
     if (seen.insert(line).second) unique.push_back(line);
   }
   return unique;

@@ -304,6 +304,11 @@ TEST(Converter, CyberPowerChargeClampedTo100) {
   EXPECT_EQ(to_nut("cps_battcharge", 42), "42");
 }
 
+TEST(Converter, CyberPowerBatteryStatusIsAPercentage) {  // NUT 2.8.5's cps_battstatus_fun
+  EXPECT_EQ(to_nut("cps_battstatus", 97), "97%");
+  EXPECT_EQ(to_nut("cps_battstatus", 0), "0%");
+}
+
 TEST(Converter, TableLookupsTruncateAndMissesAreNull) {
   Lookup beeper{"beeper", {{1, "disabled"}, {2, "enabled"}, {3, "muted"}}, nullptr};
   ConverterContext context;

@@ -4,6 +4,7 @@
 #include <dirent.h>
 
 #include <algorithm>
+#include <set>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -79,6 +80,23 @@ std::vector<std::string> command_files() {
   return files;
 }
 
+// Commands that write the delays (usbhid-ups.c instcmd: load.off.delay / load.on.delay default to
+// the row's delay, shutdown.return / shutdown.stayoff send ups.delay.start / ups.delay.shutdown):
+// where a delay follows NUT 2.8.5 (known-differences.md, CyberPower's 120/60 s), the bytes differ
+// from 2.8.0's; the reports written must still be the same.
+bool writes_a_changed_delay(const std::string& capture, const std::string& command) {
+  static const std::set<std::string> kDelayCommands = {"load.off.delay", "load.on.delay", "shutdown.return",
+                                                       "shutdown.stayoff"};
+  return kDelayCommands.count(command) != 0 && (testing::known_difference(capture, "ups.delay.shutdown") ||
+                                                testing::known_difference(capture, "ups.delay.start"));
+}
+
+std::vector<std::string> report_ids(const std::vector<std::string>& writes) {
+  std::vector<std::string> ids;
+  for (const std::string& write : writes) ids.push_back(write.substr(0, write.find(':')));
+  return ids;
+}
+
 class NutCommands : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(NutCommands, SendExactlyTheReportsNutSent) {
@@ -93,10 +111,17 @@ TEST_P(NutCommands, SendExactlyTheReportsNutSent) {
                            ? device->model->instcmd(request.name, request.value, device->state)
                            : device->model->setvar(request.name, request.value.value_or(""), device->state);
     const std::string what = fmt::format("{}: {} {} {}", capture, request.kind, request.name, request.value.value_or(""));
+    // A variable 2.8.0 did not have (known-differences.md: CyberPower's input.sensitivity of
+    // 2.8.5) is writable now where stock said "unknown": nothing of 2.8.0's to compare.
+    if (request.kind == "setvar" && testing::known_difference(capture, request.name)) continue;
     EXPECT_EQ(nut_status_of(plan.status), request.nut_status) << what;
     std::vector<std::string> writes;
     for (const ReportWrite& write : plan.writes) writes.push_back(as_log_line(write));
-    EXPECT_EQ(writes, request.writes) << what;
+    if (request.kind == "instcmd" && writes_a_changed_delay(capture, request.name)) {
+      EXPECT_EQ(report_ids(writes), report_ids(request.writes)) << what;
+    } else {
+      EXPECT_EQ(writes, request.writes) << what;
+    }
   }
 }
 

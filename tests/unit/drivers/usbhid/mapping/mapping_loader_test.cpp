@@ -21,6 +21,19 @@ TEST(MappingLoader, EveryBuiltinMappingLoads) {
   }
 }
 
+TEST(MappingLoader, UsbNumbersAreCheckedAndKept) {
+  auto mapping = load_mapping(std::string(kHeader) + "usb: {rep_index: 2, ep_in: 4, ep_out: 5, desc_index: 1}\n", "t.yaml");
+  ASSERT_TRUE(mapping.ok()) << (mapping.ok() ? "" : mapping.error());
+  EXPECT_EQ(mapping->usb.rep_index, 2);
+  EXPECT_EQ(mapping->usb.desc_index, 1);
+  EXPECT_EQ(mapping->usb.ep_in, 4);
+  EXPECT_EQ(mapping->usb.ep_out, 5);
+  EXPECT_NE(error_of(std::string(kHeader) + "usb: {ep_in: 16}\n").find("ep_in must be 0..15"), std::string::npos);
+  EXPECT_NE(error_of(std::string(kHeader) + "usb: {interface: 1}\n").find("unknown usb key \"interface\""),
+            std::string::npos);
+  EXPECT_NE(error_of(std::string(kHeader) + "usb: 2\n").find("usb must be a map"), std::string::npos);
+}
+
 TEST(MappingLoader, BuiltinOrderIsNutsClaimOrder) {
   const auto& names = builtin_mapping_names();
   ASSERT_GE(names.size(), 3u);

@@ -66,10 +66,14 @@ TEST(Status, EveryTokenInNutOrder) {
             "OL DISCHRG CHRG LB OVER RB TRIM BOOST BYPASS OFF CAL");
 }
 
-TEST(Status, NoBatteryRaisesAnAlarmButNoStatusToken) {
+// NUT 2.8.5 (commit c85e741f6, #415): a missing battery is RB as well as the alarm; 2.8.0 showed
+// only the alarm.
+TEST(Status, NoBatteryRaisesAnAlarmAndRb) {
   StatusBits bits = bits_of({"online", "nobattery"});
-  EXPECT_EQ(compose_status(bits, {}, {}, false), "OL");
+  EXPECT_EQ(compose_status(bits, {}, {}, false), "OL RB");
+  EXPECT_EQ(compose_status(bits, {}, {}, true), "ALARM OL RB");
   EXPECT_EQ(status_alarms(bits), std::vector<std::string>{"No battery installed!"});
+  EXPECT_EQ(status({"online", "nobattery", "replacebatt"}), "OL RB");  // once, not twice
 }
 
 TEST(Status, ActiveAlarmPrefixesAlarm) { EXPECT_EQ(status({"online"}, {}, {}, true), "ALARM OL"); }

@@ -49,6 +49,28 @@ TEST(Subdriver, UnknownProductOfKnownVendorNeedsProductidOption) {
   EXPECT_EQ(select_subdriver(request)->key, "apc");
 }
 
+// NUT's arduino_claim / powervar_claim set the USB interface and endpoints (arduino-hid.c:157-186,
+// powervar-hid.c:121-135): the transport asks before it claims an interface.
+TEST(Subdriver, ArduinoAndPowervarNameTheirUsbInterface) {
+  const UsbHidNumbers arduino = claim_usb_numbers(device(0x2341, 0x8036));
+  EXPECT_EQ(arduino.rep_index, 2);
+  EXPECT_EQ(arduino.ep_in, 4);
+  EXPECT_EQ(arduino.ep_out, 5);
+  EXPECT_EQ(select_subdriver(device(0x2a03, 0x0040))->version, "Arduino HID 0.22");
+  const UsbHidNumbers powervar = claim_usb_numbers(device(0x4234, 0x0002));
+  EXPECT_EQ(powervar.rep_index, 1);
+  EXPECT_FALSE(powervar.ep_in.has_value());
+  EXPECT_FALSE(claim_usb_numbers(device(0x051d, 0x0002)).any());  // APC: the transport's choice
+  // An unlisted Arduino product is claimed only with productid, and then with the same numbers.
+  EXPECT_FALSE(claim_usb_numbers(device(0x2341, 0x1234)).any());
+  SelectionRequest request = device(0x2341, 0x1234);
+  request.productid_option = true;
+  EXPECT_EQ(claim_usb_numbers(request).rep_index, 2);
+  request = device(0x051d, 0x0002);
+  request.subdriver = "arduino";  // a forced subdriver brings its numbers
+  EXPECT_EQ(claim_usb_numbers(request).ep_in, 4);
+}
+
 TEST(Subdriver, UnknownVendorIsRefusedUnlessExploring) {
   EXPECT_FALSE(select_subdriver(device(0x5131, 0x2007)).ok());
   SelectionRequest request = device(0x5131, 0x2007);

@@ -51,6 +51,11 @@ TEST(SimCommand, AppliesToThePhysics) {
   EXPECT_FALSE(ups.cable_connected);
   EXPECT_TRUE(apply_to_physics(*parse_sim_command("battery worn"), ups));
   EXPECT_TRUE(ups.battery_worn);
+  EXPECT_TRUE(apply_to_physics(*parse_sim_command("battery absent"), ups));
+  EXPECT_FALSE(ups.battery_present);
+  EXPECT_TRUE(apply_to_physics(*parse_sim_command("battery ok"), ups));  // a new one fitted
+  EXPECT_TRUE(ups.battery_present);
+  EXPECT_FALSE(ups.battery_worn);
   EXPECT_FALSE(apply_to_physics(*parse_sim_command("status"), ups));
 }
 

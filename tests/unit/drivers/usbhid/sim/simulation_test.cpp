@@ -68,6 +68,21 @@ TEST_F(SimulationTest, MainsOffChangesTheReportsAndSendsAnInterrupt) {
   EXPECT_EQ((*sim)->handle_request("load x").rfind("ERR load:", 0), 0u);
 }
 
+// Taking the battery out clears BatteryPresent (report 0x16, bit 3 on this APC), which NUT reads
+// as "No battery installed!" and, since 2.8.5, RB; fitting one ("battery ok") sets it again.
+TEST_F(SimulationTest, TakingTheBatteryOutClearsBatteryPresent) {
+  auto device = make_device();
+  auto sim = Simulation::create(device, options_);
+  ASSERT_TRUE(sim) << sim.error();
+  ASSERT_TRUE(device->report(0x16).has_value());
+  EXPECT_NE(device->report(0x16)->at(1) & 0x08, 0);
+  EXPECT_EQ((*sim)->handle_request("battery absent"), "OK\n");
+  EXPECT_EQ(device->report(0x16)->at(1) & 0x08, 0);
+  EXPECT_NE((*sim)->handle_request("status").find("battery: absent\n"), std::string::npos);
+  EXPECT_EQ((*sim)->handle_request("battery ok"), "OK\n");
+  EXPECT_NE(device->report(0x16)->at(1) & 0x08, 0);
+}
+
 TEST_F(SimulationTest, TheControlSocketAnswers) {
   auto device = make_device();
   auto sim = Simulation::create(device, options_);

@@ -88,6 +88,25 @@ TEST(LibusbTransport, InterruptEndpointIsInPlusUsbHidEpIn) {
   EXPECT_EQ(interrupt_endpoint(tuning, 0x83), 0x82);  // libusb1.c:1137 LIBUSB_ENDPOINT_IN + 2
 }
 
+// arduino_claim's `if (!getval("usb_hid_ep_in")) usb->hid_ep_in = 4;`: the claim's numbers fill
+// only what the user left unset.
+TEST(LibusbTransport, ClaimDefaultsFillOnlyWhatTheUserLeftUnset) {
+  UsbTuning claim;
+  claim.interface = 2;
+  claim.endpoint_in = 4;
+  claim.endpoint_out = 5;
+  UsbTuning user;
+  user.endpoint_in = 3;
+  user.allow_duplicates = true;
+  const UsbTuning tuning = with_claim_defaults(user, claim);
+  EXPECT_EQ(tuning.interface, 2);
+  EXPECT_EQ(tuning.endpoint_in, 3);
+  EXPECT_EQ(tuning.endpoint_out, 5);
+  EXPECT_FALSE(tuning.desc_index.has_value());
+  EXPECT_TRUE(tuning.allow_duplicates);
+  EXPECT_EQ(with_claim_defaults(user, {}).interface, std::nullopt);
+}
+
 TEST(LibusbTransport, AllowDuplicatesSkipsOnlyABusyDevice) {
   UsbTuning tuning;
   EXPECT_FALSE(try_next_device_after_claim(tuning, LIBUSB_ERROR_BUSY));
