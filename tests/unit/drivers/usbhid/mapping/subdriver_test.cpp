@@ -85,6 +85,49 @@ TEST(Subdriver, ClaimedDevicesListEveryIdOnceInClaimOrder) {
   EXPECT_TRUE(apc0002);
 }
 
+// builtin_claims() parses only the claim side of each file (claim_side_text): it must read the
+// same as the whole file does.
+TEST(BuiltinClaims, TheClaimSideReadsAsTheWholeFileDoes) {
+  ASSERT_EQ(builtin_claims().size(), builtin_mapping_names().size());
+  for (const Mapping& claims : builtin_claims()) {
+    Result<Mapping> whole = builtin_mapping(claims.name);
+    ASSERT_TRUE(whole.ok()) << whole.error();
+    EXPECT_FALSE(whole->entries.empty() && !whole->explore) << claims.name;
+    EXPECT_EQ(claims.version, whole->version) << claims.name;
+    EXPECT_EQ(claims.claim_order, whole->claim_order) << claims.name;
+    EXPECT_EQ(claims.explore, whole->explore) << claims.name;
+    EXPECT_EQ(claims.usage_table, whole->usage_table) << claims.name;
+    EXPECT_EQ(claims.claims, whole->claims) << claims.name;
+    EXPECT_EQ(claims.possibly_supported, whole->possibly_supported) << claims.name;
+    EXPECT_EQ(claims.quiet_vendors, whole->quiet_vendors) << claims.name;
+    EXPECT_EQ(claims.unsupported, whole->unsupported) << claims.name;
+    EXPECT_EQ(claims.mfr_format, whole->mfr_format) << claims.name;
+    EXPECT_EQ(claims.model_format, whole->model_format) << claims.name;
+    EXPECT_EQ(claims.serial_format, whole->serial_format) << claims.name;
+    EXPECT_EQ(claims.fix_report_descriptor, whole->fix_report_descriptor) << claims.name;
+  }
+}
+
+TEST(ClaimSideText, BlanksTheLookupsAndTheTableKeepingEveryLine) {
+  const std::string text =
+      "subdriver: x\n"
+      "lookups:\n"
+      "  a: [[1, on]]\n"
+      "# a comment in column 0\n"
+      "claims:\n"
+      "- {vendor: 0x1, product: 0x2}\n"
+      "table:\n"
+      "- {var: ups.load, path: UPS.x}\n"
+      "\n"
+      "version: X 1.0\n";
+  EXPECT_EQ(claim_side_text(text),
+            "subdriver: x\n\n\n\n"
+            "claims:\n"
+            "- {vendor: 0x1, product: 0x2}\n"
+            "\n\n\n"
+            "version: X 1.0\n");
+}
+
 }  // namespace
 }  // namespace walnut::mapping
 
