@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <string_view>
 
+#include "drivers/usbhid/mapping/embedded_yaml.h"
 #include "drivers/usbhid/mapping/mapping.h"
 
 namespace walnut::mapping {
@@ -88,7 +90,11 @@ TEST(Subdriver, ClaimedDevicesListEveryIdOnceInClaimOrder) {
 // builtin_claims() parses only the claim side of each file (claim_side_text): it must read the
 // same as the whole file does.
 TEST(BuiltinClaims, TheClaimSideReadsAsTheWholeFileDoes) {
-  ASSERT_EQ(builtin_claims().size(), builtin_mapping_names().size());
+  // Every compiled-in file but the shared common.yaml has its claim side read (a file whose
+  // claim side fails to load would be logged and left out).
+  std::size_t files = 0;
+  for (std::size_t i = 0; i < embedded::kFileCount; ++i) files += std::string_view(embedded::kFiles[i].name) != "common";
+  ASSERT_EQ(builtin_claims().size(), files);
   for (const Mapping& claims : builtin_claims()) {
     Result<Mapping> whole = builtin_mapping(claims.name);
     ASSERT_TRUE(whole.ok()) << whole.error();
