@@ -65,6 +65,7 @@ struct Claim {
   // KSTAR): the id is claimed only when one of these strings contains `maker`; else silently not.
   std::string maker;
   bool maker_in_product = false;  // also look in iProduct (AEG), not only iManufacturer
+  bool operator==(const Claim&) const = default;
 };
 
 // The USB numbers a subdriver's claim sets for its devices before libusb opens them (NUT's
@@ -100,6 +101,7 @@ struct Mapping {
     std::uint16_t vendor_id = 0;
     std::uint16_t product_id = 0;
     std::string message;
+    bool operator==(const Refusal&) const = default;
   };
   std::vector<Refusal> unsupported;
   // How ups.mfr / ups.model / ups.serial are made from the USB strings (identity.h).
@@ -133,6 +135,9 @@ const std::vector<std::string>& builtin_mapping_names();
 const std::vector<Mapping>& builtin_claims();
 // Sorts mappings into claim order (claim_order, then key).
 void sort_in_claim_order(std::vector<Mapping>& mappings);
+// `text` with its top-level `lookups:` and `table:` sections blanked (lines kept, so errors
+// keep their line numbers): what builtin_claims() parses.
+std::string claim_side_text(std::string_view text);
 // The YAML text of a compiled-in mapping ("" for unknown keys), e.g. for `-x mapping=` docs.
 std::string_view builtin_mapping_text(std::string_view name);
 

@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <string_view>
 
+#include "drivers/usbhid/mapping/embedded_yaml.h"
 #include "drivers/usbhid/mapping/mapping.h"
 
 namespace walnut::mapping {
@@ -105,6 +107,53 @@ TEST(Subdriver, ClaimedDevicesListEveryIdOnceInClaimOrder) {
   bool apc0002 = false;
   for (const auto& d : devices) apc0002 |= d.vendor_id == 0x051d && d.product_id == 0x0002 && d.subdriver == "apc";
   EXPECT_TRUE(apc0002);
+}
+
+// builtin_claims() parses only the claim side of each file (claim_side_text): it must read the
+// same as the whole file does.
+TEST(BuiltinClaims, TheClaimSideReadsAsTheWholeFileDoes) {
+  // Every compiled-in file but the shared common.yaml has its claim side read (a file whose
+  // claim side fails to load would be logged and left out).
+  std::size_t files = 0;
+  for (std::size_t i = 0; i < embedded::kFileCount; ++i) files += std::string_view(embedded::kFiles[i].name) != "common";
+  ASSERT_EQ(builtin_claims().size(), files);
+  for (const Mapping& claims : builtin_claims()) {
+    Result<Mapping> whole = builtin_mapping(claims.name);
+    ASSERT_TRUE(whole.ok()) << whole.error();
+    EXPECT_FALSE(whole->entries.empty() && !whole->explore) << claims.name;
+    EXPECT_EQ(claims.version, whole->version) << claims.name;
+    EXPECT_EQ(claims.claim_order, whole->claim_order) << claims.name;
+    EXPECT_EQ(claims.explore, whole->explore) << claims.name;
+    EXPECT_EQ(claims.usage_table, whole->usage_table) << claims.name;
+    EXPECT_EQ(claims.claims, whole->claims) << claims.name;
+    EXPECT_EQ(claims.possibly_supported, whole->possibly_supported) << claims.name;
+    EXPECT_EQ(claims.quiet_vendors, whole->quiet_vendors) << claims.name;
+    EXPECT_EQ(claims.unsupported, whole->unsupported) << claims.name;
+    EXPECT_EQ(claims.mfr_format, whole->mfr_format) << claims.name;
+    EXPECT_EQ(claims.model_format, whole->model_format) << claims.name;
+    EXPECT_EQ(claims.serial_format, whole->serial_format) << claims.name;
+    EXPECT_EQ(claims.fix_report_descriptor, whole->fix_report_descriptor) << claims.name;
+  }
+}
+
+TEST(ClaimSideText, BlanksTheLookupsAndTheTableKeepingEveryLine) {
+  const std::string text =
+      "subdriver: x\n"
+      "lookups:\n"
+      "  a: [[1, on]]\n"
+      "# a comment in column 0\n"
+      "claims:\n"
+      "- {vendor: 0x1, product: 0x2}\n"
+      "table:\n"
+      "- {var: ups.load, path: UPS.x}\n"
+      "\n"
+      "version: X 1.0\n";
+  EXPECT_EQ(claim_side_text(text),
+            "subdriver: x\n\n\n\n"
+            "claims:\n"
+            "- {vendor: 0x1, product: 0x2}\n"
+            "\n\n\n"
+            "version: X 1.0\n");
 }
 
 }  // namespace
