@@ -84,7 +84,10 @@ class DriverLab : public ::testing::TestWithParam<std::string> {
     driver_ = std::make_unique<ChildProcess>(
         std::vector<std::string>{driver_binary(), "-s", "lab", "-x", "port=" + GetParam(), "-x",
                                  "vendorid=051d", "-x", "productid=0002", "-x",
-                                 std::string("serial=") + kSerial, pollinterval_flag(), pollinterval_value(), "-u",
+                                 std::string("serial=") + kSerial, pollinterval_flag(), pollinterval_value(),
+                                 // Full walks every 5 s: walnut's cross-check of the values its
+                                 // interrupt pipe delivers (quick walks leave them to the pipe).
+                                 "-x", "pollfreq=5", "-u",
                                  user, "-F", "-DD"},
         environment, log_path());
     ASSERT_GT(driver_->pid(), 0);

@@ -122,8 +122,13 @@ ControlReply EmulatedUps::control(const SetupPacket& setup, std::span<const std:
   control_log_.push_back(setup);
   if ((setup.request_type & 0x60) == 0x20) {
     if (const int error = next_failure(); error != 0) return ControlReply{false, {}, error};
-    return class_request(setup, out_data);
+    ControlReply reply = class_request(setup, out_data);
+    const bool got = setup.request == kGetReport && !reply.stall;
+    record(got ? TimelineEvent::kGetReport : TimelineEvent::kControl,
+           static_cast<std::uint8_t>(setup.value & 0xff));
+    return reply;
   }
+  record(TimelineEvent::kControl);
   return standard_request(setup);
 }
 
@@ -185,6 +190,7 @@ std::optional<Bytes> EmulatedUps::get_feature(std::uint8_t report_id) {
   ++get_report_counts_[report_id];
   const auto found = features_.find(report_id);
   if (found == features_.end()) return std::nullopt;
+  record(TimelineEvent::kGetReport, report_id);
   return found->second;
 }
 
@@ -200,6 +206,7 @@ std::optional<Bytes> EmulatedUps::take_interrupt() {
   if (interrupt_queue_.empty()) return std::nullopt;
   Bytes report = std::move(interrupt_queue_.front());
   interrupt_queue_.pop_front();
+  if (!report.empty()) record(TimelineEvent::kInterrupt, report[0]);
   return report;
 }
 
@@ -235,6 +242,22 @@ std::vector<Bytes> EmulatedUps::set_reports() const {
 std::vector<SetupPacket> EmulatedUps::control_log() const {
   std::lock_guard lock(mutex_);
   return control_log_;
+}
+
+std::vector<TimelineEvent> EmulatedUps::timeline() const {
+  std::lock_guard lock(mutex_);
+  return timeline_;
+}
+
+void EmulatedUps::note_listening(bool listening) {
+  std::lock_guard lock(mutex_);
+  if (listening == listening_) return;
+  listening_ = listening;
+  record(listening ? TimelineEvent::kListenStart : TimelineEvent::kListenEnd);
+}
+
+void EmulatedUps::record(TimelineEvent::Kind kind, std::uint8_t report_id) {
+  timeline_.push_back(TimelineEvent{std::chrono::steady_clock::now(), kind, report_id});
 }
 
 int EmulatedUps::get_report_count(std::uint8_t report_id) const {

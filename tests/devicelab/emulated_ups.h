@@ -49,6 +49,20 @@ struct SetupPacket {
   static SetupPacket parse(std::span<const std::uint8_t, 8> bytes);
 };
 
+// What reached the host, when: the device lab's record for freshness figures (scripts/bench).
+struct TimelineEvent {
+  enum Kind : char {
+    kGetReport = 'g',       // a GET_REPORT (usbfs or hidraw) answered with report `report_id`
+    kInterrupt = 'i',       // interrupt-IN report `report_id` handed to the host
+    kListenStart = 'l',     // the host posted an interrupt-IN transfer that waits for a report
+    kListenEnd = 'e',       // ... and that wait ended (report, cancel, unplug)
+    kControl = 'c',         // any other control transfer
+  };
+  std::chrono::steady_clock::time_point time;
+  Kind kind = kControl;
+  std::uint8_t report_id = 0;
+};
+
 // How the device answered a control transfer: data for an IN transfer (at most wLength bytes),
 // or a STALL (the request is not supported).
 struct ControlReply {
@@ -93,6 +107,10 @@ class EmulatedUps {
   std::vector<Bytes> set_reports() const;
   // Every setup packet the host sent, in order.
   std::vector<SetupPacket> control_log() const;
+  // Every transfer answered, in order, with its time (see TimelineEvent).
+  std::vector<TimelineEvent> timeline() const;
+  // The usbfs handler's interrupt-IN transfer started or stopped waiting for a report.
+  void note_listening(bool listening);
   // How many GET_REPORT requests asked for this report ID.
   int get_report_count(std::uint8_t report_id) const;
   // A device that errs for a while (after a power event, on a bad hub): the next `count`
@@ -112,6 +130,7 @@ class EmulatedUps {
   Bytes string_descriptor(std::uint8_t index) const;
   Bytes hid_descriptor(std::uint16_t report_length) const;
   int next_failure();  // REQUIRES: mutex_ held
+  void record(TimelineEvent::Kind kind, std::uint8_t report_id = 0);  // REQUIRES: mutex_ held
 
   const UpsImage image_;
   mutable std::mutex mutex_;
@@ -120,6 +139,8 @@ class EmulatedUps {
   std::vector<Bytes> set_reports_;
   std::vector<SetupPacket> control_log_;
   std::map<std::uint8_t, int> get_report_counts_;
+  std::vector<TimelineEvent> timeline_;
+  bool listening_ = false;
   int failing_class_requests_ = 0;
   std::chrono::steady_clock::time_point failing_until_{};
   int failure_error_ = 0;

@@ -105,6 +105,7 @@ void UsbfsHandler::disconnect() {
     if (state.pending_interrupt) {
       state.done.push_back(Completion{*state.pending_interrupt, -ESHUTDOWN, 0, 0, {}});
       state.pending_interrupt.reset();
+      ups_->note_listening(false);
     }
   }
 }
@@ -248,6 +249,7 @@ void UsbfsHandler::submit(UMockdevIoctlClient* client, Client& state) {
     } else {
       state.pending_interrupt = address;
       state.pending_length = static_cast<int>(length);
+      ups_->note_listening(true);
     }
     return complete(client, 0, 0);
   }
@@ -263,6 +265,7 @@ void UsbfsHandler::reap(UMockdevIoctlClient* client, Client& state) {
       const int actual = static_cast<int>(report->size());
       state.done.push_back(Completion{*state.pending_interrupt, 0, actual, 0, std::move(*report)});
       state.pending_interrupt.reset();
+      ups_->note_listening(false);
     }
   }
   if (state.done.empty()) {
@@ -302,6 +305,7 @@ void UsbfsHandler::discard(UMockdevIoctlClient* client, Client& state) {
   }
   state.done.push_back(Completion{address, -ENOENT, 0, 0, {}});
   state.pending_interrupt.reset();
+  ups_->note_listening(false);
   complete(client, 0, 0);
 }
 
