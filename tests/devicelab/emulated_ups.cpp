@@ -290,6 +290,32 @@ void EmulatedUps::fail_class_requests_for(std::chrono::milliseconds period, int 
   failure_error_ = error;
 }
 
+void EmulatedUps::set_slow_bus(SlowBus bus) {
+  std::lock_guard lock(mutex_);
+  slow_bus_ = bus;
+  slow_requests_ = 0;
+}
+
+SlowBus EmulatedUps::slow_bus() const {
+  std::lock_guard lock(mutex_);
+  return slow_bus_;
+}
+
+std::optional<std::chrono::milliseconds> EmulatedUps::class_request_delay() {
+  std::lock_guard lock(mutex_);
+  ++slow_requests_;
+  if (slow_bus_.timeout_every > 0 && slow_requests_ % slow_bus_.timeout_every == 0) {
+    ++unanswered_requests_;
+    return std::nullopt;
+  }
+  return slow_bus_.delay;
+}
+
+int EmulatedUps::unanswered_requests() const {
+  std::lock_guard lock(mutex_);
+  return unanswered_requests_;
+}
+
 int EmulatedUps::failed_requests() const {
   std::lock_guard lock(mutex_);
   return failed_requests_;

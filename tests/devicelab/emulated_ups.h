@@ -49,6 +49,15 @@ struct SetupPacket {
   static SetupPacket parse(std::span<const std::uint8_t, 8> bytes);
 };
 
+// A slow or busy bus (NUT #661, #3576, #1853): class requests answered late, some never.
+struct SlowBus {
+  std::chrono::milliseconds delay{0};  // every GET_REPORT/SET_REPORT answered this late
+  int timeout_every = 0;               // every n-th is not answered at all (0: none)
+  // hidraw has no URB to cancel: there the unanswered request fails with ETIMEDOUT after this
+  // long (the kernel's usbhid control timeout, 5 s, scaled down).
+  std::chrono::milliseconds hidraw_timeout{1500};
+};
+
 // What reached the host, when: the device lab's record for freshness figures (scripts/bench).
 struct TimelineEvent {
   enum Kind : char {
@@ -118,6 +127,14 @@ class EmulatedUps {
   void fail_class_requests(int count, int error);
   // The same for every class request during the next `period` (a UPS still coming up).
   void fail_class_requests_for(std::chrono::milliseconds period, int error);
+  // Slow USB from now on (SlowBus{} ends it).
+  void set_slow_bus(SlowBus bus);
+  // For the handlers, once per class request: how late to answer it, nullopt for never
+  // (usbfs: until the host cancels the URB; hidraw: fail with ETIMEDOUT after hidraw_timeout).
+  std::optional<std::chrono::milliseconds> class_request_delay();
+  SlowBus slow_bus() const;
+  // How many class requests the slow bus has left unanswered so far.
+  int unanswered_requests() const;
   // How many class requests have failed so far.
   int failed_requests() const;
   // For the hidraw handler, whose feature requests bypass control(): the errno the next request
@@ -145,6 +162,9 @@ class EmulatedUps {
   std::chrono::steady_clock::time_point failing_until_{};
   int failure_error_ = 0;
   int failed_requests_ = 0;
+  SlowBus slow_bus_;
+  int slow_requests_ = 0;
+  int unanswered_requests_ = 0;
 };
 
 }  // namespace walnut::devicelab

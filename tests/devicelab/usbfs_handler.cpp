@@ -107,6 +107,10 @@ void UsbfsHandler::disconnect() {
       state.pending_interrupt.reset();
       ups_->note_listening(false);
     }
+    for (Completion& held : state.done) {
+      if (held.ready_at <= std::chrono::steady_clock::now()) continue;
+      held = Completion{held.urb, -ESHUTDOWN, 0, 0, {}};
+    }
   }
 }
 
@@ -225,9 +229,18 @@ void UsbfsHandler::submit(UMockdevIoctlClient* client, Client& state) {
     const bool in = (setup.request_type & 0x80) != 0;
     const std::span<const std::uint8_t> out_data(buffer.bytes() + kSetupSize,
                                                  in ? 0 : data_length);
+    // A slow bus holds a class request's answer back (or forever: the host times out and
+    // cancels it); the device itself has answered at once.
+    std::optional<std::chrono::milliseconds> delay{std::chrono::milliseconds(0)};
+    if ((setup.request_type & 0x60) == 0x20) delay = ups_->class_request_delay();
     ControlReply reply = ups_->control(setup, out_data);
     Completion done{address, reply.error != 0 ? -reply.error : reply.stall ? -EPIPE : 0, 0,
                     kSetupSize, {}};
+    if (!delay) {
+      done.ready_at = std::chrono::steady_clock::time_point::max();
+    } else if (delay->count() > 0) {
+      done.ready_at = std::chrono::steady_clock::now() + *delay;
+    }
     if (!reply.stall && reply.error == 0) {
       if (in) {
         if (reply.data.size() > data_length) reply.data.resize(data_length);
@@ -268,13 +281,16 @@ void UsbfsHandler::reap(UMockdevIoctlClient* client, Client& state) {
       ups_->note_listening(false);
     }
   }
-  if (state.done.empty()) {
+  const auto now = std::chrono::steady_clock::now();
+  const auto ready = std::find_if(state.done.begin(), state.done.end(),
+                                  [now](const Completion& c) { return c.ready_at <= now; });
+  if (ready == state.done.end()) {
     if (disconnected_) return complete(client, -1, ENODEV);
-    if (state.pending_interrupt) return complete_eagain_later(client);
+    if (state.pending_interrupt || !state.done.empty()) return complete_eagain_later(client);
     return complete(client, -1, EAGAIN);
   }
-  Completion done = std::move(state.done.front());
-  state.done.pop_front();
+  Completion done = std::move(*ready);
+  state.done.erase(ready);
   // The reap argument is a pointer to the caller's `void*`: it receives the URB's address,
   // and through it we update the URB (status, actual_length) and its data buffer.
   ClientMemory slot(umockdev_ioctl_client_get_arg(client), 0, sizeof(std::uint64_t));
@@ -300,6 +316,12 @@ void UsbfsHandler::discard(UMockdevIoctlClient* client, Client& state) {
   UMockdevIoctlData* arg = umockdev_ioctl_client_get_arg(client);
   std::uint64_t address = 0;
   std::memcpy(&address, arg->data, std::min<std::size_t>(sizeof address, static_cast<std::size_t>(arg->data_len)));
+  for (Completion& held : state.done) {
+    // A control transfer a slow bus holds back: cancelled, it ends as a timeout does.
+    if (held.urb != address || held.ready_at <= std::chrono::steady_clock::now()) continue;
+    held = Completion{address, -ENOENT, 0, 0, {}};
+    return complete(client, 0, 0);
+  }
   if (!state.pending_interrupt || *state.pending_interrupt != address) {
     return complete(client, -1, EINVAL);
   }

@@ -2,6 +2,7 @@
 // libusb-1.0 issues (URBs, claim, detach, capabilities) from an EmulatedUps, like the kernel would.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -44,6 +45,8 @@ class UsbfsHandler {
     int actual_length = 0;
     std::size_t data_offset = 0;  // where the data goes in the URB buffer (8 for control)
     Bytes data;
+    // A slow bus: not reapable before this (time_point::max(): only a DISCARDURB ends it).
+    std::chrono::steady_clock::time_point ready_at{};
   };
   struct Client {
     std::deque<Completion> done;
