@@ -81,6 +81,7 @@ class DriverLab : public ::testing::TestWithParam<std::string> {
     }
     environment.push_back("NUT_STATEPATH=" + state_dir_);
     environment.push_back("NUT_ALTPIDPATH=" + state_dir_);
+    environment_ = environment;
     // -u as ourselves: the testbed directory is private to its owner.
     const std::string user = ::geteuid() == 0 ? "root" : std::to_string(::geteuid());
     driver_ = std::make_unique<ChildProcess>(
@@ -116,6 +117,7 @@ class DriverLab : public ::testing::TestWithParam<std::string> {
     if (!state_dir_.empty()) std::filesystem::remove_all(state_dir_);
   }
 
+  std::vector<std::string> environment_;  // the driver's: testbed, state directory
   std::string log_path() const { return state_dir_ + "/driver.log"; }
   std::string log() const {
     std::ifstream file(log_path());
@@ -362,6 +364,33 @@ TEST_P(StockDriverLab, OnASlowBusAnswersPingOnlyBetweenWalks) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Stock, StockDriverLab, ::testing::Values("auto"));
+
+// NUT #602, #2666, #2721 (docs/field-failures.md #5): a second ups.conf section for the same
+// UPS while the first one's driver runs. Its claim fails with EBUSY, and the error names the
+// holder: the first driver's PID, command and section. (libusb only: hidraw has no claim.)
+TEST_P(DriverLab, ABusyDeviceErrorNamesTheDriverThatHoldsIt) {
+  if (GetParam() != "auto") GTEST_SKIP() << "hidraw has no exclusive claim";
+  ASSERT_TRUE(eventually_published("battery.charge", "100"));
+  lab_->usbfs(ups_).set_exclusive_claims(true);
+  const std::string second_log = state_dir_ + "/second.log";
+  const std::string user = ::geteuid() == 0 ? "root" : std::to_string(::geteuid());
+  ChildProcess second({driver_binary(), "-s", "second", "-x", "port=auto", "-x", "vendorid=051d",
+                       "-x", "productid=0002", "-x", std::string("serial=") + kSerial, "-u", user,
+                       "-d", "1"},
+                      environment_, second_log);
+  ASSERT_GT(second.pid(), 0);
+  const auto status = second.wait(kPatience);
+  ASSERT_TRUE(status.has_value()) << "the second driver neither claimed nor gave up";
+  EXPECT_FALSE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0);
+  std::ifstream file(second_log);
+  std::stringstream text;
+  text << file.rdbuf();
+  const std::string expected = "held by PID " + std::to_string(driver_->pid()) +
+                               " (usbhid-ups, ups.conf section [lab])";
+  EXPECT_NE(text.str().find("LIBUSB_ERROR_BUSY"), std::string::npos) << text.str();
+  EXPECT_NE(text.str().find(expected), std::string::npos) << text.str();
+  EXPECT_TRUE(driver_->running()) << "the holder was disturbed";
+}
 
 // NUT #661, #3576, #1853 (docs/field-failures.md #3): transient I/O errors on single reports
 // (firmware bugs, a busy bus) are skipped, as NUT 2.8.5 does; they never make the data stale.

@@ -96,6 +96,7 @@ void UsbfsHandler::on_vanished(UMockdevIoctlBase*, UMockdevIoctlClient* client, 
   auto* handler = static_cast<UsbfsHandler*>(self);
   std::lock_guard lock(handler->mutex_);
   handler->clients_.erase(client);
+  if (handler->claimed_by_ == client) handler->claimed_by_ = nullptr;  // closed: claim released
 }
 
 void UsbfsHandler::disconnect() {
@@ -121,7 +122,7 @@ bool UsbfsHandler::kernel_driver_bound() const {
 
 bool UsbfsHandler::interface_claimed() const {
   std::lock_guard lock(mutex_);
-  return claimed_;
+  return claimed_by_ != nullptr;
 }
 
 std::optional<std::pair<unsigned, unsigned>> UsbfsHandler::last_set_interface() const {
@@ -167,15 +168,11 @@ void UsbfsHandler::handle(UMockdevIoctlClient* client) {
     case USBDEVFS_IOCTL:
       return usbfs_ioctl(client);
     case USBDEVFS_CLAIMINTERFACE:
-      if (driver_bound_) return complete(client, -1, EBUSY);
-      claimed_ = true;
-      return complete(client, 0, 0);
+      return answer_claim(client, false);
     case USBDEVFS_DISCONNECT_CLAIM:
-      driver_bound_ = false;
-      claimed_ = true;
-      return complete(client, 0, 0);
+      return answer_claim(client, true);
     case USBDEVFS_RELEASEINTERFACE:
-      claimed_ = false;
+      if (claimed_by_ == client) claimed_by_ = nullptr;
       return complete(client, 0, 0);
     case USBDEVFS_SETINTERFACE: {
       ClientMemory setting(arg, 0, sizeof(usbdevfs_setinterface));
@@ -196,6 +193,23 @@ void UsbfsHandler::handle(UMockdevIoctlClient* client) {
   }
 }
 
+// With exclusive claims, one claim at a time, as usbfs: while another open file (another
+// process) holds the interface, a claim fails with EBUSY.
+void UsbfsHandler::answer_claim(UMockdevIoctlClient* client, bool disconnect) {
+  if (exclusive_claims_ && claimed_by_ != nullptr && claimed_by_ != client) {
+    return complete(client, -1, EBUSY);
+  }
+  if (!disconnect && driver_bound_) return complete(client, -1, EBUSY);
+  driver_bound_ = false;
+  claimed_by_ = client;
+  complete(client, 0, 0);
+}
+
+void UsbfsHandler::set_exclusive_claims(bool exclusive) {
+  std::lock_guard lock(mutex_);
+  exclusive_claims_ = exclusive;
+}
+
 void UsbfsHandler::usbfs_ioctl(UMockdevIoctlClient* client) {
   ClientMemory command(umockdev_ioctl_client_get_arg(client), 0, sizeof(usbdevfs_ioctl));
   if (!command.ok()) return complete(client, -1, EFAULT);
@@ -207,7 +221,7 @@ void UsbfsHandler::usbfs_ioctl(UMockdevIoctlClient* client) {
     return complete(client, 0, 0);
   }
   if (request.ioctl_code == static_cast<int>(USBDEVFS_CONNECT)) {
-    driver_bound_ = !claimed_;
+    driver_bound_ = claimed_by_ == nullptr;
     return complete(client, 0, 0);
   }
   complete(client, -1, ENOTTY);

@@ -34,6 +34,10 @@ class UsbfsHandler {
   // What the host did to the interface: whether "usbhid" is still bound, whether it is claimed.
   bool kernel_driver_bound() const;
   bool interface_claimed() const;
+  // Claims exclusive per open file, as usbfs: a claim while another open file holds the
+  // interface fails with EBUSY (a second process on the same UPS). Off by default: umockdev
+  // reports a closed file late, so a driver reopening the device would meet its own old claim.
+  void set_exclusive_claims(bool exclusive);
   int ioctl_count() const;
   // The last USBDEVFS_SETINTERFACE (interface, alternate setting), if the host sent one.
   std::optional<std::pair<unsigned, unsigned>> last_set_interface() const;
@@ -61,6 +65,8 @@ class UsbfsHandler {
   void reap(UMockdevIoctlClient* client, Client& state);
   void discard(UMockdevIoctlClient* client, Client& state);
   void usbfs_ioctl(UMockdevIoctlClient* client);
+  // REQUIRES: mutex_ held.
+  void answer_claim(UMockdevIoctlClient* client, bool disconnect);
 
   std::shared_ptr<EmulatedUps> ups_;
   UMockdevIoctlBase* base_ = nullptr;
@@ -68,7 +74,8 @@ class UsbfsHandler {
   std::map<UMockdevIoctlClient*, Client> clients_;
   bool disconnected_ = false;
   bool driver_bound_ = true;
-  bool claimed_ = false;
+  UMockdevIoctlClient* claimed_by_ = nullptr;  // the open file holding the interface
+  bool exclusive_claims_ = false;
   std::optional<std::pair<unsigned, unsigned>> last_set_interface_;
   int ioctl_count_ = 0;
 };
