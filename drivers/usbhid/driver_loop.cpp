@@ -265,8 +265,12 @@ void DriverLoop::poll(Clock::time_point now) {
     lose_device("lost during a walk");
     return;
   }
-  if (full) last_full_ = now;
-  next_poll_ = now + options.poll_interval;
+  // The poll's place on the grid, not its wake-up: otherwise the full walk due 30 s later
+  // finds itself a millisecond early and waits for the next poll (every 32 s, as stock's).
+  if (full) last_full_ = std::min(now, next_poll_);
+  // On the pollinterval grid rather than from this turn's wake-up, so that wake-up latency does
+  // not stretch every interval (and age every polled value) by a few milliseconds.
+  next_poll_ = std::max(next_poll_ + options.poll_interval, now);
   state_.set_data_ok(true);
   // What GET_REPORT says goes out at once, whatever the pipe did: a power cut is never hidden.
   publish();
