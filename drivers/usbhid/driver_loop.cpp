@@ -219,9 +219,14 @@ void DriverLoop::try_reattach() {
       interrupt_since_poll_ = false;
       interrupt_since_walk_ = false;
       suspect_walks_ = 0;
+      // The init walk has just read every report: compose ups.status from them rather than
+      // GETting them again in a poll right away.
+      device_.walk_cached(mapping::WalkMode::kFull, state_);
       const auto now = now_();
-      next_poll_ = now;
+      next_poll_ = now + device_.options().poll_interval;
       last_full_ = now;
+      state_.set_data_ok(true);
+      publish();
       return;
     }
     log::debug(1, "Reattach attempt {} failed in the init walk", reconnect_attempts_);
@@ -253,12 +258,19 @@ void DriverLoop::poll(Clock::time_point now) {
   const auto mode = full ? mapping::WalkMode::kFull : mapping::WalkMode::kQuick;
   const std::string* status = state_.value("ups.status");
   const std::string status_before = status ? *status : std::string{};
-  if (device_.walk(mode, state_) == LinkStatus::kLost) {
+  // Between full walks, what the interrupt pipe delivers is not GET again, unless the pipe is
+  // suspected silent (then everything is re-read above). The full walk every pollfreq GETs
+  // it all: that is the cross-check of the interrupt-fed values.
+  if (device_.walk(mode, state_, suspect_walks_ == 0) == LinkStatus::kLost) {
     lose_device("lost during a walk");
     return;
   }
-  if (full) last_full_ = now;
-  next_poll_ = now + options.poll_interval;
+  // The poll's place on the grid, not its wake-up: otherwise the full walk due 30 s later
+  // finds itself a millisecond early and waits for the next poll (every 32 s, as stock's).
+  if (full) last_full_ = std::min(now, next_poll_);
+  // On the pollinterval grid rather than from this turn's wake-up, so that wake-up latency does
+  // not stretch every interval (and age every polled value) by a few milliseconds.
+  next_poll_ = std::max(next_poll_ + options.poll_interval, now);
   state_.set_data_ok(true);
   // What GET_REPORT says goes out at once, whatever the pipe did: a power cut is never hidden.
   publish();

@@ -18,6 +18,8 @@ namespace {
 
 // NUT reads at most this much per interrupt transfer (libhid.c's report buffer).
 constexpr std::size_t kInterruptBufferBytes = 512;
+// Timed-out GET_REPORTs asked again per walk (docs/field-failures.md #3).
+constexpr int kWalkRetries = 2;
 
 std::optional<std::string> non_empty(const std::string& text) {
   if (text.empty()) return std::nullopt;
@@ -184,7 +186,9 @@ std::optional<std::vector<std::uint8_t>> UpsDevice::get_report(std::uint8_t repo
   return buffer;
 }
 
-LinkStatus UpsDevice::walk(mapping::WalkMode mode, UpsState& state) {
+void UpsDevice::walk_cached(mapping::WalkMode mode, UpsState& state) { model_->walk(mode, state); }
+
+LinkStatus UpsDevice::walk(mapping::WalkMode mode, UpsState& state, bool trust_interrupt_pipe) {
   // As NUT 2.8.5's hid_ups_walk (usbhid-ups.c:2415, 2517): an I/O error on one report is a
   // firmware or bus hiccup, skipped like a timeout or a stall; a walk in which nothing answered
   // and something failed with EIO means the device is gone. Reopening on every EIO made the data
@@ -192,9 +196,19 @@ LinkStatus UpsDevice::walk(mapping::WalkMode mode, UpsState& state) {
   // init walk, so DATAOK never follows a walk that read nothing.
   bool io_error = false;
   std::size_t answered = 0;
-  for (std::uint8_t id : model_->reports_for_walk(mode)) {
+  int retries = 0;
+  const bool skip_interrupt_fed = trust_interrupt_pipe && interrupts_enabled();
+  for (std::uint8_t id : model_->reports_for_walk(mode, skip_interrupt_fed)) {
     std::vector<std::uint8_t> buffer(std::max<std::size_t>(model_->request_length(id), 1), 0);
-    const IoResult result = transport_->get_feature_report(id, buffer);
+    IoResult result = transport_->get_feature_report(id, buffer);
+    // A slow or busy bus (docs/field-failures.md #3): a GET_REPORT that timed out (after NUT's
+    // 5 s) is asked once more before its values miss this walk, at most kWalkRetries times a
+    // walk so that a device that stopped answering cannot hold the walk for minutes.
+    while (result.status == IoStatus::kTimeout && retries < kWalkRetries) {
+      ++retries;
+      log::debug(2, "GET_REPORT 0x{:02x} timed out: asking again", id);
+      result = transport_->get_feature_report(id, buffer);
+    }
     if (result.status == IoStatus::kDeviceGone) return LinkStatus::kLost;
     if (result.status == IoStatus::kOk) {
       ++answered;

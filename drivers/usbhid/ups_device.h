@@ -67,7 +67,12 @@ class UpsDevice {
   // Whether the last read_interrupt() got a report (NUT's evtCount > 0), changed or not.
   bool last_read_got_report() const { return last_read_got_report_; }
   // GETs the walk's reports, then lets the model walk (and compose ups.status).
-  LinkStatus walk(mapping::WalkMode mode, UpsState& state);
+  // `trust_interrupt_pipe`: a quick walk skips what the interrupt pipe delivers
+  // (HidUps::reports_for_walk); ignored when the pipe is not used.
+  LinkStatus walk(mapping::WalkMode mode, UpsState& state, bool trust_interrupt_pipe = false);
+  // The model's walk over the reports as last read, with no transfer: the first update right
+  // after init(), whose walk has just read every report.
+  void walk_cached(mapping::WalkMode mode, UpsState& state);
   bool full_walk_requested() const;
 
   // INSTCMD / SET: NUT's status codes (0 handled, 1 unknown, 2 invalid, 3 failed,

@@ -128,8 +128,13 @@ ControlReply EmulatedUps::control(const SetupPacket& setup, std::span<const std:
   control_log_.push_back(setup);
   if ((setup.request_type & 0x60) == 0x20) {
     if (const int error = next_failure(); error != 0) return ControlReply{false, {}, error};
-    return class_request(setup, out_data);
+    ControlReply reply = class_request(setup, out_data);
+    const bool got = setup.request == kGetReport && !reply.stall;
+    record(got ? TimelineEvent::kGetReport : TimelineEvent::kControl,
+           static_cast<std::uint8_t>(setup.value & 0xff));
+    return reply;
   }
+  record(TimelineEvent::kControl);
   return standard_request(setup);
 }
 
@@ -198,6 +203,7 @@ std::optional<Bytes> EmulatedUps::get_feature(std::uint8_t report_id) {
   ++get_report_counts_[report_id];
   const auto found = features_.find(report_id);
   if (found == features_.end()) return std::nullopt;
+  record(TimelineEvent::kGetReport, report_id);
   return found->second;
 }
 
@@ -213,6 +219,7 @@ std::optional<Bytes> EmulatedUps::take_interrupt() {
   if (interrupt_queue_.empty()) return std::nullopt;
   Bytes report = std::move(interrupt_queue_.front());
   interrupt_queue_.pop_front();
+  if (!report.empty()) record(TimelineEvent::kInterrupt, report[0]);
   return report;
 }
 
@@ -250,6 +257,22 @@ std::vector<SetupPacket> EmulatedUps::control_log() const {
   return control_log_;
 }
 
+std::vector<TimelineEvent> EmulatedUps::timeline() const {
+  std::lock_guard lock(mutex_);
+  return timeline_;
+}
+
+void EmulatedUps::note_listening(bool listening) {
+  std::lock_guard lock(mutex_);
+  if (listening == listening_) return;
+  listening_ = listening;
+  record(listening ? TimelineEvent::kListenStart : TimelineEvent::kListenEnd);
+}
+
+void EmulatedUps::record(TimelineEvent::Kind kind, std::uint8_t report_id) {
+  timeline_.push_back(TimelineEvent{std::chrono::steady_clock::now(), kind, report_id});
+}
+
 int EmulatedUps::get_report_count(std::uint8_t report_id) const {
   std::lock_guard lock(mutex_);
   const auto found = get_report_counts_.find(report_id);
@@ -278,6 +301,32 @@ void EmulatedUps::fail_class_requests_for(std::chrono::milliseconds period, int 
   std::lock_guard lock(mutex_);
   failing_until_ = std::chrono::steady_clock::now() + period;
   failure_error_ = error;
+}
+
+void EmulatedUps::set_slow_bus(SlowBus bus) {
+  std::lock_guard lock(mutex_);
+  slow_bus_ = bus;
+  slow_requests_ = 0;
+}
+
+SlowBus EmulatedUps::slow_bus() const {
+  std::lock_guard lock(mutex_);
+  return slow_bus_;
+}
+
+std::optional<std::chrono::milliseconds> EmulatedUps::class_request_delay() {
+  std::lock_guard lock(mutex_);
+  ++slow_requests_;
+  if (slow_bus_.timeout_every > 0 && slow_requests_ % slow_bus_.timeout_every == 0) {
+    ++unanswered_requests_;
+    return std::nullopt;
+  }
+  return slow_bus_.delay;
+}
+
+int EmulatedUps::unanswered_requests() const {
+  std::lock_guard lock(mutex_);
+  return unanswered_requests_;
 }
 
 int EmulatedUps::failed_requests() const {

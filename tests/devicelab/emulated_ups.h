@@ -56,6 +56,29 @@ struct SetupPacket {
   static SetupPacket parse(std::span<const std::uint8_t, 8> bytes);
 };
 
+// A slow or busy bus (NUT #661, #3576, #1853): class requests answered late, some never.
+struct SlowBus {
+  std::chrono::milliseconds delay{0};  // every GET_REPORT/SET_REPORT answered this late
+  int timeout_every = 0;               // every n-th is not answered at all (0: none)
+  // hidraw has no URB to cancel: there the unanswered request fails with ETIMEDOUT after this
+  // long (the kernel's usbhid control timeout, 5 s, scaled down).
+  std::chrono::milliseconds hidraw_timeout{1500};
+};
+
+// What reached the host, when: the device lab's record for freshness figures (scripts/bench).
+struct TimelineEvent {
+  enum Kind : char {
+    kGetReport = 'g',       // a GET_REPORT (usbfs or hidraw) answered with report `report_id`
+    kInterrupt = 'i',       // interrupt-IN report `report_id` handed to the host
+    kListenStart = 'l',     // the host posted an interrupt-IN transfer that waits for a report
+    kListenEnd = 'e',       // ... and that wait ended (report, cancel, unplug)
+    kControl = 'c',         // any other control transfer
+  };
+  std::chrono::steady_clock::time_point time;
+  Kind kind = kControl;
+  std::uint8_t report_id = 0;
+};
+
 // How the device answered a control transfer: data for an IN transfer (at most wLength bytes),
 // or a STALL (the request is not supported).
 struct ControlReply {
@@ -99,6 +122,10 @@ class EmulatedUps {
   std::vector<Bytes> set_reports() const;
   // Every setup packet the host sent, in order.
   std::vector<SetupPacket> control_log() const;
+  // Every transfer answered, in order, with its time (see TimelineEvent).
+  std::vector<TimelineEvent> timeline() const;
+  // The usbfs handler's interrupt-IN transfer started or stopped waiting for a report.
+  void note_listening(bool listening);
   // How many GET_REPORT requests asked for this report ID.
   int get_report_count(std::uint8_t report_id) const;
   // A device that errs for a while (after a power event, on a bad hub): the next `count`
@@ -106,6 +133,14 @@ class EmulatedUps {
   void fail_class_requests(int count, int error);
   // The same for every class request during the next `period` (a UPS still coming up).
   void fail_class_requests_for(std::chrono::milliseconds period, int error);
+  // Slow USB from now on (SlowBus{} ends it).
+  void set_slow_bus(SlowBus bus);
+  // For the handlers, once per class request: how late to answer it, nullopt for never
+  // (usbfs: until the host cancels the URB; hidraw: fail with ETIMEDOUT after hidraw_timeout).
+  std::optional<std::chrono::milliseconds> class_request_delay();
+  SlowBus slow_bus() const;
+  // How many class requests the slow bus has left unanswered so far.
+  int unanswered_requests() const;
   // How many class requests have failed so far.
   int failed_requests() const;
   // For the hidraw handler, whose feature requests bypass control(): the errno the next request
@@ -118,6 +153,7 @@ class EmulatedUps {
   Bytes string_descriptor(std::uint8_t index) const;
   Bytes hid_descriptor(std::uint16_t report_length) const;
   int next_failure();  // REQUIRES: mutex_ held
+  void record(TimelineEvent::Kind kind, std::uint8_t report_id = 0);  // REQUIRES: mutex_ held
 
   const UpsImage image_;
   mutable std::mutex mutex_;
@@ -126,10 +162,15 @@ class EmulatedUps {
   std::vector<Bytes> set_reports_;
   std::vector<SetupPacket> control_log_;
   std::map<std::uint8_t, int> get_report_counts_;
+  std::vector<TimelineEvent> timeline_;
+  bool listening_ = false;
   int failing_class_requests_ = 0;
   std::chrono::steady_clock::time_point failing_until_{};
   int failure_error_ = 0;
   int failed_requests_ = 0;
+  SlowBus slow_bus_;
+  int slow_requests_ = 0;
+  int unanswered_requests_ = 0;
 };
 
 }  // namespace walnut::devicelab

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cerrno>
 #include <cstring>
 
@@ -109,6 +110,44 @@ void HidrawHandler::handle_read(UMockdevIoctlClient* client) {
   umockdev_ioctl_client_complete(client, static_cast<long>(n), 0);
 }
 
+namespace {
+
+// Completes a feature request `delay` from now (a slow bus), on umockdev's worker context so that
+// the other devices' requests are served meanwhile; `data` (already filled) goes back with it.
+void complete_after(UMockdevIoctlClient* client, UMockdevIoctlData* data, std::chrono::milliseconds delay,
+                    long result, int error) {
+  if (delay.count() <= 0) {
+    umockdev_ioctl_client_complete(client, result, error);
+    return g_object_unref(data);
+  }
+  struct Held {
+    UMockdevIoctlClient* client;
+    UMockdevIoctlData* data;
+    long result;
+    int error;
+  };
+  g_object_ref(client);
+  auto* held = new Held{client, data, result, error};
+  GMainContext* context = g_main_context_ref_thread_default();
+  GSource* source = g_timeout_source_new(static_cast<guint>(delay.count()));
+  g_source_set_callback(
+      source,
+      [](gpointer pointer) -> gboolean {
+        auto* h = static_cast<Held*>(pointer);
+        umockdev_ioctl_client_complete(h->client, h->result, h->error);
+        g_object_unref(h->data);
+        g_object_unref(h->client);
+        delete h;
+        return G_SOURCE_REMOVE;
+      },
+      held, nullptr);
+  g_source_attach(source, context);
+  g_source_unref(source);
+  g_main_context_unref(context);
+}
+
+}  // namespace
+
 void HidrawHandler::handle_ioctl(UMockdevIoctlClient* client) {
   std::lock_guard lock(mutex_);
   if (disconnected_) return umockdev_ioctl_client_complete(client, -1, ENODEV);
@@ -159,23 +198,25 @@ void HidrawHandler::handle_ioctl(UMockdevIoctlClient* client) {
     case kNrGetFeature: {
       UMockdevIoctlData* data = resolve(client, size);
       if (data == nullptr || size == 0) return umockdev_ioctl_client_complete(client, -1, EFAULT);
+      const auto delay = ups_->class_request_delay();
       if (const int error = ups_->take_failure(); error != 0) {
-        umockdev_ioctl_client_complete(client, -1, error);
-        return g_object_unref(data);
+        return complete_after(client, data, delay.value_or(std::chrono::milliseconds(0)), -1, error);
       }
+      // A slow bus that never answers: the kernel gives up with ETIMEDOUT (no answer read).
+      if (!delay) return complete_after(client, data, ups_->slow_bus().hidraw_timeout, -1, ETIMEDOUT);
       const auto report = ups_->get_feature(data->data[0]);
       const std::size_t n = report ? std::min(report->size(), size) : 0;
       if (report) std::memcpy(data->data, report->data(), n);
       // An unknown report ID: the device stalls the control pipe, hidraw says EPIPE.
-      umockdev_ioctl_client_complete(client, report ? static_cast<long>(n) : -1, report ? 0 : EPIPE);
-      return g_object_unref(data);
+      return complete_after(client, data, *delay, report ? static_cast<long>(n) : -1, report ? 0 : EPIPE);
     }
     case kNrSetFeature: {
       UMockdevIoctlData* data = resolve(client, size);
       if (data == nullptr || size == 0) return umockdev_ioctl_client_complete(client, -1, EFAULT);
+      const auto delay = ups_->class_request_delay();
+      if (!delay) return complete_after(client, data, ups_->slow_bus().hidraw_timeout, -1, ETIMEDOUT);
       ups_->set_feature(std::span<const std::uint8_t>(data->data, size));
-      umockdev_ioctl_client_complete(client, static_cast<long>(size), 0);
-      return g_object_unref(data);
+      return complete_after(client, data, *delay, static_cast<long>(size), 0);
     }
     default:
       return umockdev_ioctl_client_complete(client, -1, ENOTTY);

@@ -4,12 +4,16 @@
 
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
 #include <sys/wait.h>
 
+#include "drivers/usbhid/hid/report_descriptor.h"
 #include "tests/devicelab/capture_device.h"
 #include "tests/devicelab/child_process.h"
 #include "tests/devicelab/usb_lab.h"
@@ -19,6 +23,29 @@ namespace {
 volatile std::sig_atomic_t g_stop = 0;
 
 void request_stop(int) { g_stop = 1; }
+
+// WALNUT_DEVICELAB_TIMELINE=FILE: every transfer the device answered, one per line as
+// "MILLISECONDS KIND REPORT_ID" from the plug-in (TimelineEvent::Kind), after a line naming the
+// report IDs that have Input items (those a UPS sends on its interrupt pipe). scripts/bench-transfers
+// turns it into transfers per minute and value ages.
+void write_timeline(const std::string& path, const walnut::devicelab::EmulatedUps& ups,
+                    std::chrono::steady_clock::time_point plugged) {
+  using namespace walnut::devicelab;
+  std::ofstream out(path);
+  std::set<int> inputs;
+  if (auto parsed = walnut::hid::parse_report_descriptor(ups.image().report_descriptor); parsed.ok()) {
+    for (const auto& field : parsed->fields) {
+      if (field.type == walnut::hid::ReportType::kInput) inputs.insert(field.report_id);
+    }
+  }
+  out << "input-reports:";
+  for (int id : inputs) out << ' ' << id;
+  out << '\n';
+  for (const TimelineEvent& event : ups.timeline()) {
+    const auto ms = std::chrono::duration<double, std::milli>(event.time - plugged).count();
+    out << ms << ' ' << static_cast<char>(event.kind) << ' ' << static_cast<int>(event.report_id) << '\n';
+  }
+}
 
 }  // namespace
 
@@ -38,6 +65,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", image.error().c_str());
     return 2;
   }
+  const auto plugged = std::chrono::steady_clock::now();
   UsbLab lab(std::make_shared<EmulatedUps>(std::move(*image)));
   std::fprintf(stderr, "devicelab: %s plugged in as %s and %s (testbed %s)\n", args[0].c_str(),
                lab.usbfs_path().c_str(), lab.hidraw_path().c_str(), lab.root_dir().c_str());
@@ -67,6 +95,9 @@ int main(int argc, char** argv) {
   std::fprintf(stderr, "devicelab: %zu control transfers", log.size());
   for (const auto& [id, count] : get_reports) std::fprintf(stderr, " 0x%02x:%d", id, count);
   std::fprintf(stderr, "\n");
+  if (const char* timeline = std::getenv("WALNUT_DEVICELAB_TIMELINE")) {
+    write_timeline(timeline, lab.ups(), plugged);
+  }
   if (WIFEXITED(*status)) return WEXITSTATUS(*status);
   return 128 + WTERMSIG(*status);
 }

@@ -96,6 +96,7 @@ void UsbfsHandler::on_vanished(UMockdevIoctlBase*, UMockdevIoctlClient* client, 
   auto* handler = static_cast<UsbfsHandler*>(self);
   std::lock_guard lock(handler->mutex_);
   handler->clients_.erase(client);
+  if (handler->claimed_by_ == client) handler->claimed_by_ = nullptr;  // closed: claim released
 }
 
 void UsbfsHandler::disconnect() {
@@ -105,6 +106,11 @@ void UsbfsHandler::disconnect() {
     if (state.pending_interrupt) {
       state.done.push_back(Completion{*state.pending_interrupt, -ESHUTDOWN, 0, 0, {}});
       state.pending_interrupt.reset();
+      ups_->note_listening(false);
+    }
+    for (Completion& held : state.done) {
+      if (held.ready_at <= std::chrono::steady_clock::now()) continue;
+      held = Completion{held.urb, -ESHUTDOWN, 0, 0, {}};
     }
   }
 }
@@ -116,12 +122,11 @@ bool UsbfsHandler::kernel_driver_bound() const {
 
 bool UsbfsHandler::interface_claimed() const {
   std::lock_guard lock(mutex_);
-  return claimed_;
+  return claimed_by_ != nullptr;
 }
 
 std::optional<unsigned> UsbfsHandler::claimed_interface() const {
   std::lock_guard lock(mutex_);
-  if (!claimed_) return std::nullopt;
   return claimed_interface_;
 }
 
@@ -167,26 +172,12 @@ void UsbfsHandler::handle(UMockdevIoctlClient* client) {
     }
     case USBDEVFS_IOCTL:
       return usbfs_ioctl(client);
-    case USBDEVFS_CLAIMINTERFACE: {
-      if (driver_bound_) return complete(client, -1, EBUSY);
-      ClientMemory number(arg, 0, sizeof(unsigned int));
-      if (number.ok()) std::memcpy(&claimed_interface_, number.bytes(), sizeof(unsigned int));
-      claimed_ = true;
-      return complete(client, 0, 0);
-    }
-    case USBDEVFS_DISCONNECT_CLAIM: {
-      ClientMemory request(arg, 0, sizeof(usbdevfs_disconnect_claim));
-      if (request.ok()) {
-        usbdevfs_disconnect_claim claim{};
-        std::memcpy(&claim, request.bytes(), sizeof claim);
-        claimed_interface_ = claim.interface;
-      }
-      driver_bound_ = false;
-      claimed_ = true;
-      return complete(client, 0, 0);
-    }
+    case USBDEVFS_CLAIMINTERFACE:
+      return answer_claim(client, false, arg);
+    case USBDEVFS_DISCONNECT_CLAIM:
+      return answer_claim(client, true, arg);
     case USBDEVFS_RELEASEINTERFACE:
-      claimed_ = false;
+      if (claimed_by_ == client) claimed_by_ = nullptr;
       return complete(client, 0, 0);
     case USBDEVFS_SETINTERFACE: {
       ClientMemory setting(arg, 0, sizeof(usbdevfs_setinterface));
@@ -207,6 +198,37 @@ void UsbfsHandler::handle(UMockdevIoctlClient* client) {
   }
 }
 
+// With exclusive claims, one claim at a time, as usbfs: while another open file (another
+// process) holds the interface, a claim fails with EBUSY.
+void UsbfsHandler::answer_claim(UMockdevIoctlClient* client, bool disconnect, UMockdevIoctlData* arg) {
+  if (exclusive_claims_ && claimed_by_ != nullptr && claimed_by_ != client) {
+    return complete(client, -1, EBUSY);
+  }
+  if (!disconnect && driver_bound_) return complete(client, -1, EBUSY);
+  // Which interface: CLAIMINTERFACE passes its number, DISCONNECT_CLAIM a struct holding it.
+  if (disconnect) {
+    ClientMemory request(arg, 0, sizeof(usbdevfs_disconnect_claim));
+    if (request.ok()) {
+      usbdevfs_disconnect_claim claim{};
+      std::memcpy(&claim, request.bytes(), sizeof claim);
+      claimed_interface_ = claim.interface;
+    }
+  } else {
+    ClientMemory number(arg, 0, sizeof(unsigned int));
+    unsigned interface = 0;
+    if (number.ok()) std::memcpy(&interface, number.bytes(), sizeof(unsigned int));
+    claimed_interface_ = interface;
+  }
+  driver_bound_ = false;
+  claimed_by_ = client;
+  complete(client, 0, 0);
+}
+
+void UsbfsHandler::set_exclusive_claims(bool exclusive) {
+  std::lock_guard lock(mutex_);
+  exclusive_claims_ = exclusive;
+}
+
 void UsbfsHandler::usbfs_ioctl(UMockdevIoctlClient* client) {
   ClientMemory command(umockdev_ioctl_client_get_arg(client), 0, sizeof(usbdevfs_ioctl));
   if (!command.ok()) return complete(client, -1, EFAULT);
@@ -218,7 +240,7 @@ void UsbfsHandler::usbfs_ioctl(UMockdevIoctlClient* client) {
     return complete(client, 0, 0);
   }
   if (request.ioctl_code == static_cast<int>(USBDEVFS_CONNECT)) {
-    driver_bound_ = !claimed_;
+    driver_bound_ = claimed_by_ == nullptr;
     return complete(client, 0, 0);
   }
   complete(client, -1, ENOTTY);
@@ -240,9 +262,18 @@ void UsbfsHandler::submit(UMockdevIoctlClient* client, Client& state) {
     const bool in = (setup.request_type & 0x80) != 0;
     const std::span<const std::uint8_t> out_data(buffer.bytes() + kSetupSize,
                                                  in ? 0 : data_length);
+    // A slow bus holds a class request's answer back (or forever: the host times out and
+    // cancels it); the device itself has answered at once.
+    std::optional<std::chrono::milliseconds> delay{std::chrono::milliseconds(0)};
+    if ((setup.request_type & 0x60) == 0x20) delay = ups_->class_request_delay();
     ControlReply reply = ups_->control(setup, out_data);
     Completion done{address, reply.error != 0 ? -reply.error : reply.stall ? -EPIPE : 0, 0,
                     kSetupSize, {}};
+    if (!delay) {
+      done.ready_at = std::chrono::steady_clock::time_point::max();
+    } else if (delay->count() > 0) {
+      done.ready_at = std::chrono::steady_clock::now() + *delay;
+    }
     if (!reply.stall && reply.error == 0) {
       if (in) {
         if (reply.data.size() > data_length) reply.data.resize(data_length);
@@ -264,6 +295,7 @@ void UsbfsHandler::submit(UMockdevIoctlClient* client, Client& state) {
     } else {
       state.pending_interrupt = address;
       state.pending_length = static_cast<int>(length);
+      ups_->note_listening(true);
     }
     return complete(client, 0, 0);
   }
@@ -279,15 +311,19 @@ void UsbfsHandler::reap(UMockdevIoctlClient* client, Client& state) {
       const int actual = static_cast<int>(report->size());
       state.done.push_back(Completion{*state.pending_interrupt, 0, actual, 0, std::move(*report)});
       state.pending_interrupt.reset();
+      ups_->note_listening(false);
     }
   }
-  if (state.done.empty()) {
+  const auto now = std::chrono::steady_clock::now();
+  const auto ready = std::find_if(state.done.begin(), state.done.end(),
+                                  [now](const Completion& c) { return c.ready_at <= now; });
+  if (ready == state.done.end()) {
     if (disconnected_) return complete(client, -1, ENODEV);
-    if (state.pending_interrupt) return complete_eagain_later(client);
+    if (state.pending_interrupt || !state.done.empty()) return complete_eagain_later(client);
     return complete(client, -1, EAGAIN);
   }
-  Completion done = std::move(state.done.front());
-  state.done.pop_front();
+  Completion done = std::move(*ready);
+  state.done.erase(ready);
   // The reap argument is a pointer to the caller's `void*`: it receives the URB's address,
   // and through it we update the URB (status, actual_length) and its data buffer.
   ClientMemory slot(umockdev_ioctl_client_get_arg(client), 0, sizeof(std::uint64_t));
@@ -313,11 +349,18 @@ void UsbfsHandler::discard(UMockdevIoctlClient* client, Client& state) {
   UMockdevIoctlData* arg = umockdev_ioctl_client_get_arg(client);
   std::uint64_t address = 0;
   std::memcpy(&address, arg->data, std::min<std::size_t>(sizeof address, static_cast<std::size_t>(arg->data_len)));
+  for (Completion& held : state.done) {
+    // A control transfer a slow bus holds back: cancelled, it ends as a timeout does.
+    if (held.urb != address || held.ready_at <= std::chrono::steady_clock::now()) continue;
+    held = Completion{address, -ENOENT, 0, 0, {}};
+    return complete(client, 0, 0);
+  }
   if (!state.pending_interrupt || *state.pending_interrupt != address) {
     return complete(client, -1, EINVAL);
   }
   state.done.push_back(Completion{address, -ENOENT, 0, 0, {}});
   state.pending_interrupt.reset();
+  ups_->note_listening(false);
   complete(client, 0, 0);
 }
 

@@ -63,7 +63,10 @@ class HidUps {
   // Feature report IDs (ascending) whose items the given walk reads: GET each, then pass the
   // bytes to on_report() (or on_report_failed()) before calling walk(). NUT re-reads a report
   // only when its copy is older than pollinterval; re-reading every time is also correct.
-  std::vector<std::uint8_t> reports_for_walk(WalkMode mode) const;
+  // `skip_interrupt_fed`: a quick walk leaves out the reports whose every quick item the device
+  // also sends on its interrupt pipe (an Input twin of the same path), as the pipe already keeps
+  // them fresh; the full walk every pollfreq still GETs them (the silent-pipe cross-check).
+  std::vector<std::uint8_t> reports_for_walk(WalkMode mode, bool skip_interrupt_fed = false) const;
   // Total report length in bytes, report ID byte included (NUT's replen + 1).
   std::size_t report_length(std::uint8_t report_id) const;
   // How many bytes a GET_REPORT asks for: report_length(), or with max_report_size NUT's

@@ -81,6 +81,13 @@ bool walk_reads(const HidUps::Impl& m, std::size_t i, WalkMode mode) {
   return !(flags & kHidSemiStatic) || m.data_has_changed;
 }
 
+// Whether an interrupt report updates this Feature item: on_interrupt() routes an Input item
+// to the Feature item of the same path (the first one, as NUT's lookup does).
+bool interrupt_fed(const HidUps::Impl& m, const hid::Field& field) {
+  return m.descriptor.find(field.path, hid::ReportType::kInput) != nullptr &&
+         m.descriptor.find(field.path, hid::ReportType::kFeature) == &field;
+}
+
 // One row read and published; false when it could not be read.
 bool read_row(HidUps::Impl& m, std::size_t i, WalkMode mode, UpsState& state) {
   const hid::Field& field = *m.active[i];
@@ -183,9 +190,10 @@ int HidUps::Impl::set_value(std::size_t row, double value, UpsState& state) {
   return 1;
 }
 
-std::vector<std::uint8_t> HidUps::reports_for_walk(WalkMode mode) const {
+std::vector<std::uint8_t> HidUps::reports_for_walk(WalkMode mode, bool skip_interrupt_fed) const {
   const Impl& m = *impl_;
   std::set<std::uint8_t> ids;
+  std::set<std::uint8_t> polled;  // reports with a quick item the interrupt pipe does not carry
   if (m.options.interruptonly) return {};
   for (std::size_t i = 0; i < m.mapping.entries.size(); ++i) {
     const unsigned flags = m.mapping.entries[i].hid_flags;
@@ -198,7 +206,11 @@ std::vector<std::uint8_t> HidUps::reports_for_walk(WalkMode mode) const {
     }
     if (m.skip_report_0x54 && field->report_id == 0x54) continue;
     ids.insert(field->report_id);
+    if (mode == WalkMode::kQuick && !(skip_interrupt_fed && interrupt_fed(m, *field))) {
+      polled.insert(field->report_id);
+    }
   }
+  if (mode == WalkMode::kQuick) return {polled.begin(), polled.end()};
   return {ids.begin(), ids.end()};
 }
 

@@ -60,6 +60,28 @@ Result<std::uint8_t> hex_byte(std::string_view text) {
   return static_cast<std::uint8_t>(value);
 }
 
+// usb ok | usb busy | usb slow MS [timeout EVERY]
+Result<SimCommand> parse_usb(const std::vector<std::string_view>& words) {
+  SimCommand command = command_of(SimCommand::Kind::kUsb);
+  const std::string_view mode = words.size() > 1 ? words[1] : std::string_view{};
+  if ((mode == "ok" || mode == "busy") && words.size() == 2) {
+    command.on = mode == "busy";
+    return command;
+  }
+  if (mode == "slow" && (words.size() == 3 || (words.size() == 5 && words[3] == "timeout"))) {
+    auto delay = number_in("usb slow", words[2], 0, 60000);
+    if (!delay) return Error{delay.error()};
+    command.number = *delay;
+    if (words.size() == 5) {
+      auto every = number_in("usb slow timeout", words[4], 1, 1000000);
+      if (!every) return Error{every.error()};
+      command.every = static_cast<int>(*every);
+    }
+    return command;
+  }
+  return Error{"usb: expected 'ok', 'busy' or 'slow MS [timeout EVERY]'"};
+}
+
 Result<SimCommand> parse_host_write(const std::vector<std::string_view>& words) {
   if (words.size() < 3) return Error{"hostwrite: expected ID and bytes"};
   SimCommand command = command_of(SimCommand::Kind::kHostWrite);
@@ -117,6 +139,7 @@ Result<SimCommand> parse_sim_command(std::string_view line) {
   if (verb == "scale") return with_number(Kind::kScale, 0.01, 10000);
   if (verb == "status") return bare(Kind::kStatus);
   if (verb == "hostwrite") return parse_host_write(words);
+  if (verb == "usb") return parse_usb(words);
   return Error{fmt::format("unknown command '{}' (try: walnut-sim help)", verb)};
 }
 
@@ -156,6 +179,8 @@ std::string sim_command_help() {
          "  battery ok|worn    worn: replace-battery flag, self-tests fail\n"
          "  battery absent     taken out (BatteryPresent cleared): no-battery alarm\n"
          "  unplug | replug    the USB cable\n"
+         "  usb slow MS [timeout N]  every GET_REPORT MS late, every N-th times out (5 s)\n"
+         "  usb busy | usb ok  another program holds the interface / the bus is fine again\n"
          "  scale FACTOR       sim seconds per real second\n"
          "  status             the model's quantities\n";
 }

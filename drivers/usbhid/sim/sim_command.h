@@ -25,11 +25,14 @@ struct SimCommand {
     kScale,      // scale FACTOR: sim seconds per real second
     kStatus,     // status: the model's quantities
     kHostWrite,  // hostwrite ID HEX...: a SET_REPORT another driver process sent (-k)
+    kUsb,        // usb ok | usb slow MS [timeout EVERY] | usb busy: the bus, not the UPS
   };
   Kind kind = Kind::kStatus;
   double number = 0;  // voltage, load, charge, scale
   bool on = false;    // mains, battery ok
   std::vector<std::uint8_t> bytes;  // hostwrite: the report, ID byte first
+  // usb: number = the delay in ms (slow), every = every n-th request unanswered, on = busy.
+  int every = 0;
 };
 
 // Parses one command line (words separated by blanks, case-sensitive). Errors say what is

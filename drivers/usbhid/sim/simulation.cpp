@@ -138,6 +138,16 @@ UpsLimits Simulation::limits() const {
   return binding_.read_limits([this](std::uint8_t id) { return device_->report(id); });
 }
 
+void Simulation::apply_to_bus(const SimCommand& command) {
+  SimDevice::SlowBus bus;
+  if (!command.on) {
+    bus.delay = std::chrono::milliseconds(static_cast<long>(command.number));
+    bus.timeout_every = command.every;
+  }
+  device_->set_slow_bus(bus);
+  device_->set_busy(command.on);
+}
+
 void Simulation::advance_with_events(double sim_seconds) {
   const double until = ups_.clock + sim_seconds;
   while (next_event_ < scenario_.events.size() && scenario_.events[next_event_].at <= until) {
@@ -146,6 +156,8 @@ void Simulation::advance_with_events(double sim_seconds) {
     log::notice("sim: t={:.0f}s {}", event.at, event.text);
     if (event.command.kind == SimCommand::Kind::kScale) {
       scale_ = event.command.number;
+    } else if (event.command.kind == SimCommand::Kind::kUsb) {
+      apply_to_bus(event.command);
     } else {
       apply_to_physics(event.command, ups_);
     }
@@ -208,6 +220,10 @@ std::string Simulation::handle_request(const std::string& line) {
         break;
       case SimCommand::Kind::kHostWrite:
         host_writes_.push_back(command->bytes);
+        break;
+      case SimCommand::Kind::kUsb:
+        apply_to_bus(*command);
+        log::notice("sim: {}", line);
         break;
       default:
         apply_to_physics(*command, ups_);

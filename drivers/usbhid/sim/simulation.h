@@ -63,6 +63,8 @@ class Simulation {
   void publish();  // REQUIRES: mutex_ held
   void save();     // REQUIRES: mutex_ held
   void advance_with_events(double sim_seconds);  // REQUIRES: mutex_ held
+  // usb ok/slow/busy: the bus between the UPS and the host, not the UPS itself.
+  void apply_to_bus(const SimCommand& command);
   UpsLimits limits() const;
 
   std::shared_ptr<SimDevice> device_;

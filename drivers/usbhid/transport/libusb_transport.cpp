@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "common/log.h"
+#include "drivers/usbhid/transport/device_holder.h"
 #include "drivers/usbhid/transport/usb_match.h"
 
 namespace walnut::usbhid {
@@ -145,8 +146,15 @@ Status claim(libusb_device_handle* handle, int interface_number, const DeviceInf
       log::debug(1, "failed to detach kernel driver from USB device: {}", error_name(detached));
     }
   }
-  return Error{fmt::format("Can't claim USB device [{:04x}:{:04x}]@{}: {}", info.vendor_id,
-                           info.product_id, interface_number, error_name(rc))};
+  std::string holder;
+  if (rc == LIBUSB_ERROR_BUSY) {
+    // Another program or driver (another ups.conf section) has the interface: say which.
+    const auto holders = device_holders(fmt::format("/dev/bus/usb/{}/{}", info.bus, info.device));
+    holder = holders.empty() ? " (held by another process; none found in /proc)"
+                             : " (" + describe_holders(holders) + ")";
+  }
+  return Error{fmt::format("Can't claim USB device [{:04x}:{:04x}]@{}: {}{}", info.vendor_id,
+                           info.product_id, interface_number, error_name(rc), holder)};
 }
 
 int control(libusb_device_handle* handle, const libusb_detail::ControlSetup& setup,

@@ -2,6 +2,7 @@
 #include "drivers/usbhid/transport/sim_device.h"
 
 #include <algorithm>
+#include <thread>
 #include <cstdio>
 #include <utility>
 
@@ -108,8 +109,34 @@ const std::vector<std::uint8_t>* SimDevice::current_report(std::uint8_t id) {
   return &(reports_[id] = std::move(zeros));
 }
 
+void SimDevice::set_slow_bus(SlowBus bus) {
+  std::lock_guard lock(mutex_);
+  slow_bus_ = bus;
+  slow_requests_ = 0;
+}
+
+void SimDevice::set_busy(bool busy) {
+  std::lock_guard lock(mutex_);
+  busy_ = busy;
+}
+
+bool SimDevice::busy() const {
+  std::lock_guard lock(mutex_);
+  return busy_;
+}
+
 IoResult SimDevice::get_feature_report(std::uint64_t handle, std::uint8_t id,
                                        std::span<std::uint8_t> buffer) {
+  std::chrono::milliseconds wait{0};
+  bool timed_out = false;
+  {
+    std::lock_guard lock(mutex_);
+    ++slow_requests_;
+    timed_out = slow_bus_.timeout_every > 0 && slow_requests_ % slow_bus_.timeout_every == 0;
+    wait = timed_out ? slow_bus_.timeout : slow_bus_.delay;
+  }
+  if (wait.count() > 0) std::this_thread::sleep_for(wait);
+  if (timed_out) return {IoStatus::kTimeout, 0};
   std::lock_guard lock(mutex_);
   if (!handle_valid(handle)) return {IoStatus::kDeviceGone, 0};
   const auto* bytes = current_report(id);

@@ -57,6 +57,19 @@ class SimDevice {
   // The APC BX...MI fault (NUT #2644): the interrupt pipe goes silent (nothing is sent, nor
   // queued, while GET_REPORT keeps answering) until told otherwise.
   void set_interrupt_pipe_silent(bool silent);
+  // A slow or busy bus (NUT #661, docs/field-failures.md #3): every GET_REPORT answered `delay`
+  // late, and every `timeout_every`-th (0: none) not at all: it fails with kTimeout after
+  // `timeout` (NUT's USB_TIMEOUT, 5 s). The waits are real time, outside the device's lock.
+  struct SlowBus {
+    std::chrono::milliseconds delay{0};
+    int timeout_every = 0;
+    std::chrono::milliseconds timeout{5000};
+  };
+  void set_slow_bus(SlowBus bus);
+  // Another program holds the interface (docs/field-failures.md #5): open() fails as a busy
+  // claim does until released; handles already open keep working.
+  void set_busy(bool busy);
+  bool busy() const;
   // Unplug: every open handle fails with kDeviceGone from now on and open() fails until replug.
   void unplug();
   void replug();
@@ -96,6 +109,9 @@ class SimDevice {
   std::deque<std::vector<std::uint8_t>> interrupt_queue_;
   bool plugged_ = true;
   bool interrupt_pipe_silent_ = false;
+  SlowBus slow_bus_;
+  int slow_requests_ = 0;
+  bool busy_ = false;
   std::uint64_t generation_ = 1;
   std::string report_log_;
   HostWriteObserver host_write_observer_;

@@ -15,6 +15,10 @@ Status SimTransport::open(const MatchCriteria& criteria) {
   if (!matcher) return Error{matcher.error()};
   auto handle = device_->attach();
   if (!handle) return Error{"No matching HID UPS found (simulated device unplugged)"};
+  if (device_->busy()) {
+    return Error{"Can't claim USB device: LIBUSB_ERROR_BUSY (held by another process: the "
+                 "simulator's `usb busy`)"};
+  }
   if (auto why = matcher->mismatch(device_->image().info)) {
     return Error{"No matching HID UPS found (simulated device: " + *why + ")"};
   }

@@ -143,8 +143,9 @@ TEST_F(SilentPipeTest, AHealthyQuietPipeNeverReconnectsOverThirtyMinutes) {
   EXPECT_TRUE(latest_->data_ok());
 }
 
-// (b) The APC fault: the pipe goes silent, then mains drops. GET_REPORT's OB is published on
-// the next walk (within one pollinterval, well within pollfreq), the re-read finds the pipe
+// (b) The APC fault: the pipe goes silent, then mains drops. Quick walks leave the status
+// reports to the pipe (issue 19: no re-polling of what the pipe delivers), so GET_REPORT's OB is
+// published by the next full walk, the cross-check every pollfreq; the re-read finds the pipe
 // still silent, the device is reopened (stale meanwhile) and comes back on battery.
 TEST_F(SilentPipeTest, ADeadPipeDuringAPowerCutIsSeenAndTheDeviceReopened) {
   open();
@@ -156,7 +157,6 @@ TEST_F(SilentPipeTest, ADeadPipeDuringAPowerCutIsSeenAndTheDeviceReopened) {
   mains(false);
   run_for(1min);
   ASSERT_TRUE(first_ob_.has_value());
-  EXPECT_LE(*first_ob_ - cut, device_->options().poll_interval);
   EXPECT_LE(*first_ob_ - cut, device_->options().poll_freq);
   EXPECT_EQ(loop_->losses(), 1u);
   EXPECT_GE(stale_snapshots_, 1);

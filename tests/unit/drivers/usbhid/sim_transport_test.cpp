@@ -59,6 +59,39 @@ std::string temp_path(const char* name) {
   return ::testing::TempDir() + name + std::to_string(::getpid());
 }
 
+// The sim's slow bus (usb slow MS timeout N): every N-th GET_REPORT times out, the others
+// answer; counted, not timed (1 ms waits).
+TEST(SimDevice, ASlowBusTimesOutEveryNthGetReport) {
+  Opened sim(small_image());
+  ASSERT_TRUE(sim.transport.open({}).ok());
+  sim.device->set_slow_bus({std::chrono::milliseconds(1), 3, std::chrono::milliseconds(1)});
+  int timeouts = 0;
+  int answers = 0;
+  for (int i = 0; i < 9; ++i) {
+    Bytes buffer(8);
+    const IoStatus status = sim.transport.get_feature_report(0x0c, buffer).status;
+    timeouts += status == IoStatus::kTimeout;
+    answers += status == IoStatus::kOk;
+  }
+  EXPECT_EQ(timeouts, 3);
+  EXPECT_EQ(answers, 6);
+  sim.device->set_slow_bus({});
+  EXPECT_EQ(get(sim.transport, 0x0c), (Bytes{0x0c, 0x64, 0x64, 0x03}));
+}
+
+TEST(SimDevice, ABusyDeviceCannotBeOpenedButAnOpenHandleKeepsWorking) {
+  Opened sim(small_image());
+  ASSERT_TRUE(sim.transport.open({}).ok());
+  sim.device->set_busy(true);
+  EXPECT_EQ(get(sim.transport, 0x0c), (Bytes{0x0c, 0x64, 0x64, 0x03}));
+  SimTransport second(sim.device);
+  const Status opened = second.open({});
+  ASSERT_FALSE(opened.ok());
+  EXPECT_NE(opened.error().find("held by another process"), std::string::npos);
+  sim.device->set_busy(false);
+  EXPECT_TRUE(second.open({}).ok());
+}
+
 TEST(SimDevice, ServesRecordedReportsAndZeroFillsOthersToTheirLength) {
   Opened sim(small_image());
   ASSERT_TRUE(sim.transport.open({}).ok());

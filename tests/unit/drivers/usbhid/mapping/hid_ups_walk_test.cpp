@@ -26,6 +26,32 @@ TEST(HidUpsWalk, InterruptStatusBitsShowAtOnce) {
   EXPECT_EQ(value(ups->state, "ups.status"), "OB DISCHRG");
 }
 
+// With a trusted interrupt pipe a quick walk GETs only the reports whose quick items the pipe
+// does not carry: on the ES 850G2, 0x06/0x13/0x14/0x16 (status bits, all with Input twins) come
+// by interrupt; 0x15 (ups.timer.shutdown) and 0x40 have no Input item and are still polled.
+TEST(HidUpsWalk, QuickWalkSkipsWhatTheInterruptPipeDelivers) {
+  auto ups = bring_up(kEs850);
+  const auto all = ups->model->reports_for_walk(WalkMode::kQuick);
+  EXPECT_EQ(all, (std::vector<std::uint8_t>{0x06, 0x13, 0x14, 0x15, 0x16, 0x40}));
+  EXPECT_EQ(ups->model->reports_for_walk(WalkMode::kQuick, true),
+            (std::vector<std::uint8_t>{0x15, 0x40}));
+  // The full walk, the cross-check of the interrupt-fed values, still GETs them all.
+  EXPECT_EQ(ups->model->reports_for_walk(WalkMode::kFull, true),
+            ups->model->reports_for_walk(WalkMode::kFull));
+  // A skipped report's status bits come from its last interrupt report: the UPS sends every
+  // report whose Input items changed (PresentStatus 0x16, ACPresent 0x13, Discharging 0x06).
+  ups->model->on_interrupt(Bytes{0x16, 0x0a, 0x00, 0x00, 0x00}, ups->state);
+  ups->model->on_interrupt(Bytes{0x13, 0x00}, ups->state);
+  ups->model->on_interrupt(Bytes{0x06, 0x00, 0x01, 0x08}, ups->state);
+  for (std::uint8_t id : ups->model->reports_for_walk(WalkMode::kQuick, true)) {
+    auto bytes = hid::captured_report(ups->capture, ups->descriptor, hid::ReportType::kFeature, id);
+    ASSERT_TRUE(bytes);
+    ups->model->on_report(id, *bytes);
+  }
+  ups->model->walk(WalkMode::kQuick, ups->state);
+  EXPECT_EQ(value(ups->state, "ups.status"), "OB DISCHRG");
+}
+
 TEST(HidUpsWalk, InterruptValuesGoToTheRowThatWonAtInit) {
   auto ups = bring_up(kEs850);
   ASSERT_EQ(value(ups->state, "battery.runtime"), "868");

@@ -1,6 +1,8 @@
 // Tests of drivers/usbhid/sim/sim_command.cpp.
 #include "drivers/usbhid/sim/sim_command.h"
 
+#include <memory>
+
 #include <gtest/gtest.h>
 
 namespace walnut::usbhid::sim {
@@ -28,6 +30,30 @@ TEST(SimCommand, RefusesBadArgumentsSayingWhy) {
   EXPECT_FALSE(parse_sim_command("unplug now"));
   EXPECT_FALSE(parse_sim_command(""));
   EXPECT_FALSE(parse_sim_command("explode"));
+}
+
+TEST(SimCommand, UsbFaultsOfTheBusNotTheUps) {
+  auto slow = parse_sim_command("usb slow 300 timeout 10");
+  ASSERT_TRUE(slow) << slow.error();
+  EXPECT_EQ(slow->kind, SimCommand::Kind::kUsb);
+  EXPECT_EQ(slow->number, 300);
+  EXPECT_EQ(slow->every, 10);
+  EXPECT_FALSE(slow->on);
+  auto busy = parse_sim_command("usb busy");
+  ASSERT_TRUE(busy);
+  EXPECT_TRUE(busy->on);
+  auto ok = parse_sim_command("usb ok");
+  ASSERT_TRUE(ok);
+  EXPECT_FALSE(ok->on);
+  EXPECT_EQ(ok->number, 0);
+  EXPECT_TRUE(parse_sim_command("usb slow 50"));
+  EXPECT_FALSE(parse_sim_command("usb slow"));
+  EXPECT_FALSE(parse_sim_command("usb slow 300 timeout"));
+  EXPECT_FALSE(parse_sim_command("usb slow 300 every 10"));
+  EXPECT_FALSE(parse_sim_command("usb slow 300 timeout 0"));
+  EXPECT_FALSE(parse_sim_command("usb"));
+  EXPECT_FALSE(parse_sim_command("usb fast"));
+  EXPECT_FALSE(apply_to_physics(*slow, *std::make_unique<UpsPhysics>()));  // not the UPS's
 }
 
 TEST(SimCommand, HostWriteRoundTrips) {
