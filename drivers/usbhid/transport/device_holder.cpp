@@ -47,7 +47,9 @@ std::vector<std::string> command_line(const std::filesystem::path& process) {
 
 }  // namespace
 
-std::vector<DeviceHolder> device_holders(const std::string& node) {
+namespace {
+
+std::vector<DeviceHolder> scan_holders(const std::string& node) {
   namespace fs = std::filesystem;
   std::vector<DeviceHolder> holders;
   const int self = static_cast<int>(::getpid());
@@ -73,6 +75,18 @@ std::vector<DeviceHolder> device_holders(const std::string& node) {
     }
   }
   return holders;
+}
+
+}  // namespace
+
+std::vector<DeviceHolder> device_holders(const std::string& node) {
+  // Only a diagnostic for an error message: a process ending mid-scan (its fd folder vanishing
+  // under the iterator, whose increment may throw) must not turn it into another failure.
+  try {
+    return scan_holders(node);
+  } catch (const std::exception&) {
+    return {};
+  }
 }
 
 }  // namespace walnut::usbhid
