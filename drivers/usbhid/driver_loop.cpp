@@ -222,11 +222,7 @@ void DriverLoop::try_reattach() {
       // The init walk has just read every report: compose ups.status from them rather than
       // GETting them again in a poll right away.
       device_.walk_cached(mapping::WalkMode::kFull, state_);
-      const auto now = now_();
-      next_poll_ = now + device_.options().poll_interval;
-      last_full_ = now;
-      state_.set_data_ok(true);
-      publish();
+      prepare();  // as at start: the next poll one pollinterval on, the data OK and published
       return;
     }
     log::debug(1, "Reattach attempt {} failed in the init walk", reconnect_attempts_);

@@ -100,6 +100,8 @@ class DriverLoop {
     std::optional<std::string> value;
     Done done;
   };
+  // A device just opened (start, or a reattach): the next poll one pollinterval on, the last
+  // full walk now (its init walk), the data OK and published.
   void prepare();
   void run();
   void run_commands();
