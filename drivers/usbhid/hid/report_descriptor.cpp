@@ -197,6 +197,7 @@ class Parser {
           g.logical_maximum, item.value, g.report_id));
       g.logical_maximum = item.value;
       g.logical_maximum_reinterpreted = true;
+      logical_maximum_assumed_ = true;
     }
   }
 
@@ -293,6 +294,7 @@ class Parser {
       field.unit_exponent = g.unit_exponent;
       field.flags = item.value;
       field.logical_maximum_reinterpreted = g.logical_maximum_reinterpreted;
+      field.logical_maximum_assumed = logical_maximum_assumed_;
     }
     report.bit_length += static_cast<std::uint32_t>(bits);
     reset_locals();
@@ -309,6 +311,9 @@ class Parser {
   std::vector<std::uint8_t> collections_;  // path nodes each open collection added
   std::array<std::int16_t, 3 * 256> slots_{};  // (type, id) -> index in out_.reports
   ReportDescriptor out_;
+  // NUT 2.8.5's assumed_LogMax lives in the parser's running item (hidparser.c:422, commit
+  // f3a9bcc6a) and is never cleared: every field after the first reinterpretation carries it.
+  bool logical_maximum_assumed_ = false;
 };
 
 }  // namespace

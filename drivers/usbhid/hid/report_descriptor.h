@@ -55,6 +55,9 @@ struct Field {
   // NUT's workaround ran: Logical Maximum decoded below Logical Minimum, so the maximum was
   // reinterpreted as the unsigned value of its bytes.
   bool logical_maximum_reinterpreted = false;
+  // NUT 2.8.5's assumed_LogMax, which cps_fix_report_desc reads: set on this field and on every
+  // field after the first reinterpretation in the descriptor (NUT never clears it).
+  bool logical_maximum_assumed = false;
 };
 
 // The bits one report (type + ID) occupies, padding included, as the descriptor lays it out.

@@ -65,7 +65,8 @@ const ClaimHook kHooks[] = {
     {"apc_max_report", "general_apc_check", apc_max_report,
      "`max_report_size` when iProduct starts with `Back-UPS ES 525` or `Back-UPS CS` (NUT warns without iProduct)"},
     {"cps_battery_scale", "cps_battery_scale", cps_battery_scale,
-     "`cps_battvolt` checks the first reading against `battery.voltage.nominal` and may scale by 2/3"},
+     "`cps_battvolt` checks the first reading against `battery.voltage.nominal` and may scale by 2/3; "
+     "`cps_input_freq`/`cps_output_freq` may scale by 0.1 (2.8.5)"},
     {"tl_battery_scale_1dot0", "battery_scale_1dot0", tl_battery_scale_1dot0, "Tripp Lite battery scale 1"},
     {"tl_battery_scale_0dot1", "battery_scale_0dot1", tl_battery_scale_0dot1, "Tripp Lite battery scale 0.1"},
     {"tl_smart1500lcdt_scale", "smart1500lcdt_scale", tl_smart1500lcdt_scale,

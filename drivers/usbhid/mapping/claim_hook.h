@@ -19,7 +19,7 @@ namespace walnut::mapping {
 struct ClaimQuirks {
   bool disable_interrupt_pipe = false;  // the driver never reads interrupts (APC 051d:0003)
   bool max_report_size = false;         // NUT's max_report_size (HidUps::request_length)
-  bool battery_scale_check = false;     // cps_battvolt may rescale (BatteryScale::might_need)
+  bool battery_scale_check = false;     // cps_battvolt, cps_*_freq may rescale (might_need)
   DeviceScales scales;                  // the tripplite_* converters' factors
   bool interrupt_only = false;          // NUT's interrupt_only: no GET_REPORT, interrupts only
   std::size_t interrupt_size = 0;       // NUT's interrupt_size when set (0: unchanged)

@@ -237,6 +237,62 @@ std::string cps_battvolt_to_nut(double value, ConverterContext& context) {
   return bounded(8, "%.1f", factor * value);
 }
 
+// NUT's d_equal (common.h): equal within DBL_EPSILON.
+bool d_equal(double a, double b) { return std::fabs(a - b) <= std::numeric_limits<double>::epsilon(); }
+
+// A published variable read with strtod, 0 when absent (NUT's dstate_getinfo + strtod).
+double published_number(const UpsState* state, const std::string& name) {
+  const std::string* text = state != nullptr ? state->value(name) : nullptr;
+  return text != nullptr ? std::strtod(text->c_str(), nullptr) : 0.0;
+}
+
+// cps_adjust_frequency_scale (v2.8.5 drivers/cps-hid.c:102-204, NUT commit 75efd0c5e): the limits
+// are the published nominal/low/high (defaults and overrides count), a missing nominal is guessed
+// 50 or 60 Hz from the limits or the reading (as Hz or as 0.1 Hz), missing limits are nominal
+// ±5 % (45..65 Hz without a nominal). A reading inside them is scale 1, a tenth of it inside them
+// 0.1; either settles the direction, anything else is tried again on the next reading.
+void cps_adjust_frequency_scale(double report, const UpsState* state, const std::string& prefix,
+                                bool& checked, double& scale) {
+  if (checked) return;
+  double nominal = published_number(state, prefix + ".frequency.nominal");
+  double low = published_number(state, prefix + ".frequency.low");
+  double high = published_number(state, prefix + ".frequency.high");
+  if (d_equal(nominal, 0)) {
+    if (45 < low && low <= 50) nominal = 50;
+    else if (50 <= high && high <= 55) nominal = 50;
+    else if (45 < report && report <= 55) nominal = 50;
+    else if (450 < report && report <= 550) nominal = 50;
+    else if (55 < low && low <= 60) nominal = 60;
+    else if (60 <= high && high <= 65) nominal = 60;
+    else if (55 < report && report <= 65) nominal = 60;
+    else if (550 < report && report <= 650) nominal = 60;
+  }
+  if (d_equal(low, 0)) low = d_equal(nominal, 0) ? 45.0 : nominal * 0.95;
+  if (d_equal(high, 0)) high = d_equal(nominal, 0) ? 65.0 : nominal * 1.05;
+  if (low <= report && report <= high) {
+    scale = 1.0;
+    checked = true;
+  } else if (low <= report / 10.0 && report / 10.0 <= high) {
+    scale = 0.1;
+    checked = true;
+  }
+}
+
+// cps_input_freq_fun / cps_output_freq_fun (cps-hid.c:208, 228): "%.1f" of the scaled value in
+// NUT's 8-byte buffer; only devices claimed with cps_battery_scale (0764:0501) are ever scaled.
+std::string cps_frequency_to_nut(double value, ConverterContext& context, bool input) {
+  CpsFrequencyScale* s = context.cps_frequency;
+  double factor = 1.0;
+  if (s != nullptr) {
+    if (s->might_need) {
+      cps_adjust_frequency_scale(value, context.state, input ? "input" : "output",
+                                 input ? s->input_checked : s->output_checked, input ? s->input : s->output);
+    }
+    factor = input ? s->input : s->output;
+  }
+  return bounded(8, "%.1f", factor * value);
+}
+
 // AVR 550U (1003) and OMNI1000LCD (2005) firmware give a bad chemistry string index.
 std::optional<std::string> tripplite_chemistry_to_nut(double value, const ConverterContext& context) {
   const std::string* product = context.state ? context.state->value("ups.productid") : nullptr;
@@ -381,6 +437,12 @@ const Converter kConverters[] = {
      nullptr, "×2/3 once the first reading exceeds 1.4 × `battery.voltage.nominal` (hook `cps_battery_scale`), `%.1f`"},
     {"cps_battcharge", "cps_battcharge", cps_battcharge_to_nut, nullptr, "clamped to 100, `%.0f`"},
     {"cps_battstatus", "cps_battstatus", cps_battstatus_to_nut, nullptr, "`%.0f%%` (`97%`): 2.8.5's"},
+    {"cps_input_freq", "cps_input_freq_fun",
+     [](double v, ConverterContext& c) -> std::optional<std::string> { return cps_frequency_to_nut(v, c, true); },
+     nullptr, "`%.1f`, × 0.1 once a reading fits `input.frequency.nominal`/`.low`/`.high` (or 50/60 Hz ± 5 %) only as a tenth (hook `cps_battery_scale`): 2.8.5's"},
+    {"cps_output_freq", "cps_output_freq_fun",
+     [](double v, ConverterContext& c) -> std::optional<std::string> { return cps_frequency_to_nut(v, c, false); },
+     nullptr, "as `cps_input_freq`, for `output.frequency.*`: 2.8.5's"},
     {"tripplite_chemistry", "tripplite_chemistry",
      [](double v, ConverterContext& c) { return tripplite_chemistry_to_nut(v, c); }, nullptr,
      "`unknown` for products 1003 and 2005, else `stringid`"},

@@ -26,6 +26,17 @@ struct BatteryScale {
   double factor = 1.0;
 };
 
+// CyberPower's frequency scales (NUT 2.8.5's cps_adjust_frequency_scale, commit 75efd0c5e): some
+// 0764:0501 firmwares report 0.1 Hz units as Hz ("499.0"); each direction is decided once, from a
+// reading that fits the published limits (or NUT's 50/60 Hz guesses) as it is or divided by 10.
+struct CpsFrequencyScale {
+  bool might_need = false;  // set by the claim hook cps_battery_scale, as NUT sets both
+  bool input_checked = false;
+  bool output_checked = false;
+  double input = 1.0;
+  double output = 1.0;
+};
+
 // Tripp Lite's scale factors, set per product by its claim hooks (NUT's tripplite-hid.c
 // battery_scale_0dot1, smart1500lcdt_scale, ...).
 struct DeviceScales {
@@ -78,6 +89,7 @@ struct ConverterContext {
   const StringLookup* strings = nullptr;
   const UpsState* state = nullptr;
   BatteryScale* battery_scale = nullptr;
+  CpsFrequencyScale* cps_frequency = nullptr;
   const DeviceScales* scales = nullptr;
   MgeState* mge = nullptr;
   LiebertScales* liebert = nullptr;

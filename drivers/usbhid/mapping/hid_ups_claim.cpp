@@ -79,6 +79,7 @@ Result<std::unique_ptr<HidUps>> HidUps::create(const hid::ReportDescriptor& desc
   // logged then, by select_subdriver()).
   const ClaimQuirks quirks = claim_quirks(mapping, identity);
   impl->battery_scale.might_need = quirks.battery_scale_check;
+  impl->cps_frequency.might_need = quirks.battery_scale_check;
   impl->scales = quirks.scales;
   if (quirks.max_report_size) options.max_report_size = true;
   impl->skip_report_0x54 = identity.vendor_id == 0x09ae && identity.product_id == 0x1330;

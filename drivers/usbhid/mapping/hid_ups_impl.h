@@ -34,6 +34,7 @@ struct HidUps::Impl {
 
   // Converter state, set up by the claim's hook and carried across walks.
   BatteryScale battery_scale;
+  CpsFrequencyScale cps_frequency;
   DeviceScales scales;
   MgeState mge;
   LiebertScales liebert;

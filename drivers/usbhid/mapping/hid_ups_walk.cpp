@@ -149,6 +149,7 @@ ConverterContext HidUps::Impl::context(const UpsState& state) {
   c.strings = &strings;
   c.state = &state;
   c.battery_scale = &battery_scale;
+  c.cps_frequency = &cps_frequency;
   c.scales = &scales;
   c.mge = &mge;
   c.liebert = &liebert;

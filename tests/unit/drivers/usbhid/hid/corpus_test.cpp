@@ -11,6 +11,7 @@
 #include <string>
 
 #include "drivers/usbhid/hid/capture.h"
+#include "drivers/usbhid/hid/codec.h"
 #include "drivers/usbhid/hid/descriptor_fixes.h"
 #include "drivers/usbhid/hid/explore.h"
 #include "drivers/usbhid/hid/report_descriptor.h"
@@ -99,13 +100,25 @@ std::string as_nut_280(const Renames& kRenamed, const std::string& line) {
   return prefix + out + line.substr(end);
 }
 
+// The oracle is stock 2.8.0, whose cps_fix_report_desc has no ConfigActivePower part (NUT 2.8.5's
+// cps-hid.c:673-696, commit c883e506c): that field keeps its declared maximum here
+// (CyberPowerFix.ConfigActivePowerReadsPast2800sMaximum checks 2.8.5's reading).
+void as_nut_280_cps_fix(ReportDescriptor& fixed, ReportDescriptor parsed) {
+  constexpr Usage kConfigActivePower = 0x00840044;
+  Field* power = fixed.find_by_id_and_usage(24, kConfigActivePower);
+  const Field* declared = parsed.find_by_id_and_usage(24, kConfigActivePower);
+  if (power != nullptr && declared != nullptr) power->logical_maximum = declared->logical_maximum;
+}
+
 // What walnut prints for a capture, deduplicated like the oracle's `paths:` section.
 std::vector<std::string> walnut_lines(const Capture& capture) {
   auto descriptor = parse_report_descriptor(capture.descriptor);
   EXPECT_TRUE(descriptor.ok()) << descriptor.error();
   if (!descriptor.ok()) return {};
   const std::string subdriver = subdriver_for(capture.vendor_id);
+  const ReportDescriptor parsed = *descriptor;
   apply_descriptor_fixes(*descriptor, subdriver, capture.vendor_id, capture.product_id);
+  if (subdriver == "cps") as_nut_280_cps_fix(*descriptor, parsed);
   const UsageTable* table = UsageTable::find(subdriver);
   EXPECT_NE(table, nullptr);
   auto lines = explore_lines(
@@ -180,6 +193,25 @@ Capture corpus_capture(const std::string& name) {
   auto capture = read_capture(read_file(std::string(WALNUT_TEST_DATA_DIR) + "/hid-corpus/" + name));
   EXPECT_TRUE(capture.ok()) << capture.error();
   return capture.ok() ? std::move(capture).value() : Capture{};
+}
+
+// NUT 2.8.5 reads the CP1500PFCLCD's ConfigActivePower (declared 0..900) against 0..2048
+// (cps-hid.c:673-696, commit c883e506c), worked by hand: the pattern's raw 0x07d4 is 2004, where
+// stock 2.8.0 printed 900; a raw value past 2048 is clamped to 2048.
+TEST(CyberPowerFix, ConfigActivePowerReadsPast2800sMaximum) {
+  for (const auto& [file, expected] : {std::pair<const char*, double>{"cyberpower-cp1500pfclcd.pattern-seed3.txt", 2004},
+                                       std::pair<const char*, double>{"cyberpower-cp1500pfclcd.pattern-seed2.txt", 2048}}) {
+    SCOPED_TRACE(file);
+    const Capture capture = corpus_capture(file);
+    auto d = parse_report_descriptor(capture.descriptor);
+    ASSERT_TRUE(d.ok()) << d.error();
+    ASSERT_EQ(d->find_by_id_and_usage(24, 0x00840044)->logical_maximum, 900);
+    ASSERT_TRUE(apply_descriptor_fixes(*d, "cps", 0x0764, 0x0501));
+    const Field& power = *d->find_by_id_and_usage(24, 0x00840044);
+    const auto report = captured_report(capture, *d, ReportType::kFeature, 24);
+    ASSERT_TRUE(report.has_value());
+    EXPECT_EQ(extract_value(*report, power), expected);
+  }
 }
 
 TEST(HidCorpus, Bx1600miNeedsNutsLogMaxWorkaround) {

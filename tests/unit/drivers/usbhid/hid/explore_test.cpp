@@ -110,22 +110,92 @@ TEST(DescriptorFixes, ApcWidensInputVoltageRangesOfTheBackUpsXs1400uOnly) {
   EXPECT_EQ(d->find_by_id_and_usage(0x31, 0x00840030)->logical_maximum, 2 * transfer_max);
 }
 
-TEST(DescriptorFixes, CpsGivesOutputVoltageItsOwnRangeWhenItCopiesTheTransferRange) {
+Field cps_field(std::uint8_t report_id, Usage usage, std::int64_t min, std::int64_t max) {
+  Field field;
+  field.report_id = report_id;
+  field.path = {usage};
+  field.bit_size = 16;
+  field.logical_minimum = min;
+  field.logical_maximum = max;
+  return field;
+}
+
+constexpr Usage kVoltage = 0x00840030;
+constexpr Usage kHighVoltageTransfer = 0x00840054;
+constexpr Usage kConfigActivePower = 0x00840044;
+
+// cps-hid.c:519-570 (2.8.5): output Voltage with the transfer's range becomes 0..511, and input
+// Voltage too where it has that range (NUT commits f98c8e508, 006e8792a); 0764:0601 is fixed
+// since commit bfeeeb27c, Cyber Energy's 0483:a430 never (cps-hid.c:494).
+TEST(DescriptorFixes, CpsGivesBothVoltagesTheirOwnRangeWhenTheyCopyTheTransferRange) {
   ReportDescriptor d;
-  Field transfer;
-  transfer.report_id = 16;
-  transfer.path = {0x00840054};
-  transfer.logical_minimum = 140;
-  transfer.logical_maximum = 150;
-  Field output = transfer;
-  output.report_id = 18;
-  output.path = {0x00840030};
-  d.fields = {transfer, output};
-  EXPECT_FALSE(apply_descriptor_fixes(d, "cps", 0x0764, 0x0601));
+  d.fields = {cps_field(16, kHighVoltageTransfer, 140, 150), cps_field(18, kVoltage, 140, 150),
+              cps_field(15, kVoltage, 140, 150)};
+  auto other = d;
+  EXPECT_FALSE(apply_descriptor_fixes(other, "cps", 0x0483, 0xa430));
+  EXPECT_FALSE(apply_descriptor_fixes(other, "cps", 0x0764, 0x0005));
+  EXPECT_EQ(other.fields[1].logical_maximum, 150);
+  auto or2200 = d;
+  EXPECT_TRUE(apply_descriptor_fixes(or2200, "cps", 0x0764, 0x0601));
   EXPECT_TRUE(apply_descriptor_fixes(d, "cps", 0x0764, 0x0501));
-  EXPECT_EQ(d.fields[1].logical_minimum, 0);
-  EXPECT_EQ(d.fields[1].logical_maximum, 511);
+  for (const auto* fixed : {&d, &or2200}) {
+    EXPECT_EQ(fixed->fields[1].logical_minimum, 0);
+    EXPECT_EQ(fixed->fields[1].logical_maximum, 511);
+    EXPECT_EQ(fixed->fields[2].logical_minimum, 0);
+    EXPECT_EQ(fixed->fields[2].logical_maximum, 511);
+  }
   EXPECT_FALSE(apply_descriptor_fixes(d, "cps", 0x0764, 0x0501));  // ranges differ now
+  // An input voltage with a range of its own keeps it.
+  ReportDescriptor own;
+  own.fields = {cps_field(16, kHighVoltageTransfer, 140, 150), cps_field(18, kVoltage, 140, 150),
+                cps_field(15, kVoltage, 0, 300)};
+  EXPECT_TRUE(apply_descriptor_fixes(own, "cps", 0x0764, 0x0501));
+  EXPECT_EQ(own.fields[2].logical_maximum, 300);
+}
+
+// cps-hid.c:572-671 (2.8.5, NUT commit 94d65f677 and its #2718 follow-ups), worked by hand: an
+// assumed maximum is raised to 511, then to the other voltage's, then cut to 2^Size - 1.
+TEST(DescriptorFixes, CpsAlignsAssumedVoltageMaximumsAsNut285Does) {
+  // #1512's pattern: input (0x0f) 65535 read unsigned, output (0x12) 255 after it, so NUT marks
+  // both assumed; output is raised to 511, then to 65535, which a 16-bit field holds.
+  ReportDescriptor d;
+  d.fields = {cps_field(15, kVoltage, 0, 65535), cps_field(18, kVoltage, 0, 255)};
+  d.fields[0].logical_maximum_assumed = d.fields[1].logical_maximum_assumed = true;
+  EXPECT_TRUE(apply_descriptor_fixes(d, "cps", 0x0764, 0x0501));
+  EXPECT_EQ(d.fields[0].logical_maximum, 65535);
+  EXPECT_EQ(d.fields[1].logical_maximum, 65535);
+  // An 8-bit output: raised to 511, to 65535, then cut to 255; the 16-bit input keeps 65535.
+  ReportDescriptor narrow;
+  narrow.fields = {cps_field(15, kVoltage, 0, 65535), cps_field(18, kVoltage, 0, 200)};
+  narrow.fields[1].bit_size = 8;
+  narrow.fields[0].logical_maximum_assumed = narrow.fields[1].logical_maximum_assumed = true;
+  EXPECT_TRUE(apply_descriptor_fixes(narrow, "cps", 0x0764, 0x0501));
+  EXPECT_EQ(narrow.fields[0].logical_maximum, 65535);
+  EXPECT_EQ(narrow.fields[1].logical_maximum, 255);
+  // Only the input assumed (it came after the output): 255 is raised to 511, the output stays.
+  ReportDescriptor input_only;
+  input_only.fields = {cps_field(18, kVoltage, 0, 255), cps_field(15, kVoltage, 0, 255)};
+  input_only.fields[1].logical_maximum_assumed = true;
+  EXPECT_TRUE(apply_descriptor_fixes(input_only, "cps", 0x0764, 0x0601));
+  EXPECT_EQ(input_only.fields[0].logical_maximum, 255);
+  EXPECT_EQ(input_only.fields[1].logical_maximum, 511);
+  // Nothing assumed: nothing changes.
+  ReportDescriptor plain;
+  plain.fields = {cps_field(15, kVoltage, 0, 255), cps_field(18, kVoltage, 0, 255)};
+  EXPECT_FALSE(apply_descriptor_fixes(plain, "cps", 0x0764, 0x0501));
+}
+
+// cps-hid.c:673-696 (2.8.5, NUT commits c883e506c, 1e35fac07, #2917): a ConfigActivePower maximum
+// below 2048 clips real nominal powers; it becomes 2048, a larger one stays.
+TEST(DescriptorFixes, CpsRaisesAConfigActivePowerMaximumBelow2048) {
+  ReportDescriptor d;
+  d.fields = {cps_field(24, kConfigActivePower, 0, 900)};
+  EXPECT_TRUE(apply_descriptor_fixes(d, "cps", 0x0764, 0x0501));
+  EXPECT_EQ(d.fields[0].logical_maximum, 2048);
+  EXPECT_FALSE(apply_descriptor_fixes(d, "cps", 0x0764, 0x0501));
+  d.fields[0].logical_maximum = 4000;
+  EXPECT_FALSE(apply_descriptor_fixes(d, "cps", 0x0764, 0x0601));
+  EXPECT_EQ(d.fields[0].logical_maximum, 4000);
 }
 
 }  // namespace

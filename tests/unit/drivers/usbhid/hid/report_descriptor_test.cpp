@@ -190,6 +190,23 @@ TEST(ReportDescriptor, LogicalMaximumBelowMinimumIsRereadUnsignedAsNutDoes) {
             "interpreting LogMax -1 as 65535 in ReportID: 0x07");
 }
 
+// NUT 2.8.5's assumed_LogMax (hidparser.c:422) stays set in the parser's running item: a field
+// declared after the reinterpreted one carries it even with a well-formed maximum of its own.
+TEST(ReportDescriptor, AssumedLogicalMaximumSticksToEveryLaterFieldAsInNut285) {
+  const Bytes bytes = {0x05, 0x84, 0x75, 0x10, 0x95, 0x01, 0x15, 0x00,
+                       0x85, 0x01, 0x26, 0xff, 0x00, 0x09, 0x30, 0xb1, 0x02,   // 0..255: nothing assumed
+                       0x85, 0x0f, 0x26, 0xff, 0xff, 0x09, 0x30, 0xb1, 0x02,   // -1: read as 65535
+                       0x85, 0x12, 0x26, 0xff, 0x00, 0x09, 0x30, 0xb1, 0x02};  // 0..255 again
+  const auto d = parse_ok(bytes);
+  ASSERT_EQ(d.fields.size(), 3u);
+  EXPECT_FALSE(d.fields[0].logical_maximum_assumed);
+  EXPECT_TRUE(d.fields[1].logical_maximum_assumed);
+  EXPECT_TRUE(d.fields[1].logical_maximum_reinterpreted);
+  EXPECT_EQ(d.fields[2].logical_maximum, 255);
+  EXPECT_FALSE(d.fields[2].logical_maximum_reinterpreted);
+  EXPECT_TRUE(d.fields[2].logical_maximum_assumed);
+}
+
 TEST(ReportDescriptor, UnitAndUnitExponentFollowNutsNibbleRule) {
   const Bytes bytes = {0x05, 0x84, 0x75, 0x08, 0x95, 0x01, 0x26, 0xff, 0x00,
                        0x67, 0x21, 0xd1, 0xf0, 0x00, 0x55, 0x05, 0x09, 0x30, 0xb1, 0x02,

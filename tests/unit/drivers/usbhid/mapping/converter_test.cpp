@@ -74,6 +74,56 @@ TEST(Converter, CyberPowerBatteryScaleDecidedOnceAgainstNominal) {
   EXPECT_EQ(to_nut("cps_battvolt", 20.1, context), "20.1");
 }
 
+// cps_adjust_frequency_scale (NUT 2.8.5 cps-hid.c:102-204, commit 75efd0c5e), worked by hand.
+TEST(Converter, CyberPowerFrequencyScaleDecidedPerDirectionFromTheReading) {
+  UpsState state;
+  CpsFrequencyScale scale;
+  scale.might_need = true;
+  ConverterContext context;
+  context.state = &state;
+  context.cps_frequency = &scale;
+  // No limits published: 499 fits 450..550, so nominal 50 Hz, limits 47.5..52.5; only 49.9 fits.
+  EXPECT_EQ(to_nut("cps_input_freq", 499, context), "49.9");
+  EXPECT_TRUE(scale.input_checked);
+  EXPECT_EQ(scale.input, 0.1);
+  EXPECT_EQ(to_nut("cps_input_freq", 600, context), "60.0");  // decided: stays 0.1
+  // The output is decided on its own: 60.0 fits 55..65 (nominal 60, 57..63) as it is.
+  EXPECT_FALSE(scale.output_checked);
+  EXPECT_EQ(to_nut("cps_output_freq", 60, context), "60.0");
+  EXPECT_TRUE(scale.output_checked);
+  EXPECT_EQ(scale.output, 1.0);
+  EXPECT_EQ(to_nut("cps_output_freq", 599, context), "599.0");
+}
+
+TEST(Converter, CyberPowerFrequencyScaleUsesPublishedLimitsAndWaitsWhenNothingFits) {
+  UpsState state;
+  CpsFrequencyScale scale;
+  scale.might_need = true;
+  ConverterContext context;
+  context.state = &state;
+  context.cps_frequency = &scale;
+  // 0 fits no guess: no nominal, limits 45..65, neither 0 nor 0/10 fits; asked again later.
+  EXPECT_EQ(to_nut("cps_input_freq", 0, context), "0.0");
+  EXPECT_FALSE(scale.input_checked);
+  // 70 Hz fits nothing either (not 45..65, and 7 is not); 700 neither (450..650 guesses only).
+  EXPECT_EQ(to_nut("cps_input_freq", 700, context), "700.0");
+  EXPECT_FALSE(scale.input_checked);
+  // A published range (e.g. default.input.frequency.low/high) decides: 400 Hz units are 40.0.
+  state.set_info("input.frequency.low", "35");
+  state.set_info("input.frequency.high", "45");
+  EXPECT_EQ(to_nut("cps_input_freq", 400, context), "40.0");
+  EXPECT_TRUE(scale.input_checked);
+  // A published nominal of 60 with no limits: 57..63, so 600 is read as 60.0 on the output.
+  state.set_info("output.frequency.nominal", "60");
+  EXPECT_EQ(to_nut("cps_output_freq", 600, context), "60.0");
+  // Devices without the hook (all but 0764:0501) are never scaled.
+  CpsFrequencyScale other;
+  context.cps_frequency = &other;
+  EXPECT_EQ(to_nut("cps_input_freq", 499, context), "499.0");
+  EXPECT_EQ(to_nut("cps_output_freq", 499, context), "499.0");
+  EXPECT_FALSE(other.input_checked);
+}
+
 TEST(Converter, EatonRealpowerIsLoadTimesNominalTimesPowerFactor) {
   UpsState state;
   ConverterContext context;
