@@ -100,14 +100,17 @@ std::string as_nut_280(const Renames& kRenamed, const std::string& line) {
   return prefix + out + line.substr(end);
 }
 
-// The oracle is stock 2.8.0, whose cps_fix_report_desc has no ConfigActivePower part (NUT 2.8.5's
-// cps-hid.c:673-696, commit c883e506c): that field keeps its declared maximum here
-// (CyberPowerFix.ConfigActivePowerReadsPast2800sMaximum checks 2.8.5's reading).
+// The oracle is stock 2.8.0, whose cps_fix_report_desc changed only the output Voltage: 2.8.5's
+// input Voltage part (cps-hid.c:548-565, commit f98c8e508) and ConfigActivePower part (:673-696,
+// commit c883e506c) are undone here; CyberPowerFix.* and FamilyParity285 check 2.8.5's readings.
 void as_nut_280_cps_fix(ReportDescriptor& fixed, ReportDescriptor parsed) {
-  constexpr Usage kConfigActivePower = 0x00840044;
-  Field* power = fixed.find_by_id_and_usage(24, kConfigActivePower);
-  const Field* declared = parsed.find_by_id_and_usage(24, kConfigActivePower);
-  if (power != nullptr && declared != nullptr) power->logical_maximum = declared->logical_maximum;
+  for (const auto& [id, usage] : {std::pair<std::uint8_t, Usage>{15, 0x00840030}, {24, 0x00840044}}) {
+    Field* field = fixed.find_by_id_and_usage(id, usage);
+    const Field* declared = parsed.find_by_id_and_usage(id, usage);
+    if (field == nullptr || declared == nullptr) continue;
+    field->logical_minimum = declared->logical_minimum;
+    field->logical_maximum = declared->logical_maximum;
+  }
 }
 
 // What walnut prints for a capture, deduplicated like the oracle's `paths:` section.
