@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "drivers/usbhid/hid/codec.h"
+#include "drivers/usbhid/hid/descriptor_fixes.h"
 #include "drivers/usbhid/hid/explore.h"
 #include "drivers/usbhid/hid/report_descriptor.h"
 #include "drivers/usbhid/hid/usage_table.h"
@@ -36,5 +37,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return std::optional<std::vector<std::uint8_t>>(std::vector<std::uint8_t>(d.buffer_size(id), 0));
   });
   if (lines.size() != d.fields.size()) std::abort();
+  // CyberPower's fix (NUT 2.8.5's ranges, from assumed maxima and sizes) keeps every field
+  // readable: the same dump on its copy of the descriptor.
+  ReportDescriptor fixed = d;
+  apply_descriptor_fixes(fixed, "cps", 0x0764, 0x0501);
+  const auto fixed_lines = explore_lines(fixed, apc, [&](std::uint8_t id) {
+    return std::optional<std::vector<std::uint8_t>>(std::vector<std::uint8_t>(fixed.buffer_size(id), 0xff));
+  });
+  if (fixed_lines.size() != fixed.fields.size()) std::abort();
   return 0;
 }

@@ -39,10 +39,12 @@ constexpr std::int64_t kCpsVoltageMax = 511;
 constexpr std::int64_t kCpsNominalPowerMax = 2048;
 constexpr Usage kConfigActivePower = 0x00840044;
 
-// 2^size - 1 for NUT's uint8_t Size; sizes past long's width keep long's maximum.
-std::int64_t unsigned_maximum(std::uint32_t bit_size) {
+// `maximum` cut to 2^size - 1 for NUT's uint8_t Size above 1 (a size past long's width cuts
+// nothing, where NUT's 1L << 64 is undefined).
+std::int64_t cut_to_size(std::int64_t maximum, std::uint32_t bit_size) {
   const std::uint32_t size = bit_size & 0xFF;
-  return size < 63 ? (std::int64_t{1} << size) - 1 : INT64_MAX;
+  if (size <= 1 || size >= 63) return maximum;
+  return std::min(maximum, (std::int64_t{1} << size) - 1);
 }
 
 // cps-hid.c (2.8.5) cps_fix_report_desc, first part (:519-570; NUT commits f98c8e508 and
@@ -55,7 +57,9 @@ bool fix_cps_transfer_ranges(ReportDescriptor& descriptor) {
   const std::int64_t hvt_min = transfer->logical_minimum;
   const std::int64_t hvt_max = transfer->logical_maximum;
   Field* output = descriptor.find_by_id_and_usage(18, kVoltage);
-  if (output == nullptr || output->logical_minimum != hvt_min || output->logical_maximum != hvt_max) return false;
+  if (output == nullptr || output->logical_minimum != hvt_min || output->logical_maximum != hvt_max) {
+    return false;
+  }
   output->logical_minimum = 0;
   output->logical_maximum = kCpsVoltageMax;
   Field* input = descriptor.find_by_id_and_usage(15, kVoltage);
@@ -85,8 +89,8 @@ bool fix_cps_assumed_maximums(ReportDescriptor& descriptor) {
   } else if (input_assumed && input_max < output_max) {
     input_max = output_max;
   }
-  if (input_assumed && (input->bit_size & 0xFF) > 1) input_max = std::min(input_max, unsigned_maximum(input->bit_size));
-  if (output_assumed && (output->bit_size & 0xFF) > 1) output_max = std::min(output_max, unsigned_maximum(output->bit_size));
+  if (input_assumed) input_max = cut_to_size(input_max, input->bit_size);
+  if (output_assumed) output_max = cut_to_size(output_max, output->bit_size);
   bool changed = false;
   if (input_max != input->logical_maximum) {
     input->logical_maximum = input_max;
