@@ -224,7 +224,7 @@ INSTANTIATE_TEST_SUITE_P(Corpus, ClaimedInterfaceLab,
 // The corpus devices on which walnut's driver already agrees with stock NUT (see the final
 // section of docs/device-lab.md for the others).
 INSTANTIATE_TEST_SUITE_P(Corpus, StockParityLab,
-                         ::testing::Values("apc-back-ups-es-850g2", "cyberpower-cp1500pfclcd"),
+                         ::testing::Values("apc-back-ups-es-850g2", "cyberpower-cp1500pfclcd", "cyberpower-synthetic"),
                          param_name);
 
 }  // namespace

@@ -95,6 +95,25 @@ TEST(Subdriver, SubdriverOptionPicksByKeyOrName) {
 
 TEST(Subdriver, CyberPowerClaims) { EXPECT_EQ(select_subdriver(device(0x0764, 0x0501))->key, "cps"); }
 
+// NUT 2.8.5 (cps-hid.c:93, commit f17d9f542): Cyber Energy's 0483:a430 is CyberPower's. 0483 is
+// ST Microelectronics' id, shared with EVER's a113; cps comes first in NUT's list, so an unknown
+// 0483 product is "possibly supported" by CyberPower and, with productid, claimed by it.
+TEST(Subdriver, CyberEnergyIsCyberPowersAndEverKeepsItsId) {
+  auto cyber_energy = select_subdriver(device(0x0483, 0xa430));
+  ASSERT_TRUE(cyber_energy.ok()) << cyber_energy.error();
+  EXPECT_EQ(cyber_energy->key, "cps");
+  EXPECT_EQ(cyber_energy->version, "CyberPower HID 0.85");
+  EXPECT_FALSE(cyber_energy->quirks.battery_scale_check);  // no cps_battery_scale hook
+  EXPECT_EQ(select_subdriver(device(0x0483, 0xa113))->key, "ever");
+  auto unknown = select_subdriver(device(0x0483, 0x1234));
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.error().find("This CyberPower device (0483:1234) is not (or perhaps not yet) supported"),
+            std::string::npos) << unknown.error();
+  SelectionRequest request = device(0x0483, 0x1234);
+  request.productid_option = true;
+  EXPECT_EQ(select_subdriver(request)->key, "cps");
+}
+
 TEST(Subdriver, ClaimedDevicesListEveryIdOnceInClaimOrder) {
   auto devices = claimed_devices();
   ASSERT_FALSE(devices.empty());
