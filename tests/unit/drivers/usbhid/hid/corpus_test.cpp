@@ -100,16 +100,25 @@ std::string as_nut_280(const Renames& kRenamed, const std::string& line) {
   return prefix + out + line.substr(end);
 }
 
-// The oracle is stock 2.8.0, whose cps_fix_report_desc changed only the output Voltage: 2.8.5's
-// input Voltage part (cps-hid.c:548-565, commit f98c8e508) and ConfigActivePower part (:673-696,
-// commit c883e506c) are undone here; CyberPowerFix.* and FamilyParity285 check 2.8.5's readings.
-void as_nut_280_cps_fix(ReportDescriptor& fixed, ReportDescriptor parsed) {
-  for (const auto& [id, usage] : {std::pair<std::uint8_t, Usage>{15, 0x00840030}, {24, 0x00840044}}) {
+// The oracle is stock 2.8.0, whose cps_fix_report_desc (v2.8.0 cps-hid.c:280-326) only gave a
+// 0764:0501 output Voltage (report 18) with HighVoltageTransfer's range (report 16) 0..511. 2.8.5's
+// other parts (input Voltage, assumed maxima, ConfigActivePower; cps-hid.c:548-565, :572-671,
+// :673-696) and its 0601 are undone here; CyberPowerFix.* and FamilyParity285 check 2.8.5's.
+void as_nut_280_cps_fix(ReportDescriptor& fixed, ReportDescriptor parsed, std::uint16_t product_id) {
+  constexpr Usage kVoltage = 0x00840030;
+  for (const auto& [id, usage] : {std::pair<std::uint8_t, Usage>{15, kVoltage}, {18, kVoltage}, {24, 0x00840044}}) {
     Field* field = fixed.find_by_id_and_usage(id, usage);
     const Field* declared = parsed.find_by_id_and_usage(id, usage);
     if (field == nullptr || declared == nullptr) continue;
     field->logical_minimum = declared->logical_minimum;
     field->logical_maximum = declared->logical_maximum;
+  }
+  Field* output = fixed.find_by_id_and_usage(18, kVoltage);
+  const Field* transfer = fixed.find_by_id_and_usage(16, 0x00840054);
+  if (product_id == 0x0501 && output != nullptr && transfer != nullptr &&
+      output->logical_minimum == transfer->logical_minimum && output->logical_maximum == transfer->logical_maximum) {
+    output->logical_minimum = 0;
+    output->logical_maximum = 511;
   }
 }
 
@@ -121,7 +130,7 @@ std::vector<std::string> walnut_lines(const Capture& capture) {
   const std::string subdriver = subdriver_for(capture.vendor_id);
   const ReportDescriptor parsed = *descriptor;
   apply_descriptor_fixes(*descriptor, subdriver, capture.vendor_id, capture.product_id);
-  if (subdriver == "cps") as_nut_280_cps_fix(*descriptor, parsed);
+  if (subdriver == "cps") as_nut_280_cps_fix(*descriptor, parsed, capture.product_id);
   const UsageTable* table = UsageTable::find(subdriver);
   EXPECT_NE(table, nullptr);
   auto lines = explore_lines(
@@ -215,6 +224,34 @@ TEST(CyberPowerFix, ConfigActivePowerReadsPast2800sMaximum) {
     ASSERT_TRUE(report.has_value());
     EXPECT_EQ(extract_value(*report, power), expected);
   }
+}
+
+// NUT #1512's PowerWalker VI 500 R1U (0764:0601), worked by hand through 2.8.5's
+// cps_fix_report_desc: input Voltage (0x0f) declares 0..0xffff in two bytes and output Voltage
+// (0x12) 0..0xff in one, both read as -1 and so taken unsigned (assumed). 2.8.5 raises the output
+// to 511, then to the input's 65535, which its 16 bits hold (cps-hid.c:572-671, commit 94d65f677);
+// ConfigActivePower's 300..300 gets 2048 (:673-696). Stock 2.8.0 fixed nothing on 0601, so the
+// pattern's raw 0xc688 (50824, exponent 6 for volts: 5082.4 V) read as 13.6 there.
+TEST(CyberPowerFix, PowerWalkerVi500R1uAssumedMaximumsAsNut285) {
+  const Capture capture = corpus_capture("cyberpower-powerwalker-vi-500-r1u.pattern-seed1.txt");
+  auto d = parse_report_descriptor(capture.descriptor);
+  ASSERT_TRUE(d.ok()) << d.error();
+  Field* input = d->find_by_id_and_usage(15, 0x00840030);
+  Field* output = d->find_by_id_and_usage(18, 0x00840030);
+  ASSERT_NE(input, nullptr);
+  ASSERT_NE(output, nullptr);
+  EXPECT_TRUE(input->logical_maximum_assumed);
+  EXPECT_TRUE(output->logical_maximum_assumed);
+  EXPECT_EQ(input->logical_maximum, 65535);
+  EXPECT_EQ(output->logical_maximum, 255);
+  ASSERT_TRUE(apply_descriptor_fixes(*d, "cps", 0x0764, 0x0601));
+  EXPECT_EQ(input->logical_maximum, 65535);
+  EXPECT_EQ(output->logical_minimum, 0);
+  EXPECT_EQ(output->logical_maximum, 65535);
+  EXPECT_EQ(d->find_by_id_and_usage(24, 0x00840044)->logical_maximum, 2048);
+  const auto report = captured_report(capture, *d, ReportType::kFeature, 18);
+  ASSERT_TRUE(report.has_value());
+  EXPECT_DOUBLE_EQ(extract_value(*report, *output), 5082.4);
 }
 
 TEST(HidCorpus, Bx1600miNeedsNutsLogMaxWorkaround) {
