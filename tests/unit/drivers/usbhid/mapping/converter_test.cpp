@@ -74,14 +74,17 @@ TEST(Converter, CyberPowerBatteryScaleDecidedOnceAgainstNominal) {
   EXPECT_EQ(to_nut("cps_battvolt", 20.1, context), "20.1");
 }
 
+// A 0764:0501 unit's frequency converters (claimed with cps_battery_scale), nothing published yet.
+struct CpsFrequencyDevice {
+  UpsState state;
+  CpsFrequencyScale scale{.might_need = true};
+  ConverterContext context{.state = &state, .cps_frequency = &scale};
+};
+
 // cps_adjust_frequency_scale (NUT 2.8.5 cps-hid.c:102-204, commit 75efd0c5e), worked by hand.
 TEST(Converter, CyberPowerFrequencyScaleDecidedPerDirectionFromTheReading) {
-  UpsState state;
-  CpsFrequencyScale scale;
-  scale.might_need = true;
-  ConverterContext context;
-  context.state = &state;
-  context.cps_frequency = &scale;
+  CpsFrequencyDevice device;
+  auto& [state, scale, context] = device;
   // No limits published: 499 fits 450..550, so nominal 50 Hz, limits 47.5..52.5; only 49.9 fits.
   EXPECT_EQ(to_nut("cps_input_freq", 499, context), "49.9");
   EXPECT_TRUE(scale.input_checked);
@@ -96,12 +99,8 @@ TEST(Converter, CyberPowerFrequencyScaleDecidedPerDirectionFromTheReading) {
 }
 
 TEST(Converter, CyberPowerFrequencyScaleUsesPublishedLimitsAndWaitsWhenNothingFits) {
-  UpsState state;
-  CpsFrequencyScale scale;
-  scale.might_need = true;
-  ConverterContext context;
-  context.state = &state;
-  context.cps_frequency = &scale;
+  CpsFrequencyDevice device;
+  auto& [state, scale, context] = device;
   // 0 fits no guess: no nominal, limits 45..65, neither 0 nor 0/10 fits; asked again later.
   EXPECT_EQ(to_nut("cps_input_freq", 0, context), "0.0");
   EXPECT_FALSE(scale.input_checked);
