@@ -95,5 +95,18 @@ TEST(HidUpsCommands, WritesKeepTheOtherBitsOfTheReport) {
   EXPECT_EQ(plan.writes.at(0).bytes, (Bytes{0x14, 0x01, 0x01}));
 }
 
+// NUT 2.8.5 makes CyberPower's battery.mfr.date writable from UPS.Battery.ManufacturerDate
+// (cps-hid.c:367, date_conversion, commit 9127e41b7), worked by hand: 2025/01/02 is
+// (2025 - 1980) << 9 | 1 << 5 | 2 = 23074 = 0x5a22, little-endian in report 0x19.
+TEST(HidUpsCommands, CyberPowerBatteryDateIsWrittenAsAPackedDate) {
+  auto ups = bring_up("cyberpower-synthetic.txt");
+  ASSERT_TRUE(ups->error.empty()) << ups->error;
+  EXPECT_EQ(value(ups->state, "battery.mfr.date"), "2024/03/15");
+  CommandPlan plan = ups->model->setvar("battery.mfr.date", "2025/01/02", ups->state);
+  ASSERT_EQ(plan.status, CommandStatus::kHandled);
+  ASSERT_EQ(plan.writes.size(), 1u);
+  EXPECT_EQ(plan.writes.at(0).bytes, (Bytes{0x19, 0x22, 0x5a}));
+}
+
 }  // namespace
 }  // namespace walnut::mapping
