@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <initializer_list>
 #include <limits>
 
@@ -266,20 +267,84 @@ bool is_low_voltage(long v) { return v == 100 || v == 110 || v == 120 || v == 12
 bool is_208(long v) { return v == 200 || v == 208; }
 bool is_230(long v) { return v == 220 || v == 230 || v == 240; }
 
-// nominal_output_voltage_fun: the first value seen is the model's nominal; later values must
-// belong to the same family (LV or HV). The model type is not known here (walnut does not
-// carry mge_model_names yet), so a model is taken as offline, where NUT refuses 230 V on a
-// 208 V unit and 208 V on a 230 V one.
+// nominal_output_voltage_fun (mge-hid.c:1421): the first value seen is the model's nominal;
+// later values must belong to the same family. Line-interactive and online models (NUT's
+// mge_type at or above MGE_DEFAULT, the default for models outside mge_model_names) take any
+// high voltage after a high one; offline ones keep 200/208 apart from 220/230/240.
 std::optional<std::string> mge_nominal_output_voltage_to_nut(double value, ConverterContext& context) {
   MgeState fallback;
   MgeState& mge = context.mge ? *context.mge : fallback;
   if (mge.nominal_output_voltage < 0) mge.nominal_output_voltage = to_long(value);
   const long nominal = mge.nominal_output_voltage;
   const long v = to_long(value);
+  const bool offline = (mge.type & 0xff00) < MgeState::kMgeDefault;
   if (is_low_voltage(nominal) && !is_low_voltage(v)) return std::nullopt;
-  if (is_208(nominal) && !is_208(v)) return std::nullopt;
-  if (is_230(nominal) && !is_230(v)) return std::nullopt;
+  if ((is_208(nominal) || is_230(nominal)) && !is_208(v) && !is_230(v)) return std::nullopt;
+  if (offline && is_208(nominal) && !is_208(v)) return std::nullopt;
+  if (offline && is_230(nominal) && !is_230(v)) return std::nullopt;
   return bounded(20, "%.0f", value);
+}
+
+// mge-hid.c:123-147 (2.8.5) models_type_t: the model series of mge_model_names, by NUT's name.
+// The numbered models follow their series' value (MGE_EVOLUTION_650 is 0x301, ...).
+constexpr std::pair<std::string_view, int> kMgeModelTypes[] = {
+    {"MGE_DEFAULT_OFFLINE", 0},        {"MGE_PEGASUS", 0x100},         {"MGE_3S", 0x110},
+    {"MGE_DEFAULT", 0x200},            {"MGE_EVOLUTION", 0x300},       {"MGE_EVOLUTION_650", 0x301},
+    {"MGE_EVOLUTION_850", 0x302},      {"MGE_EVOLUTION_1150", 0x303},  {"MGE_EVOLUTION_S_1250", 0x304},
+    {"MGE_EVOLUTION_1550", 0x305},     {"MGE_EVOLUTION_S_1750", 0x306}, {"MGE_EVOLUTION_2000", 0x307},
+    {"MGE_EVOLUTION_S_2500", 0x308},   {"MGE_EVOLUTION_S_3000", 0x309}, {"MGE_PULSAR_M", 0x400},
+    {"MGE_PULSAR_M_2200", 0x401},      {"MGE_PULSAR_M_3000", 0x402},   {"MGE_PULSAR_M_3000_XL", 0x403},
+    {"EATON_5P", 0x500},               {"EATON_9E", 0x900}};
+constexpr int kMgeEvolution650 = 0x301;
+
+// mge_battery_voltage_fun / mge_battery_voltage_nominal_fun (mge-hid.c:669-719): only the
+// Evolution, Pulsar M, 5P and 9E series report the battery on UPS.PowerSummary; the others
+// publish nothing from it.
+bool mge_battery_on_power_summary(const ConverterContext& context) {
+  const int series = (context.mge ? context.mge->type : MgeState::kMgeDefault) & 0xff00;
+  return series == 0x300 || series == 0x400 || series == 0x500 || series == 0x900;
+}
+
+std::optional<std::string> mge_battery_voltage_nominal_to_nut(double value, const ConverterContext& context) {
+  if (!mge_battery_on_power_summary(context)) return std::nullopt;
+  if (context.mge->type == kMgeEvolution650) value = 12.0;  // mge-hid.c:674
+  return bounded(20, "%.0f", value);
+}
+
+// eaton_check_pegasus_fun / pegasus_yes_no_info_fun (mge-hid.c:806-880): Protection Station,
+// Ellipse ECO and 3S. NUT switches on mge_type & 0xff00, so MGE_3S (0x110) counts as
+// MGE_PEGASUS (0x100) and its "non-European only" case is never reached: a 3S 700/750 is
+// Pegasus whatever UPS.PowerSummary.Country says.
+bool mge_is_pegasus(const ConverterContext& context) {
+  const int series = (context.mge ? context.mge->type : MgeState::kMgeDefault) & 0xff00;
+  if (series == 0x100) return true;
+  if (series == 0x110) return context.mge != nullptr && context.mge->country != 0;  // unreachable, as in NUT
+  return false;
+}
+
+// mge_date_conversion_fun / mge_time_conversion_fun (mge-hid.c:585-611): UPS.PowerSummary.Time
+// is Unix time, published as local date and time; nothing when strftime gives another length.
+std::optional<std::string> mge_local_time(double value, const char* format, std::size_t length) {
+  const std::time_t seconds = static_cast<std::time_t>(to_long(value));
+  std::tm tm{};
+  if (localtime_r(&seconds, &tm) == nullptr) return std::nullopt;
+  std::array<char, 20> buffer{};  // mge_scratch_buf
+  if (std::strftime(buffer.data(), buffer.size(), format, &tm) != length) return std::nullopt;
+  return std::string(buffer.data(), length);
+}
+
+// mge_date_conversion_nuf / mge_time_conversion_nuf (mge-hid.c:613-641): the new date (or
+// time) with the published time (or date), in NUT's 20-byte buffer, read back as local time;
+// 0 when it does not parse. NUT leaves tm_isdst unset; here mktime decides it.
+double mge_local_time_to_hid(std::string_view text, const ConverterContext& context, bool text_is_date) {
+  const std::string* other = context.state ? context.state->value(text_is_date ? "ups.time" : "ups.date") : nullptr;
+  const std::string other_text = other ? *other : "(null)";  // glibc's printf of NUT's NULL
+  std::string line = text_is_date ? std::string(text) + " " + other_text : other_text + " " + std::string(text);
+  if (line.size() > 19) line.resize(19);
+  std::tm tm{};
+  if (strptime(line.c_str(), "%Y/%m/%d %H:%M:%S", &tm) == nullptr) return 0;
+  tm.tm_isdst = -1;
+  return static_cast<double>(std::mktime(&tm));
 }
 
 // eaton_abm_check_(dis)chrg_fun: the bit reaches ups.status only while ABM is known to be
@@ -356,6 +421,13 @@ std::optional<std::string> cps_battcharge_to_nut(double value, ConverterContext&
 std::optional<std::string> cps_battstatus_to_nut(double value, ConverterContext&) {
   return bounded(8, "%.0f%%", value);
 }
+// pegasus_yes_no_info_nuf (mge-hid.c:864): "yes" (its first three letters) is 1 on Pegasus
+// models; anything else, and every value on other models, is 0.
+double pegasus_yes_no_to_hid(std::string_view text, const ConverterContext& context) {
+  if (!mge_is_pegasus(context)) return 0;
+  return text.substr(0, 3) == "yes" ? 1 : 0;
+}
+
 DeviceScales scales_of(const ConverterContext& context) {
   return context.scales ? *context.scales : DeviceScales{};
 }
@@ -402,8 +474,9 @@ const Converter kConverters[] = {
      "published else 0.8; nothing until both are published"},
     {"mge_nominal_output_voltage", "nominal_output_voltage_fun",
      [](double v, ConverterContext& c) { return mge_nominal_output_voltage_to_nut(v, c); }, nullptr,
-     "`%.0f`, but the first value read fixes the family: after 100/110/120/127 only those; after 200/208 "
-     "only those; after 220/230/240 only those (other first values: anything)"},
+     "`%.0f`, but the first value read fixes the family: after 100/110/120/127 only those; after a high "
+     "voltage only 200..240, and on offline series (`model_names`) only 200/208 or only 220/230/240 (other "
+     "first values: anything)"},
     {"eaton_abm_charging", "eaton_abm_check_chrg_fun",
      [](double v, ConverterContext& c) -> std::optional<std::string> { return eaton_abm_status(v, c, "chrg"); },
      nullptr, "`chrg` for 1 only while Advanced Battery Monitoring is known to be off, else `!chrg`"},
@@ -433,6 +506,41 @@ const Converter kConverters[] = {
     {"eaton_converter_online", "eaton_converter_online_fun",
      [](double v, ConverterContext& c) { return eaton_converter_online_to_nut(v, c); }, nullptr,
      "`online` (non-zero) or `!online`, but nothing while the status has OFF"},
+    {"mge_battery_voltage", "mge_battery_voltage_fun",
+     [](double v, ConverterContext& c) -> std::optional<std::string> {
+       if (!mge_battery_on_power_summary(c)) return std::nullopt;
+       return bounded(20, "%.1f", v);
+     },
+     nullptr, "`%.1f`, only on the Evolution, Pulsar M, 5P and 9E series (`model_names`); nothing on others"},
+    {"mge_battery_voltage_nominal", "mge_battery_voltage_nominal_fun",
+     [](double v, ConverterContext& c) { return mge_battery_voltage_nominal_to_nut(v, c); }, nullptr,
+     "`%.0f`, only on the Evolution (650: always 12), Pulsar M, 5P and 9E series; nothing on others"},
+    {"eaton_check_country", "eaton_check_country_fun",
+     [](double v, ConverterContext& c) -> std::optional<std::string> {
+       if (c.mge != nullptr) c.mge->country = to_long(v);
+       return std::nullopt;
+     },
+     nullptr, "nothing published: remembers the country code (0 Europe, 1 US, 2 Europe 208 V, ...)"},
+    {"eaton_check_pegasus", "eaton_check_pegasus_fun",
+     [](double v, ConverterContext& c) -> std::optional<std::string> {
+       if (!mge_is_pegasus(c)) return std::nullopt;
+       return bounded(20, "%.0f", v);
+     },
+     nullptr, "`%.0f`, only on Pegasus models (Protection Station, Ellipse ECO, 3S 700/750); nothing on others"},
+    {"pegasus_yes_no", "pegasus_yes_no_info_fun",
+     [](double v, ConverterContext& c) -> std::optional<std::string> {
+       if (!mge_is_pegasus(c)) return std::nullopt;
+       return std::string(v == 0 ? "no" : "yes");
+     },
+     pegasus_yes_no_to_hid, "`no` for 0 else `yes`, only on Pegasus models; nothing on others"},
+    {"mge_date", "mge_date_conversion",
+     [](double v, ConverterContext&) { return mge_local_time(v, "%Y/%m/%d", 10); },
+     [](std::string_view text, const ConverterContext& c) { return mge_local_time_to_hid(text, c, true); },
+     "Unix time → local `YYYY/MM/DD`"},
+    {"mge_time", "mge_time_conversion",
+     [](double v, ConverterContext&) { return mge_local_time(v, "%H:%M:%S", 8); },
+     [](std::string_view text, const ConverterContext& c) { return mge_local_time_to_hid(text, c, false); },
+     "Unix time → local `HH:MM:SS`"},
     {"mge_battery_capacity", "mge_battery_capacity_fun",
      [](double v, ConverterContext&) -> std::optional<std::string> { return bounded(20, "%.2f", v / 3600); },
      nullptr, "ampere-seconds to ampere-hours, `%.2f` of value/3600"},
@@ -780,6 +888,13 @@ std::string format_number(std::string_view format, double value) {
   std::string text(buffer.data());
   if (text.size() > 255) text.resize(255);
   return text;
+}
+
+std::optional<int> mge_model_type(std::string_view nut_name) {
+  for (const auto& [name, value] : kMgeModelTypes) {
+    if (name == nut_name) return value;
+  }
+  return std::nullopt;
 }
 
 }  // namespace walnut::mapping

@@ -45,6 +45,12 @@ struct DeviceScales {
 // seen decides which others are accepted; Advanced Battery Monitoring decides whether the
 // Charging/Discharging bits reach ups.status (unknown until an ABMEnable row reads it).
 struct MgeState {
+  // NUT's mge_type (models_type_t): MGE_DEFAULT until the model name table says otherwise
+  // (mge-hid.c:151); the converters look at its series byte (type & 0xff00).
+  int type = kMgeDefault;
+  static constexpr int kMgeDefault = 0x200;
+  // NUT's country_code (mge-hid.c:164): UPS.PowerSummary.Country, -1 until read; 0 is Europe.
+  long country = -1;
   long nominal_output_voltage = -1;
   int abm = -1;  // -1 unknown, 0 disabled, 1 enabled
   // Which ABM usage the device reports its charger state on (NUT's advanced_battery_path):
@@ -70,6 +76,10 @@ struct EverState {
   int ip_counter = 1;
   int packets_counter = 1;
 };
+
+// NUT's models_type_t value of a name (mge-hid.c:123-147: "MGE_PEGASUS" is 0x100, ...);
+// nullopt for a name NUT does not define.
+std::optional<int> mge_model_type(std::string_view nut_name);
 
 class StatusBits;
 

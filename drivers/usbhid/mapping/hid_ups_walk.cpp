@@ -103,28 +103,46 @@ bool read_row(HidUps::Impl& m, std::size_t i, WalkMode mode, UpsState& state) {
   return true;
 }
 
+// The Feature item at `path`, nullptr if the device has none.
+const hid::Field* feature_field(const HidUps::Impl& m, std::string_view path) {
+  auto parsed = m.usage_table->string_to_path(std::string(path));
+  return parsed.ok() ? m.descriptor.find(*parsed, hid::ReportType::kFeature) : nullptr;
+}
+
 // The cached value of the Feature item at `path`, nullopt if absent or unreadable.
 std::optional<double> feature_value(const HidUps::Impl& m, std::string_view path) {
-  auto parsed = m.usage_table->string_to_path(std::string(path));
-  if (!parsed.ok()) return std::nullopt;
-  const hid::Field* field = m.descriptor.find(*parsed, hid::ReportType::kFeature);
+  const hid::Field* field = feature_field(m, path);
   return field ? m.read(*field) : std::nullopt;
 }
 
-// mge_format_model: "<product> <iModel>", iModel falling back to the nominal VA
-// (ConfigApparentPower, as an int). NUT reads both live at match time; here they come from the
-// init walk's reports. NUT's mge_model_names (fixed names for known products) is not carried.
-void publish_mge_model(const HidUps::Impl& m, UpsState& state) {
+// The items mge_format_model reads besides the table's rows (NUT reads them at match time).
+constexpr std::string_view kMgeModelPaths[] = {"UPS.PowerSummary.iModel", "UPS.Flow.[4].ConfigApparentPower"};
+
+// mge_format_model (mge-hid.c:2440): "<product> <iModel>", iModel falling back to the nominal
+// VA (ConfigApparentPower, as an int); get_model_name (mge-hid.c:2371) then looks the pair up in
+// the mapping's model_names, whose first match sets the model series (NUT's mge_type, read by
+// the converters) and may fix the name. NUT does this at match time, before the init walk,
+// reading both items live; here it runs at the start of the init walk from its reports.
+void publish_mge_model(HidUps::Impl& m, UpsState& state) {
   if (m.identity.vendor_id == 0x047c) return;  // Dell: iProduct is already the full name
   std::string product = m.identity.product.value_or("unknown");
   std::string model;
-  if (auto index = feature_value(m, "UPS.PowerSummary.iModel"); index && *index > 0 && *index < 256 && m.strings) {
+  if (auto index = feature_value(m, kMgeModelPaths[0]); index && *index > 0 && *index < 256 && m.strings) {
     model = m.strings(static_cast<int>(*index)).value_or("");
   }
   if (model.empty()) {
-    if (auto va = feature_value(m, "UPS.Flow.[4].ConfigApparentPower")) model = std::to_string(static_cast<int>(*va));
+    if (auto va = feature_value(m, kMgeModelPaths[1])) model = std::to_string(static_cast<int>(*va));
   }
-  if (!model.empty()) state.set_info("ups.model", (product + " " + model).substr(0, 511));
+  if (model.empty()) return;
+  std::string name;
+  for (const Mapping::ModelName& known : m.mapping.model_names) {
+    if (known.product != product || known.model != model) continue;
+    m.mge.type = known.type;
+    name = known.name;
+    break;
+  }
+  if (name.empty()) name = product + " " + model;
+  state.set_info("ups.model", name.substr(0, 511));
 }
 
 // delta_ups_format_model (delta_ups-hid.c:276): the string UPS.DeltaCustom.[1].DeltaModelName
@@ -210,6 +228,11 @@ std::vector<std::uint8_t> HidUps::reports_for_walk(WalkMode mode, bool skip_inte
       polled.insert(field->report_id);
     }
   }
+  if (mode == WalkMode::kInit && m.mapping.model_format == "mge_product") {
+    for (std::string_view path : kMgeModelPaths) {
+      if (const hid::Field* field = feature_field(m, path)) ids.insert(field->report_id);
+    }
+  }
   if (mode == WalkMode::kQuick) return {polled.begin(), polled.end()};
   return {ids.begin(), ids.end()};
 }
@@ -277,6 +300,7 @@ Status HidUps::init(UpsState& state) {
     return Ok{};
   }
   m.initialized = true;
+  if (m.mapping.model_format == "mge_product") publish_mge_model(m, state);
   for (std::size_t i = 0; i < m.mapping.entries.size(); ++i) {
     if (claim_row_at_init(m, i, state)) read_row(m, i, WalkMode::kInit, state);
   }
@@ -297,7 +321,6 @@ Status HidUps::init(UpsState& state) {
     add_command(m, "shutdown.return", state);
     add_command(m, "shutdown.stayoff", state);
   }
-  if (m.mapping.model_format == "mge_product") publish_mge_model(m, state);
   if (m.mapping.model_format == "delta_product") publish_delta_model(m, state);
   state.set_info("driver.version.data", m.mapping.version);
   return Ok{};

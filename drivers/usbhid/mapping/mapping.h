@@ -109,6 +109,17 @@ struct Mapping {
   std::string model_format = "product";  // "product", "apc_product" (FW: split), "mge_product", "delta_product"
   std::string serial_format = "serial";
   std::string fix_report_descriptor;  // named descriptor quirk ("apc", "cps") or ""
+  // NUT's models_name_t table (mge-hid.c mge_model_names): an iProduct and iModel pair gives
+  // the model series the converters check (NUT's models_type_t value) and a fixed ups.model
+  // ("" = "<iProduct> <iModel>"). Read by identity `mge_product`; the first match wins.
+  struct ModelName {
+    std::string product;
+    std::string model;
+    int type = 0;
+    std::string name;
+    bool operator==(const ModelName&) const = default;
+  };
+  std::vector<ModelName> model_names;
   std::vector<Lookup> lookups;
   std::vector<Entry> entries;
 
@@ -135,7 +146,7 @@ const std::vector<std::string>& builtin_mapping_names();
 const std::vector<Mapping>& builtin_claims();
 // Sorts mappings into claim order (claim_order, then key).
 void sort_in_claim_order(std::vector<Mapping>& mappings);
-// `text` with its top-level `lookups:` and `table:` sections blanked (lines kept, so errors
+// `text` with its top-level `lookups:`, `table:` and `model_names:` sections blanked (lines kept, so errors
 // keep their line numbers): what builtin_claims() parses.
 std::string claim_side_text(std::string_view text);
 // The YAML text of a compiled-in mapping ("" for unknown keys), e.g. for `-x mapping=` docs.

@@ -315,10 +315,27 @@ void read_identity(const YAML::Node& node, Mapping& mapping) {
   }
 }
 
+// model_names: [[iProduct, iModel, models_type_t name, ups.model or null], ...].
+void read_model_names(const YAML::Node& node, Mapping& mapping) {
+  if (!node) return;
+  if (!node.IsSequence()) fail(node, "model_names must be a list of [iProduct, iModel, type, name]");
+  for (const auto& item : node) {
+    if (!item.IsSequence() || item.size() != 4) fail(item, "a model name is [iProduct, iModel, type, name or null]");
+    Mapping::ModelName model{scalar(item[0], "iProduct"), scalar(item[1], "iModel"), 0, ""};
+    const std::string type = scalar(item[2], "a model type");
+    const std::optional<int> value = mge_model_type(type);
+    if (!value) fail(item[2], fmt::format("unknown model type \"{}\"", type));
+    model.type = *value;
+    if (!item[3].IsNull()) model.name = scalar(item[3], "a model name");
+    mapping.model_names.push_back(std::move(model));
+  }
+}
+
 Mapping read_mapping(const YAML::Node& root) {
   if (!root.IsMap()) fail(root, "a mapping file is a map (subdriver, version, table, ...)");
   static const std::set<std::string> keys = {"subdriver", "version", "claim_order", "explore", "usage_table", "claims", "usb", "possibly_supported",
-                                             "quiet_vendors", "unsupported", "identity", "fix_report_descriptor", "lookups", "table"};
+                                             "quiet_vendors", "unsupported", "identity", "fix_report_descriptor", "lookups", "table",
+                                             "model_names"};
   for (const auto& item : root) {
     std::string key = scalar(item.first, "a key");
     if (keys.count(key) == 0) fail(item.first, fmt::format("unknown key \"{}\"", key));
@@ -340,6 +357,7 @@ Mapping read_mapping(const YAML::Node& root) {
   read_usb_numbers(root["usb"], mapping);
   read_refusals(root, mapping);
   read_identity(root["identity"], mapping);
+  read_model_names(root["model_names"], mapping);
   Reader reader(mapping, read_lookups(root["lookups"]));
   const YAML::Node table = root["table"];
   if (table) {
@@ -387,7 +405,7 @@ std::string claim_side_text(std::string_view text) {
     const std::string_view line = text.substr(0, end);
     text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
     if (!line.empty() && line[0] != ' ' && line[0] != '\t' && line[0] != '#' && line[0] != '-') {
-      dropping = line.starts_with("lookups:") || line.starts_with("table:");
+      dropping = line.starts_with("lookups:") || line.starts_with("table:") || line.starts_with("model_names:");
     }
     if (!dropping) out.append(line);
     out.push_back('\n');

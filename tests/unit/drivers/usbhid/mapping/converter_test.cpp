@@ -7,6 +7,7 @@
 #include <map>
 #include <vector>
 
+#include "tests/unit/drivers/usbhid/mapping/corpus_device.h"
 #include "tests/unit/drivers/usbhid/mapping/doc_table.h"
 
 namespace walnut::mapping {
@@ -93,14 +94,112 @@ TEST(Converter, MgeNominalOutputVoltageKeepsTheFirstValuesFamily) {
   EXPECT_EQ(to_nut("mge_nominal_output_voltage", 120, context), "120");
   EXPECT_EQ(to_nut("mge_nominal_output_voltage", 127, context), "127");
   EXPECT_EQ(to_nut("mge_nominal_output_voltage", 230, context), std::nullopt);
-  MgeState high;
+  MgeState high;  // MGE_DEFAULT, NUT's default type: line-interactive and online take both HV families
   context.mge = &high;
   EXPECT_EQ(to_nut("mge_nominal_output_voltage", 230, context), "230");
-  EXPECT_EQ(to_nut("mge_nominal_output_voltage", 208, context), std::nullopt);  // offline model
+  EXPECT_EQ(to_nut("mge_nominal_output_voltage", 208, context), "208");
+  EXPECT_EQ(to_nut("mge_nominal_output_voltage", 120, context), std::nullopt);
+  MgeState offline;
+  offline.type = *mge_model_type("MGE_DEFAULT_OFFLINE");
+  context.mge = &offline;
+  EXPECT_EQ(to_nut("mge_nominal_output_voltage", 230, context), "230");
+  EXPECT_EQ(to_nut("mge_nominal_output_voltage", 208, context), std::nullopt);  // mge-hid.c:1481
+  MgeState offline_208;
+  offline_208.type = *mge_model_type("MGE_PEGASUS");  // a series below MGE_DEFAULT
+  context.mge = &offline_208;
+  EXPECT_EQ(to_nut("mge_nominal_output_voltage", 208, context), "208");
+  EXPECT_EQ(to_nut("mge_nominal_output_voltage", 200, context), "200");
+  EXPECT_EQ(to_nut("mge_nominal_output_voltage", 230, context), std::nullopt);  // mge-hid.c:1462
   MgeState odd;
   context.mge = &odd;
   EXPECT_EQ(to_nut("mge_nominal_output_voltage", 136, context), "136");  // no family: anything
   EXPECT_EQ(to_nut("mge_nominal_output_voltage", 230, context), "230");
+}
+
+TEST(Converter, MgeModelTypesAreNutsValues) {
+  EXPECT_EQ(mge_model_type("MGE_DEFAULT_OFFLINE"), 0);
+  EXPECT_EQ(mge_model_type("MGE_3S"), 0x110);
+  EXPECT_EQ(mge_model_type("MGE_DEFAULT"), MgeState::kMgeDefault);
+  EXPECT_EQ(mge_model_type("MGE_EVOLUTION_S_3000"), 0x309);
+  EXPECT_EQ(mge_model_type("MGE_PULSAR_M_3000_XL"), 0x403);
+  EXPECT_EQ(mge_model_type("EATON_9E"), 0x900);
+  EXPECT_EQ(mge_model_type("EATON_9X"), std::nullopt);
+}
+
+TEST(Converter, MgeBatteryVoltageOnlyForSeriesThatReportIt) {
+  MgeState mge;  // MGE_DEFAULT: nothing from UPS.PowerSummary
+  ConverterContext context;
+  context.mge = &mge;
+  EXPECT_EQ(to_nut("mge_battery_voltage", 27.3, context), std::nullopt);
+  EXPECT_EQ(to_nut("mge_battery_voltage_nominal", 24, context), std::nullopt);
+  for (const char* type : {"MGE_EVOLUTION", "MGE_EVOLUTION_850", "MGE_PULSAR_M_2200", "EATON_5P", "EATON_9E"}) {
+    mge.type = *mge_model_type(type);
+    EXPECT_EQ(to_nut("mge_battery_voltage", 27.34, context), "27.3") << type;
+    EXPECT_EQ(to_nut("mge_battery_voltage_nominal", 24, context), "24") << type;
+  }
+  mge.type = *mge_model_type("MGE_EVOLUTION_650");  // mge-hid.c:674: always 12 V
+  EXPECT_EQ(to_nut("mge_battery_voltage_nominal", 24, context), "12");
+  EXPECT_EQ(to_nut("mge_battery_voltage", 13.1, context), "13.1");
+  for (const char* type : {"MGE_DEFAULT_OFFLINE", "MGE_PEGASUS", "MGE_3S"}) {
+    mge.type = *mge_model_type(type);
+    EXPECT_EQ(to_nut("mge_battery_voltage", 13.1, context), std::nullopt) << type;
+  }
+}
+
+TEST(Converter, EatonCountryIsRememberedNotPublished) {
+  MgeState mge;
+  ConverterContext context;
+  context.mge = &mge;
+  EXPECT_EQ(mge.country, -1);
+  EXPECT_EQ(to_nut("eaton_check_country", 1, context), std::nullopt);
+  EXPECT_EQ(mge.country, 1);
+}
+
+TEST(Converter, PegasusRowsOnlyOnPegasusSeries) {
+  MgeState mge;
+  ConverterContext context;
+  context.mge = &mge;
+  EXPECT_EQ(to_nut("eaton_check_pegasus", 25, context), std::nullopt);
+  EXPECT_EQ(to_nut("pegasus_yes_no", 1, context), std::nullopt);
+  EXPECT_EQ(find_converter("pegasus_yes_no")->to_hid("yes", context), 0);
+  mge.type = *mge_model_type("MGE_PEGASUS");
+  EXPECT_EQ(to_nut("eaton_check_pegasus", 25, context), "25");
+  EXPECT_EQ(to_nut("pegasus_yes_no", 1, context), "yes");
+  EXPECT_EQ(to_nut("pegasus_yes_no", 0, context), "no");
+  EXPECT_EQ(find_converter("pegasus_yes_no")->to_hid("yes", context), 1);
+  EXPECT_EQ(find_converter("pegasus_yes_no")->to_hid("yesterday", context), 1);  // strncmp(.., 3)
+  EXPECT_EQ(find_converter("pegasus_yes_no")->to_hid("no", context), 0);
+  // NUT masks the type with 0xff00 first: a 3S (0x110) is Pegasus even in Europe (country 0).
+  mge.type = *mge_model_type("MGE_3S");
+  mge.country = 0;
+  EXPECT_EQ(to_nut("pegasus_yes_no", 1, context), "yes");
+  mge.type = *mge_model_type("MGE_DEFAULT_OFFLINE");
+  EXPECT_EQ(to_nut("eaton_check_pegasus", 25, context), std::nullopt);
+}
+
+TEST(Converter, MgeDateAndTimeAreLocalUnixTime) {
+  testing::ScopedTimeZone utc("UTC0");
+  ConverterContext context;
+  EXPECT_EQ(to_nut("mge_date", 0, context), "1970/01/01");
+  EXPECT_EQ(to_nut("mge_time", 0, context), "00:00:00");
+  EXPECT_EQ(to_nut("mge_date", 1733369696, context), "2024/12/05");  // 2024-12-05 03:34:56 UTC
+  EXPECT_EQ(to_nut("mge_time", 1733369696, context), "03:34:56");
+  EXPECT_EQ(to_nut("mge_date", 1e15, context), std::nullopt);  // year beyond 4 digits
+  {
+    testing::ScopedTimeZone cet("CET-1");
+    EXPECT_EQ(to_nut("mge_time", 1733369696, context), "04:34:56");
+  }
+  // Writing one half reads the other from the published variables (mge-hid.c:613, 629).
+  UpsState state;
+  context.state = &state;
+  const Converter& date = *find_converter("mge_date");
+  const Converter& time = *find_converter("mge_time");
+  EXPECT_EQ(date.to_hid("2024/12/05", context), 0);  // no ups.time: "(null)" does not parse
+  state.set_info("ups.time", "03:34:56");
+  EXPECT_EQ(date.to_hid("2024/12/05", context), 1733369696);
+  state.set_info("ups.date", "2024/12/05");
+  EXPECT_EQ(time.to_hid("03:34:57", context), 1733369697);
+  EXPECT_EQ(time.to_hid("3 o'clock", context), 0);
 }
 
 TEST(Converter, EatonChargeBitsReachStatusOnlyWithAbmOff) {

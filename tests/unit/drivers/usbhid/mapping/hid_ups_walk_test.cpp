@@ -164,5 +164,45 @@ TEST(HidUpsWalk, MaxReportSizeAsksForNutsPointerSizedRead) {
   EXPECT_EQ(tweaked->model->report_length(0x0c), 4u);
 }
 
+// NUT 2.8.5's mge_model_names decides the model series before the init walk (mge_format_model
+// runs at match time); stock 2.8.0 has no 9E rows, so these are 2.8.5's values worked by hand
+// (the capture's header cites mge-hid.c's lines).
+TEST(HidUpsWalk, MgeModelSeriesFrom285Table) {
+  testing::ScopedTimeZone utc("UTC0");
+  auto ups = bring_up("eaton-model-9e-synthetic.txt");
+  ASSERT_EQ(ups->error, "");
+  EXPECT_EQ(value(ups->state, "ups.model"), "9E1000i");                 // mge-hid.c:1861
+  EXPECT_EQ(value(ups->state, "battery.voltage"), "27.0");              // EATON_9E, mge-hid.c:708
+  EXPECT_EQ(value(ups->state, "battery.voltage.nominal"), "24");        // EATON_9E, mge-hid.c:681
+  EXPECT_EQ(value(ups->state, "outlet.power"), "120");                  // not Pegasus: ApparentPower
+  EXPECT_EQ(value(ups->state, "device.country"), "<absent>");           // read, never published
+  EXPECT_EQ(ups->state.find("outlet.2.switchable")->flags & kFlagRw, 0u);
+}
+
+TEST(HidUpsWalk, PegasusRowsAreWritableAndDateTimeWritesBack) {
+  testing::ScopedTimeZone utc("UTC0");
+  auto ups = bring_up("eaton-model-protection-station-synthetic.txt");
+  ASSERT_EQ(ups->error, "");
+  EXPECT_EQ(value(ups->state, "ups.model"), "Protection Station 500");
+  EXPECT_EQ(value(ups->state, "outlet.power"), "25");  // the threshold, mge-hid.c:2239
+  EXPECT_EQ(value(ups->state, "battery.voltage"), "<absent>");
+  const auto* threshold = ups->state.find("outlet.power");
+  EXPECT_NE(threshold->flags & kFlagRw, 0u);
+  EXPECT_EQ(threshold->enums, (std::vector<std::string>{"10", "25", "60"}));
+  // pegasus_yes_no_info_nuf: "no" is 0 (report 0x0d, one bit).
+  CommandPlan off = ups->model->setvar("outlet.2.switchable", "no", ups->state);
+  ASSERT_EQ(off.writes.size(), 1u);
+  EXPECT_EQ(off.writes[0].bytes, (Bytes{0x0d, 0x00}));
+  // ups.date with the published ups.time, as local (here UTC) Unix time: 2024-12-06 03:34:56.
+  CommandPlan date = ups->model->setvar("ups.date", "2024/12/06", ups->state);
+  ASSERT_EQ(date.writes.size(), 1u);
+  EXPECT_EQ(date.writes[0].bytes, (Bytes{0x06, 0xe0, 0x70, 0x52, 0x67}));
+  // An offline model with a fixed name: nothing from the Pegasus or battery rows.
+  auto ellipse = bring_up("eaton-model-ellipse-300-synthetic.txt");
+  EXPECT_EQ(value(ellipse->state, "ups.model"), "ellipse 300");
+  EXPECT_EQ(value(ellipse->state, "outlet.power"), "120");
+  EXPECT_EQ(ellipse->state.find("outlet.2.switchable")->flags & kFlagRw, 0u);
+}
+
 }  // namespace
 }  // namespace walnut::mapping
