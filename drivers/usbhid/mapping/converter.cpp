@@ -4,6 +4,7 @@
 #include "drivers/usbhid/mapping/status.h"
 
 #include <array>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -159,9 +160,9 @@ LiebertScales& liebert_of(ConverterContext& c) {
   return c.liebert != nullptr ? *c.liebert : none;
 }
 
-// ever-hid.c (2.8.5) :87-326: the EVER converters ignore the value and read a whole vendor
-// report from the cache (missing bytes read as 0, where NUT would read past its buffer).
-std::span<const std::uint8_t> ever_report(const ConverterContext& c, std::uint8_t id) {
+// ever-hid.c (2.8.5) :87-326: the EVER converters (and PowerCOM's voltage) ignore the value and
+// read a whole vendor report from the cache (missing bytes read as 0, where NUT would read past its buffer).
+std::span<const std::uint8_t> cached_report(const ConverterContext& c, std::uint8_t id) {
   return c.report_bytes != nullptr && *c.report_bytes ? (*c.report_bytes)(id) : std::span<const std::uint8_t>();
 }
 
@@ -421,6 +422,27 @@ std::optional<std::string> cps_battcharge_to_nut(double value, ConverterContext&
 std::optional<std::string> cps_battstatus_to_nut(double value, ConverterContext&) {
   return bounded(8, "%.0f%%", value);
 }
+// powercom_hack_voltage (powercom-hid.c:432-494, 2.8.5, NUT commit 443cb4048, #2766): the row's
+// value (ACPresent) is ignored; Report 0xa4 holds ASCII after its ID (" 13.7 2"): the first run
+// of digits and dots, kept only if it has a dot, else the last such reading ("0.0" at first).
+// NUT retries the GET up to five times 100 ms apart until the first valid reading; here the
+// report is read once per walk.
+std::optional<std::string> powercom_report_voltage_to_nut(const ConverterContext& context) {
+  static PowercomState none;
+  PowercomState& state = context.powercom != nullptr ? *context.powercom : none;
+  const std::span<const std::uint8_t> bytes = cached_report(context, 0xa4);
+  std::string text;
+  for (std::size_t i = 1; i < bytes.size() && i < 8 && bytes[i] != 0; ++i) text += static_cast<char>(bytes[i]);
+  auto digit = [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; };
+  std::size_t start = 0;
+  while (start < text.size() && !digit(text[start]) && text[start] != '.') ++start;
+  std::size_t end = start;
+  while (end < text.size() && (digit(text[end]) || text[end] == '.')) ++end;
+  const std::string value = text.substr(start, end - start);
+  if (!value.empty() && value.find('.') != std::string::npos) state.last_voltage = value;
+  return state.last_voltage;
+}
+
 // pegasus_yes_no_info_nuf (mge-hid.c:864): "yes" (its first three letters) is 1 on Pegasus
 // models; anything else, and every value on other models, is 0.
 double pegasus_yes_no_to_hid(std::string_view text, const ConverterContext& context) {
@@ -659,6 +681,11 @@ const Converter kConverters[] = {
     {"powercom_boost", "powercom_boost_conversion_fun",
      [](double v, ConverterContext&) { return masked_word(v, 0x18, 0x18, "boost", "!boost"); }, nullptr,
      "`boost` when bits 4..3 are 11 (AVR, boost)"},
+    {"powercom_report_voltage", "powercom_hack_voltage",
+     [](double, ConverterContext& c) { return powercom_report_voltage_to_nut(c); }, nullptr,
+     "ignores the value: the voltage in Report 0xa4's ASCII (`\" 13.7 2\"` → `13.7`, GET by the model, 8 bytes), "
+     "else the last valid one (`0.0` at first)",
+     0xa4, 8},
     {"powercom_overload", "powercom_overload_conversion_fun",
      [](double v, ConverterContext&) { return masked_word(v, 0x20, 0x20, "overload", "!overload"); }, nullptr,
      "`overload` when bit 5 is set"},
@@ -759,17 +786,17 @@ const Converter kConverters[] = {
      },
      nullptr, "`v%X.%Xb%02d` of bits 15..12, 11..8 and the low byte"},
     {"ever_mac_address", "ever_mac_address_fun",
-     [](double, ConverterContext& c) -> std::optional<std::string> { return ever_joined(ever_report(c, 210), "%02x", ':'); },
+     [](double, ConverterContext& c) -> std::optional<std::string> { return ever_joined(cached_report(c, 210), "%02x", ':'); },
      nullptr, "report 210's bytes as `%02x` joined by `:`"},
     {"ever_ip_address", "ever_ip_address_fun",
      [](double, ConverterContext& c) -> std::optional<std::string> {
        const std::uint8_t id = ever_next(ever_of(c).ip_counter, {211, 230, 231, 232});
-       return ever_joined(ever_report(c, id), "%d", '.');
+       return ever_joined(cached_report(c, id), "%d", '.');
      },
      nullptr, "the next of reports 211, 230, 231, 232 (in turn, per call) as `%d` joined by `.`"},
     {"ever_packets", "ever_packets_fun",
      [](double, ConverterContext& c) -> std::optional<std::string> {
-       const auto bytes = ever_report(c, ever_next(ever_of(c).packets_counter, {215, 216, 217, 218}));
+       const auto bytes = cached_report(c, ever_next(ever_of(c).packets_counter, {215, 216, 217, 218}));
        if (bytes.size() < 5) return std::string();
        const std::uint32_t count = bytes[1] | (bytes[2] << 8) | (bytes[3] << 16) | (static_cast<std::uint32_t>(bytes[4]) << 24);
        return bounded(200, "%d", static_cast<int>(count));
@@ -777,7 +804,7 @@ const Converter kConverters[] = {
      nullptr, "the next of reports 215..218 (in turn, per call): its first 4 bytes, little-endian, `%d`"},
     {"ever_workmode", "ever_workmode_fun",
      [](double, ConverterContext& c) -> std::optional<std::string> {
-       switch (ever_byte(ever_report(c, 74), 1)) {
+       switch (ever_byte(cached_report(c, 74), 1)) {
          case 2: return std::string("STOP");
          case 4: return std::string("ONLINE");
          case 8: return std::string("ONBATTERY");
@@ -790,7 +817,7 @@ const Converter kConverters[] = {
      nullptr, "report 74's first byte: 2 STOP, 4 ONLINE, 8 ONBATTERY, 16 WATCH, 32 WAITING, 64 EMERGENCY, else UNKNOWN"},
     {"ever_messages", "ever_messages_fun",
      [](double, ConverterContext& c) -> std::optional<std::string> {
-       const auto bytes = ever_report(c, 75);
+       const auto bytes = cached_report(c, 75);
        const unsigned word = ever_byte(bytes, 1) | (ever_byte(bytes, 2) << 8);
        return ever_words(word, {{0x04, "BOOST"}, {0x08, "BUCK"}, {0x10, "BOOST_BLOCKED"}, {0x20, "BUCK_BLOCKED"},
                                 {0x40, "CHARGING"}, {0x80, "FAN_ON"}, {0x100, "EPO_BLOCKED"}, {0x200, "NEED_REPLACMENT"},
@@ -799,7 +826,7 @@ const Converter kConverters[] = {
      nullptr, "report 75's 16-bit word: its message bits as words (BOOST, BUCK, ..., MAINS_OUT_OF_RANGE)"},
     {"ever_alarms", "ever_alarms_fun",
      [](double, ConverterContext& c) -> std::optional<std::string> {
-       const auto bytes = ever_report(c, 76);
+       const auto bytes = cached_report(c, 76);
        const unsigned word = ever_byte(bytes, 1) | (ever_byte(bytes, 2) << 8);
        return ever_words(word, {{0x01, "OVERLOAD"}, {0x02, "SHORT-CIRCUIT"}, {0x0C, "OVERHEAT"}, {0x10, "EPO"},
                                 {0x20, "INERNAL_ERROR"}, {0x40, "REVERSE_POWER_SUPPLY"}, {0x80, "NO_INETERNAL_COMM"},
@@ -808,7 +835,7 @@ const Converter kConverters[] = {
      nullptr, "report 76's 16-bit word: its alarm bits as words (OVERLOAD, SHORT-CIRCUIT, ..., CRITICAL_BATT_VOLTAGE)"},
     {"ever_on_off", "ever_on_off_fun",
      [](double, ConverterContext& c) -> std::optional<std::string> {
-       const unsigned mode = ever_byte(ever_report(c, 74), 1);
+       const unsigned mode = ever_byte(cached_report(c, 74), 1);
        return std::string(mode == 0x04 || mode == 0x08 ? "!off" : "off");
      },
      nullptr, "`!off` while report 74's work mode is ONLINE or ONBATTERY, else `off`"},

@@ -81,6 +81,12 @@ struct EverState {
 // nullopt for a name NUT does not define.
 std::optional<int> mge_model_type(std::string_view nut_name);
 
+// PowerCOM's battery voltage (powercom-hid.c:432 powercom_hack_voltage, NUT's static
+// last_valid): the last reading of Report 0xa4 that parsed, "0.0" before the first.
+struct PowercomState {
+  std::string last_voltage = "0.0";
+};
+
 class StatusBits;
 
 // What a converter may look at besides the value.
@@ -95,6 +101,7 @@ struct ConverterContext {
   EverState* ever = nullptr;
   const StatusBits* status = nullptr;  // the status bits collected so far (NUT's ups_status_get)
   const ModelOptions* options = nullptr;  // the driver options (NUT's getval: ondelay, offdelay)
+  PowercomState* powercom = nullptr;
 };
 
 // One named converter (NUT's info_lkp_t fun/nuf pair), for what a lookup table cannot say.
@@ -107,6 +114,11 @@ struct Converter {
   // `values:` texts, else writes -1). Empty text is NUT's NULL value (a command row without one).
   double (*to_hid)(std::string_view text, const ConverterContext& context);
   std::string_view doc;  // one line: what HID -> NUT does
+  // A report the converter reads besides its row's item, through ConverterContext.report_bytes
+  // (0: none). NUT's powercom_hack_voltage GETs Report 0xa4 itself; here the model asks the
+  // driver to GET it, `own_report_length` bytes, in every walk that reads a row of this converter.
+  std::uint8_t own_report = 0;
+  std::size_t own_report_length = 0;
 };
 
 // The registry, in documentation order.

@@ -97,6 +97,16 @@ Result<std::unique_ptr<HidUps>> HidUps::create(const hid::ReportDescriptor& desc
     buffer.bytes.assign(impl->descriptor.buffer_size(field.report_id), 0);
     buffer.bytes[0] = field.report_id;
   }
+  // A converter's own report (PowerCOM's 0xa4) is cached like the descriptor's, at the length
+  // the converter reads when the descriptor does not declare it.
+  for (const Entry& entry : mapping.entries) {
+    const Lookup* lookup = mapping.lookup_of(entry);
+    if (lookup == nullptr || lookup->converter == nullptr || lookup->converter->own_report == 0) continue;
+    ReportBuffer& buffer = impl->reports[lookup->converter->own_report];
+    if (!buffer.bytes.empty()) continue;
+    buffer.bytes.assign(lookup->converter->own_report_length, 0);
+    buffer.bytes[0] = lookup->converter->own_report;
+  }
   impl->report_bytes = [reports = &impl->reports](std::uint8_t id) -> std::span<const std::uint8_t> {
     auto found = reports->find(id);
     return found == reports->end() ? std::span<const std::uint8_t>() : std::span<const std::uint8_t>(found->second.bytes);

@@ -38,6 +38,7 @@ struct HidUps::Impl {
   MgeState mge;
   LiebertScales liebert;
   EverState ever;
+  PowercomState powercom;
   ReportBytes report_bytes;  // the cached reports, for converters (set by create())
 
   // The walk (hid_ups_walk.cpp).

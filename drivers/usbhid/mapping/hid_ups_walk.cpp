@@ -115,6 +115,12 @@ std::optional<double> feature_value(const HidUps::Impl& m, std::string_view path
   return field ? m.read(*field) : std::nullopt;
 }
 
+// The report row i's converter reads besides the row's item (0: none).
+std::uint8_t own_report(const HidUps::Impl& m, std::size_t i) {
+  const Lookup* lookup = m.mapping.lookup_of(m.mapping.entries[i]);
+  return lookup != nullptr && lookup->converter != nullptr ? lookup->converter->own_report : 0;
+}
+
 // The items mge_format_model reads besides the table's rows (NUT reads them at match time).
 constexpr std::string_view kMgeModelPaths[] = {"UPS.PowerSummary.iModel", "UPS.Flow.[4].ConfigApparentPower"};
 
@@ -174,6 +180,7 @@ ConverterContext HidUps::Impl::context(const UpsState& state) {
   c.ever = &ever;
   c.status = &bits;
   c.options = &options;
+  c.powercom = &powercom;
   return c;
 }
 
@@ -212,7 +219,6 @@ std::vector<std::uint8_t> HidUps::reports_for_walk(WalkMode mode, bool skip_inte
   const Impl& m = *impl_;
   std::set<std::uint8_t> ids;
   std::set<std::uint8_t> polled;  // reports with a quick item the interrupt pipe does not carry
-  if (m.options.interruptonly) return {};
   for (std::size_t i = 0; i < m.mapping.entries.size(); ++i) {
     const unsigned flags = m.mapping.entries[i].hid_flags;
     const hid::Field* field = mode == WalkMode::kInit ? m.resolved[i] : m.active[i];
@@ -223,12 +229,19 @@ std::vector<std::uint8_t> HidUps::reports_for_walk(WalkMode mode, bool skip_inte
       if ((flags & kHidSemiStatic) && !m.data_has_changed) continue;
     }
     if (m.skip_report_0x54 && field->report_id == 0x54) continue;
+    // A converter's own report is a GET even with interruptonly (NUT's PowerCOM hack does its
+    // own control transfer whatever the pipe); the rows' items come from the interrupt pipe then.
+    if (std::uint8_t own = own_report(m, i)) {
+      ids.insert(own);
+      if (mode == WalkMode::kQuick) polled.insert(own);
+    }
+    if (m.options.interruptonly) continue;
     ids.insert(field->report_id);
     if (mode == WalkMode::kQuick && !(skip_interrupt_fed && interrupt_fed(m, *field))) {
       polled.insert(field->report_id);
     }
   }
-  if (mode == WalkMode::kInit && m.mapping.model_format == "mge_product") {
+  if (mode == WalkMode::kInit && m.mapping.model_format == "mge_product" && !m.options.interruptonly) {
     for (std::string_view path : kMgeModelPaths) {
       if (const hid::Field* field = feature_field(m, path)) ids.insert(field->report_id);
     }
@@ -238,7 +251,10 @@ std::vector<std::uint8_t> HidUps::reports_for_walk(WalkMode mode, bool skip_inte
 }
 
 std::size_t HidUps::report_length(std::uint8_t report_id) const {
-  return impl_->descriptor.buffer_size(report_id);
+  // The cache holds the descriptor's reports at their length, and a converter's own report
+  // (PowerCOM's 0xa4) at the length it reads.
+  auto found = impl_->reports.find(report_id);
+  return found != impl_->reports.end() ? found->second.bytes.size() : impl_->descriptor.buffer_size(report_id);
 }
 
 std::size_t HidUps::request_length(std::uint8_t report_id) const {

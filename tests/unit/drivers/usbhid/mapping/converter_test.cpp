@@ -202,6 +202,27 @@ TEST(Converter, MgeDateAndTimeAreLocalUnixTime) {
   EXPECT_EQ(time.to_hid("3 o'clock", context), 0);
 }
 
+TEST(Converter, PowercomVoltageIsReport0xa4sAscii) {
+  std::map<std::uint8_t, std::vector<std::uint8_t>> reports;
+  ReportBytes bytes = [&reports](std::uint8_t id) -> std::span<const std::uint8_t> { return reports[id]; };
+  PowercomState powercom;
+  ConverterContext context;
+  context.report_bytes = &bytes;
+  context.powercom = &powercom;
+  const Converter& converter = *find_converter("powercom_report_voltage");
+  EXPECT_EQ(converter.own_report, 0xa4);
+  EXPECT_EQ(converter.own_report_length, 8u);
+  EXPECT_EQ(to_nut("powercom_report_voltage", 1, context), "0.0");  // nothing read yet
+  reports[0xa4] = {0xa4, ' ', '1', '3', '.', '7', ' ', '2'};
+  EXPECT_EQ(to_nut("powercom_report_voltage", 0, context), "13.7");  // the value (ACPresent) is ignored
+  reports[0xa4] = {0xa4, ' ', '2', '7', ' ', '2', 0, 0};  // no dot: not valid, the last one stays
+  EXPECT_EQ(to_nut("powercom_report_voltage", 1, context), "13.7");
+  reports[0xa4] = {0xa4, 'V', '=', '.', '5', 0, '9', '.'};  // stops at the NUL
+  EXPECT_EQ(to_nut("powercom_report_voltage", 1, context), ".5");
+  reports[0xa4] = {0xa4, '1', '2', '.', '3', '4', '5', '6', '7', '8'};  // NUT reads 8 bytes at most
+  EXPECT_EQ(to_nut("powercom_report_voltage", 1, context), "12.3456");
+}
+
 TEST(Converter, EatonChargeBitsReachStatusOnlyWithAbmOff) {
   MgeState mge;
   ConverterContext context;

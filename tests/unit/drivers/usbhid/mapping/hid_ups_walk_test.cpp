@@ -164,6 +164,27 @@ TEST(HidUpsWalk, MaxReportSizeAsksForNutsPointerSizedRead) {
   EXPECT_EQ(tweaked->model->report_length(0x0c), 4u);
 }
 
+// powercom_hack_voltage's Report 0xa4 is outside the descriptor: the model asks for it (8 bytes)
+// in every walk that reads battery.voltage, even when the rest comes from the interrupt pipe.
+TEST(HidUpsWalk, ConvertersOwnReportIsReadWithItsRow) {
+  auto ups = bring_up("powercom-synthetic.txt");
+  ASSERT_EQ(ups->error, "");
+  EXPECT_EQ(value(ups->state, "battery.voltage"), "13.7");
+  auto init = ups->model->reports_for_walk(WalkMode::kInit);
+  EXPECT_NE(std::find(init.begin(), init.end(), 0xa4), init.end());
+  auto full = ups->model->reports_for_walk(WalkMode::kFull);
+  EXPECT_NE(std::find(full.begin(), full.end(), 0xa4), full.end());
+  auto quick = ups->model->reports_for_walk(WalkMode::kQuick);  // the row is not quick_poll
+  EXPECT_EQ(std::find(quick.begin(), quick.end(), 0xa4), quick.end());
+  EXPECT_EQ(ups->model->request_length(0xa4), 8u);
+  ModelOptions options;
+  options.interruptonly = true;
+  auto interrupt_only = bring_up("powercom-synthetic.txt", options);
+  EXPECT_EQ(interrupt_only->model->reports_for_walk(WalkMode::kFull), (std::vector<std::uint8_t>{0xa4}));
+  auto unanswered = bring_up("powercom-synthetic.pattern-seed1.txt");  // no 0xa4 there
+  EXPECT_EQ(value(unanswered->state, "battery.voltage"), "0.0");
+}
+
 // NUT 2.8.5's mge_model_names decides the model series before the init walk (mge_format_model
 // runs at match time); stock 2.8.0 has no 9E rows, so these are 2.8.5's values worked by hand
 // (the capture's header cites mge-hid.c's lines).
