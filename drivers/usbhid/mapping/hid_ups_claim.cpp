@@ -131,8 +131,15 @@ void HidUps::publish_identity(UpsState& state) const {
   const DeviceIdentity& id = m.identity;
   std::optional<std::string> mfr = id.vendor;
   if (!mfr && m.mapping.mfr_format.rfind("vendor_or:", 0) == 0) mfr = m.mapping.mfr_format.substr(10);
+  if (m.mapping.mfr_format.rfind("vendor_trim_or:", 0) == 0) {
+    // belkin_format_mfr (belkin-hid.c:606): leading spaces cut; nothing left is the default.
+    std::string text = mfr.value_or("");
+    text.erase(0, text.find_first_not_of(' ') == std::string::npos ? text.size() : text.find_first_not_of(' '));
+    mfr = text.empty() ? m.mapping.mfr_format.substr(15) : text;
+  }
   std::optional<std::string> model = id.product;
   if (m.mapping.model_format == "apc_product") model = apc_model(id.product, state);
+  if (m.mapping.model_format == "product_or_unknown" && (!model || model->empty())) model = "unknown";  // belkin-hid.c:598
   set_or_delete(state, "ups.mfr", mfr);
   set_or_delete(state, "ups.model", model);
   set_or_delete(state, "ups.serial", id.serial);

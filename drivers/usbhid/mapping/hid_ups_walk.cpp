@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <iterator>
 #include <set>
 
 #include "common/log.h"
@@ -123,6 +124,28 @@ std::uint8_t own_report(const HidUps::Impl& m, std::size_t i) {
 
 // The items mge_format_model reads besides the table's rows (NUT reads them at match time).
 constexpr std::string_view kMgeModelPaths[] = {"UPS.PowerSummary.iModel", "UPS.Flow.[4].ConfigApparentPower"};
+constexpr std::string_view kSerialItem = "serial_or_item:";
+
+// The items the identity reads at init besides the table's rows.
+std::vector<std::string_view> identity_items(const HidUps::Impl& m) {
+  std::vector<std::string_view> paths;
+  if (m.mapping.model_format == "mge_product") paths.assign(std::begin(kMgeModelPaths), std::end(kMgeModelPaths));
+  if (m.mapping.serial_format.rfind(kSerialItem, 0) == 0 && !m.identity.serial) {
+    paths.push_back(std::string_view(m.mapping.serial_format).substr(kSerialItem.size()));
+  }
+  return paths;
+}
+
+// belkin_format_serial (belkin-hid.c:619): without an iSerialNumber, the USB string the item of
+// `serial_or_item:` indexes (NUT's 64-byte buffer); nothing when that is empty. NUT reads it at
+// match time; here at the start of the init walk.
+void publish_item_serial(HidUps::Impl& m, UpsState& state) {
+  if (m.mapping.serial_format.rfind(kSerialItem, 0) != 0 || m.identity.serial) return;
+  auto index = feature_value(m, std::string_view(m.mapping.serial_format).substr(kSerialItem.size()));
+  if (!index || *index <= 0 || *index >= 256 || !m.strings) return;
+  const std::string serial = m.strings(static_cast<int>(*index)).value_or("");
+  if (!serial.empty()) state.set_info("ups.serial", serial.substr(0, 63));
+}
 
 // mge_format_model (mge-hid.c:2440): "<product> <iModel>", iModel falling back to the nominal
 // VA (ConfigApparentPower, as an int); get_model_name (mge-hid.c:2371) then looks the pair up in
@@ -241,8 +264,8 @@ std::vector<std::uint8_t> HidUps::reports_for_walk(WalkMode mode, bool skip_inte
       polled.insert(field->report_id);
     }
   }
-  if (mode == WalkMode::kInit && m.mapping.model_format == "mge_product" && !m.options.interruptonly) {
-    for (std::string_view path : kMgeModelPaths) {
+  if (mode == WalkMode::kInit && !m.options.interruptonly) {
+    for (std::string_view path : identity_items(m)) {
       if (const hid::Field* field = feature_field(m, path)) ids.insert(field->report_id);
     }
   }
@@ -317,6 +340,7 @@ Status HidUps::init(UpsState& state) {
   }
   m.initialized = true;
   if (m.mapping.model_format == "mge_product") publish_mge_model(m, state);
+  publish_item_serial(m, state);
   for (std::size_t i = 0; i < m.mapping.entries.size(); ++i) {
     if (claim_row_at_init(m, i, state)) read_row(m, i, WalkMode::kInit, state);
   }

@@ -226,9 +226,26 @@ class Reader {
   std::map<std::string, int> index_;
 };
 
+void read_usb_numbers(const YAML::Node& node, UsbHidNumbers& numbers) {
+  if (!node) return;
+  if (!node.IsMap()) fail(node, "usb must be a map of rep_index, desc_index, ep_in, ep_out");
+  for (const auto& item : node) {
+    const std::string key = scalar(item.first, "a key");
+    const long value = integer(item.second, key);
+    const long limit = key == "ep_in" || key == "ep_out" ? 0x0f : 0xff;  // endpoint numbers are 4 bits
+    if (value < 0 || value > limit) fail(item.second, fmt::format("{} must be 0..{}", key, limit));
+    const auto number = static_cast<std::uint8_t>(value);
+    if (key == "rep_index") numbers.rep_index = number;
+    else if (key == "desc_index") numbers.desc_index = number;
+    else if (key == "ep_in") numbers.ep_in = number;
+    else if (key == "ep_out") numbers.ep_out = number;
+    else fail(item.first, fmt::format("unknown usb key \"{}\"", key));
+  }
+}
+
 void read_claims(const YAML::Node& node, Mapping& mapping) {
   if (!node) return;
-  if (!node.IsSequence()) fail(node, "claims must be a list of {vendor, product[, hook, maker, maker_in_product]}");
+  if (!node.IsSequence()) fail(node, "claims must be a list of {vendor, product[, hook, maker, maker_in_product, usb]}");
   for (const auto& item : node) {
     if (!item.IsMap() || !item["vendor"] || !item["product"]) fail(item, "a claim needs vendor and product");
     Claim claim;
@@ -248,24 +265,8 @@ void read_claims(const YAML::Node& node, Mapping& mapping) {
       claim.hook = find_claim_hook(hook);
       if (claim.hook == nullptr) fail(item["hook"], fmt::format("unknown hook \"{}\"", hook));
     }
+    read_usb_numbers(item["usb"], claim.usb);
     mapping.claims.push_back(claim);
-  }
-}
-
-void read_usb_numbers(const YAML::Node& node, Mapping& mapping) {
-  if (!node) return;
-  if (!node.IsMap()) fail(node, "usb must be a map of rep_index, desc_index, ep_in, ep_out");
-  for (const auto& item : node) {
-    const std::string key = scalar(item.first, "a key");
-    const long value = integer(item.second, key);
-    const long limit = key == "ep_in" || key == "ep_out" ? 0x0f : 0xff;  // endpoint numbers are 4 bits
-    if (value < 0 || value > limit) fail(item.second, fmt::format("{} must be 0..{}", key, limit));
-    const auto number = static_cast<std::uint8_t>(value);
-    if (key == "rep_index") mapping.usb.rep_index = number;
-    else if (key == "desc_index") mapping.usb.desc_index = number;
-    else if (key == "ep_in") mapping.usb.ep_in = number;
-    else if (key == "ep_out") mapping.usb.ep_out = number;
-    else fail(item.first, fmt::format("unknown usb key \"{}\"", key));
   }
 }
 
@@ -283,11 +284,11 @@ void read_refusals(const YAML::Node& root, Mapping& mapping) {
   if (const YAML::Node unsupported = root["unsupported"]) {
     if (!unsupported.IsSequence()) fail(unsupported, "unsupported must be a list of {vendor, product, message}");
     for (const auto& item : unsupported) {
-      if (!item.IsMap() || !item["vendor"] || !item["product"] || !item["message"]) {
-        fail(item, "an unsupported entry needs vendor, product and message");
+      if (!item.IsMap() || !item["vendor"] || !item["product"]) {
+        fail(item, "an unsupported entry needs vendor and product (and a message unless silent)");
       }
-      mapping.unsupported.push_back(
-          {usb_id(item["vendor"], "vendor"), usb_id(item["product"], "product"), scalar(item["message"], "message")});
+      mapping.unsupported.push_back({usb_id(item["vendor"], "vendor"), usb_id(item["product"], "product"),
+                                     item["message"] ? scalar(item["message"], "message") : ""});
     }
   }
 }
@@ -299,15 +300,20 @@ void read_identity(const YAML::Node& node, Mapping& mapping) {
     std::string key = scalar(item.first, "a key");
     std::string value = scalar(item.second, key);
     if (key == "mfr") {
-      if (value != "vendor" && value.rfind("vendor_or:", 0) != 0) fail(item.second, "mfr: vendor or vendor_or:<text>");
+      if (value != "vendor" && value.rfind("vendor_or:", 0) != 0 && value.rfind("vendor_trim_or:", 0) != 0) {
+        fail(item.second, "mfr: vendor, vendor_or:<text> or vendor_trim_or:<text>");
+      }
       mapping.mfr_format = value;
     } else if (key == "model") {
-      if (value != "product" && value != "apc_product" && value != "mge_product" && value != "delta_product") {
-        fail(item.second, "model: product, apc_product, mge_product or delta_product");
+      if (value != "product" && value != "apc_product" && value != "mge_product" && value != "delta_product" &&
+          value != "product_or_unknown") {
+        fail(item.second, "model: product, product_or_unknown, apc_product, mge_product or delta_product");
       }
       mapping.model_format = value;
     } else if (key == "serial") {
-      if (value != "serial") fail(item.second, "serial: serial");
+      if (value != "serial" && value.rfind("serial_or_item:", 0) != 0) {
+        fail(item.second, "serial: serial or serial_or_item:<path>");
+      }
       mapping.serial_format = value;
     } else {
       fail(item.first, fmt::format("unknown identity key \"{}\"", key));
@@ -354,7 +360,7 @@ Mapping read_mapping(const YAML::Node& root) {
   if (root["possibly_supported"]) mapping.possibly_supported = scalar(root["possibly_supported"], "possibly_supported");
   if (root["fix_report_descriptor"]) mapping.fix_report_descriptor = scalar(root["fix_report_descriptor"], "fix_report_descriptor");
   read_claims(root["claims"], mapping);
-  read_usb_numbers(root["usb"], mapping);
+  read_usb_numbers(root["usb"], mapping.usb);
   read_refusals(root, mapping);
   read_identity(root["identity"], mapping);
   read_model_names(root["model_names"], mapping);
