@@ -443,6 +443,112 @@ std::optional<std::string> powercom_report_voltage_to_nut(const ConverterContext
   return state.last_voltage;
 }
 
+// NUT's str_to_double(dstate_getinfo(name), .., 10): 0 when absent or not strictly a number.
+double published_number(const ConverterContext& c, std::string_view name) {
+  const std::string* text = c.state ? c.state->value(name) : nullptr;
+  if (text == nullptr) return 0;
+  std::string s = *text;
+  s.erase(0, s.find_first_not_of(" \t\n\r\f\v") == std::string::npos ? s.size() : s.find_first_not_of(" \t\n\r\f\v"));
+  s.erase(s.find_last_not_of(" \t\n\r\f\v") + 1);
+  if (s.empty() || s.find_first_not_of("-+.0123456789Ee") != std::string::npos) return 0;
+  char* end = nullptr;
+  const double value = std::strtod(s.c_str(), &end);
+  return end != nullptr && *end == '\0' ? value : 0;
+}
+
+bool published(const ConverterContext& c, std::string_view name) { return c.state && c.state->value(name); }
+
+void side_set(const ConverterContext& c, std::string_view name, std::string_view value) {
+  if (c.side_state != nullptr) c.side_state->set_info(name, value);
+}
+
+void buzz(const ConverterContext& c, std::string_view word) {
+  if (c.buzzwords == nullptr) return;
+  for (const std::string& known : *c.buzzwords) {
+    if (known == word) return;  // str_add_unique_token
+  }
+  c.buzzwords->emplace_back(word);
+}
+
+// eaton_input_eco_mode_check_range / eaton_input_bypass_check_range (mge-hid.c:897-1037,
+// 1105-1230): whether the bypass voltage and frequency lie within the transfer limits (the
+// published ones if set, else `default_low`/`default_high` of the nominal voltage and ±
+// `default_range` % of the nominal frequency). The four measured/nominal values must be published.
+enum class RangeCheck { kMissing, kInside, kOutside };
+RangeCheck bypass_in_range(const ConverterContext& c, const char* low_name, const char* high_name, const char* range_name,
+                           double default_low, double default_high, double default_range) {
+  if (!published(c, "input.bypass.voltage") || !published(c, "input.bypass.frequency") ||
+      !published(c, "output.voltage.nominal") || !published(c, "output.frequency.nominal")) {
+    return RangeCheck::kMissing;
+  }
+  const double voltage = published_number(c, "input.bypass.voltage");
+  const double frequency = published_number(c, "input.bypass.frequency");
+  const double nominal_voltage = published_number(c, "output.voltage.nominal");
+  const double nominal_frequency = published_number(c, "output.frequency.nominal");
+  const double low = published_number(c, low_name), high = published_number(c, high_name);
+  const double range = published_number(c, range_name);
+  const double percent = range > 0 ? range : default_range;
+  const double low_frequency = nominal_frequency - (nominal_frequency / 100 * percent);
+  const double high_frequency = nominal_frequency + (nominal_frequency / 100 * percent);
+  const double low_voltage = low > 0 && high > 0 ? low : nominal_voltage * default_low;
+  const double high_voltage = low > 0 && high > 0 ? high : nominal_voltage * default_high;
+  const bool inside = voltage >= low_voltage && voltage <= high_voltage && frequency >= low_frequency &&
+                      frequency <= high_frequency;
+  return inside ? RangeCheck::kInside : RangeCheck::kOutside;
+}
+
+// eaton_input_buzzwordmode_report (mge-hid.c:1049): 0 normal, 1 ECO when the bypass is within
+// the ECO limits (5 % / ±5 % by default; else input.eco.switchable is set to "normal" and nothing
+// is returned), 2 ESS.
+std::optional<std::string> eaton_input_eco_mode_to_nut(double value, const ConverterContext& c) {
+  switch (to_long(value)) {
+    case 0:
+      return "normal";
+    case 1:
+      switch (bypass_in_range(c, "input.transfer.eco.low", "input.transfer.eco.high",
+                              "input.transfer.frequency.eco.range", 0.95, 1.05, 5)) {
+        case RangeCheck::kInside:
+          buzz(c, "vendor:mge-hid:ECO");
+          return "ECO";
+        case RangeCheck::kOutside:
+          side_set(c, "input.eco.switchable", "normal");
+          buzz(c, "vendor:mge-hid:normal");
+          return std::nullopt;
+        case RangeCheck::kMissing:
+          side_set(c, "input.eco.switchable", "normal");
+          return std::nullopt;
+      }
+      return std::nullopt;
+    case 2:
+      buzz(c, "vendor:mge-hid:ESS");
+      return "ESS";
+    default:
+      return std::nullopt;
+  }
+}
+
+// eaton_input_buzzwordmode_setvar_nuf (mge-hid.c:1073).
+double eaton_input_eco_mode_to_hid(std::string_view text, const ConverterContext&) {
+  if (text == "normal" || text == "vendor:mge-hid:normal") return 0;
+  if (text == "ECO" || text == "vendor:mge-hid:ECO") return 1;
+  if (text == "ESS" || text == "vendor:mge-hid:ESS") return 2;
+  return -1;
+}
+
+// eaton_input_bypass_check_range (mge-hid.c:1105): 0 disabled; 1 on when the bypass is within
+// the bypass limits (-20 % / +15 %, ±10 % by default), else input.bypass.switch.off is set to
+// "off" and nothing is returned.
+std::optional<std::string> eaton_input_bypass_mode_on_to_nut(double value, const ConverterContext& c) {
+  if (value == 0) return "disabled";
+  if (value != 1) return std::nullopt;
+  if (bypass_in_range(c, "input.transfer.bypass.low", "input.transfer.bypass.high",
+                      "input.transfer.frequency.bypass.range", 0.8, 1.15, 10) == RangeCheck::kInside) {
+    return "on";
+  }
+  side_set(c, "input.bypass.switch.off", "off");
+  return std::nullopt;
+}
+
 // pegasus_yes_no_info_nuf (mge-hid.c:864): "yes" (its first three letters) is 1 on Pegasus
 // models; anything else, and every value on other models, is 0.
 double pegasus_yes_no_to_hid(std::string_view text, const ConverterContext& context) {
@@ -563,6 +669,14 @@ const Converter kConverters[] = {
      [](double v, ConverterContext&) { return mge_local_time(v, "%H:%M:%S", 8); },
      [](std::string_view text, const ConverterContext& c) { return mge_local_time_to_hid(text, c, false); },
      "Unix time → local `HH:MM:SS`"},
+    {"eaton_input_eco_mode", "eaton_input_buzzwordmode_report",
+     [](double v, ConverterContext& c) { return eaton_input_eco_mode_to_nut(v, c); }, eaton_input_eco_mode_to_hid,
+     "0 `normal`, 2 `ESS`, 1 `ECO` while the bypass is within the ECO limits (else sets input.eco.switchable "
+     "to `normal`); adds the mode to experimental.ups.mode.buzzwords"},
+    {"eaton_input_bypass_mode_on", "eaton_input_bypass_check_range",
+     [](double v, ConverterContext& c) { return eaton_input_bypass_mode_on_to_nut(v, c); }, nullptr,
+     "0 `disabled`, 1 `on` while the bypass is within the bypass limits (else sets input.bypass.switch.off "
+     "to `off`)"},
     {"mge_battery_capacity", "mge_battery_capacity_fun",
      [](double v, ConverterContext&) -> std::optional<std::string> { return bounded(20, "%.2f", v / 3600); },
      nullptr, "ampere-seconds to ampere-hours, `%.2f` of value/3600"},

@@ -8,6 +8,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/ups_state.h"
 #include "drivers/usbhid/mapping/mapping.h"
@@ -102,6 +103,11 @@ struct ConverterContext {
   const StatusBits* status = nullptr;  // the status bits collected so far (NUT's ups_status_get)
   const ModelOptions* options = nullptr;  // the driver options (NUT's getval: ondelay, offdelay)
   PowercomState* powercom = nullptr;
+  // What some mge-hid.c conversions do besides converting (2.8.5's ECO/bypass checks): set
+  // another variable (NUT's dstate_setinfo; nullptr outside a walk) and add a word to
+  // experimental.ups.mode.buzzwords (NUT's buzzmode_set).
+  UpsState* side_state = nullptr;
+  std::vector<std::string>* buzzwords = nullptr;
 };
 
 // One named converter (NUT's info_lkp_t fun/nuf pair), for what a lookup table cannot say.

@@ -52,6 +52,7 @@ struct HidUps::Impl {
   bool initialized = false;         // init() ran once; later calls are reconnects
   bool alarm_active = false;
   std::vector<std::string> alarms;  // NUT's alarm_buf during a full walk
+  std::vector<std::string> buzzwords;  // NUT 2.8.5's buzzmode_buf during a walk
 
   // Commands (hid_ups_commands.cpp), and what they tell the walk.
   std::vector<std::string> commands;

@@ -136,6 +136,22 @@ std::vector<std::string_view> identity_items(const HidUps::Impl& m) {
   return paths;
 }
 
+// NUT 2.8.5's buzzmode_commit after ups_status_set (usbhid-ups.c:1517-1543, 2966-2976): the
+// words the walk's conversions added, then the status bits' ECO/ESS, in
+// experimental.ups.mode.buzzwords; deleted when there are none.
+void publish_buzzwords(HidUps::Impl& m, UpsState& state) {
+  std::vector<std::string>& words = m.buzzwords;
+  auto add = [&words](const char* word) {
+    if (std::find(words.begin(), words.end(), word) == words.end()) words.emplace_back(word);
+  };
+  if (m.bits.test(kEcoMode)) add("vendor:default:ECO");
+  if (m.bits.test(kEssMode)) add("vendor:default:ESS");
+  std::string text;
+  for (const std::string& word : words) text += (text.empty() ? "" : " ") + word;
+  if (text.empty()) state.del_info("experimental.ups.mode.buzzwords");
+  else state.set_info("experimental.ups.mode.buzzwords", text);
+}
+
 // belkin_format_serial (belkin-hid.c:619): without an iSerialNumber, the USB string the item of
 // `serial_or_item:` indexes (NUT's 64-byte buffer); nothing when that is empty. NUT reads it at
 // match time; here at the start of the init walk.
@@ -211,6 +227,8 @@ int HidUps::Impl::set_value(std::size_t row, double value, UpsState& state) {
   const Entry& entry = mapping.entries[row];
   if (const Lookup* lookup = mapping.lookup_of(entry)) {
     ConverterContext c = context(state);
+    c.side_state = &state;
+    c.buzzwords = &buzzwords;
     std::optional<std::string> text = lookup_to_nut(*lookup, value, c);
     if (!text) {
       log::debug(5, "Lookup [{}] failed for [{}]", value, entry.name);
@@ -374,9 +392,11 @@ void HidUps::walk(WalkMode mode, UpsState& state) {
   }
   const bool full = mode == WalkMode::kFull;
   if (full) m.alarms.clear();
+  m.buzzwords.clear();  // buzzmode_init
   for (std::size_t i = 0; i < m.mapping.entries.size(); ++i) {
     if (walk_reads(m, i, mode)) read_row(m, i, mode, state);
   }
+  publish_buzzwords(m, state);
   if (full) {
     m.data_has_changed = false;
     for (std::string& alarm : status_alarms(m.bits)) m.alarms.push_back(std::move(alarm));

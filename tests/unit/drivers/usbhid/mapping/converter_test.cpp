@@ -13,6 +13,8 @@
 namespace walnut::mapping {
 namespace {
 
+using testing::value;
+
 Lookup converter(const char* name) { return Lookup{name, {}, find_converter(name)}; }
 
 std::optional<std::string> to_nut(const char* name, double value, ConverterContext context = {}) {
@@ -221,6 +223,65 @@ TEST(Converter, PowercomVoltageIsReport0xa4sAscii) {
   EXPECT_EQ(to_nut("powercom_report_voltage", 1, context), ".5");
   reports[0xa4] = {0xa4, '1', '2', '.', '3', '4', '5', '6', '7', '8'};  // NUT reads 8 bytes at most
   EXPECT_EQ(to_nut("powercom_report_voltage", 1, context), "12.3456");
+}
+
+// mge-hid.c:897-1101 (2.8.5): ECO needs the bypass within the ECO limits, else the variable is
+// set back to "normal"; the mode words go to experimental.ups.mode.buzzwords.
+TEST(Converter, EatonEcoModeChecksTheBypassRange) {
+  UpsState state;
+  std::vector<std::string> words;
+  ConverterContext context;
+  context.state = &state;
+  context.side_state = &state;
+  context.buzzwords = &words;
+  EXPECT_EQ(to_nut("eaton_input_eco_mode", 0, context), "normal");
+  EXPECT_EQ(to_nut("eaton_input_eco_mode", 2, context), "ESS");
+  EXPECT_EQ(words, (std::vector<std::string>{"vendor:mge-hid:ESS"}));
+  EXPECT_EQ(to_nut("eaton_input_eco_mode", 3, context), std::nullopt);
+  words.clear();
+  EXPECT_EQ(to_nut("eaton_input_eco_mode", 1, context), std::nullopt);  // nothing to check against
+  EXPECT_EQ(value(state, "input.eco.switchable"), "normal");
+  EXPECT_TRUE(words.empty());
+  state.set_info("input.bypass.voltage", "231.0");
+  state.set_info("input.bypass.frequency", "50.1");
+  state.set_info("output.voltage.nominal", "230");
+  state.set_info("output.frequency.nominal", "50");
+  state.set_info("input.eco.switchable", "?");
+  EXPECT_EQ(to_nut("eaton_input_eco_mode", 1, context), "ECO");  // within 230 ± 5 %, 50 ± 5 %
+  EXPECT_EQ(value(state, "input.eco.switchable"), "?");
+  EXPECT_EQ(words, (std::vector<std::string>{"vendor:mge-hid:ECO"}));
+  state.set_info("input.transfer.eco.low", "225");  // the published limits win once both are set
+  state.set_info("input.transfer.eco.high", "230");
+  words.clear();
+  EXPECT_EQ(to_nut("eaton_input_eco_mode", 1, context), std::nullopt);
+  EXPECT_EQ(value(state, "input.eco.switchable"), "normal");
+  EXPECT_EQ(words, (std::vector<std::string>{"vendor:mge-hid:normal"}));
+  const Converter& eco = *find_converter("eaton_input_eco_mode");
+  EXPECT_EQ(eco.to_hid("ECO", context), 1);
+  EXPECT_EQ(eco.to_hid("vendor:mge-hid:ESS", context), 2);
+  EXPECT_EQ(eco.to_hid("normal", context), 0);
+  EXPECT_EQ(eco.to_hid("eco", context), -1);
+}
+
+TEST(Converter, EatonBypassOnChecksTheBypassRange) {
+  UpsState state;
+  ConverterContext context;
+  context.state = &state;
+  context.side_state = &state;
+  EXPECT_EQ(to_nut("eaton_input_bypass_mode_on", 0, context), "disabled");
+  EXPECT_EQ(to_nut("eaton_input_bypass_mode_on", 1, context), std::nullopt);
+  EXPECT_EQ(value(state, "input.bypass.switch.off"), "off");
+  state.set_info("input.bypass.voltage", "190");  // 230 -20 % is 184
+  state.set_info("input.bypass.frequency", "54.9");  // 50 ± 10 %
+  state.set_info("output.voltage.nominal", "230");
+  state.set_info("output.frequency.nominal", "50");
+  state.set_info("input.bypass.switch.off", "disabled");
+  EXPECT_EQ(to_nut("eaton_input_bypass_mode_on", 1, context), "on");
+  EXPECT_EQ(value(state, "input.bypass.switch.off"), "disabled");
+  state.set_info("input.transfer.frequency.bypass.range", "5");
+  EXPECT_EQ(to_nut("eaton_input_bypass_mode_on", 1, context), std::nullopt);
+  EXPECT_EQ(value(state, "input.bypass.switch.off"), "off");
+  EXPECT_EQ(to_nut("eaton_input_bypass_mode_on", 2, context), std::nullopt);
 }
 
 TEST(Converter, EatonChargeBitsReachStatusOnlyWithAbmOff) {

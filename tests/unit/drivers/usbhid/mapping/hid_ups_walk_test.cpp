@@ -185,6 +185,35 @@ TEST(HidUpsWalk, ConvertersOwnReportIsReadWithItsRow) {
   EXPECT_EQ(value(unanswered->state, "battery.voltage"), "0.0");
 }
 
+// NUT 2.8.5's ECO switch on a walk (eaton-synthetic: every MGE path, zero reports): the words
+// of each quick or full walk end in experimental.ups.mode.buzzwords, and go when none is left.
+TEST(HidUpsWalk, EcoModeWordsFollowEachWalk) {
+  auto ups = bring_up("eaton-synthetic.txt");
+  ASSERT_EQ(ups->error, "");
+  EXPECT_EQ(value(ups->state, "input.eco.switchable"), "normal");
+  EXPECT_EQ(value(ups->state, "input.bypass.switch.on"), "disabled");
+  EXPECT_EQ(value(ups->state, "experimental.ups.mode.buzzwords"), "<absent>");
+  // ECO asked (Switchable 1): the published bypass 0.0 V / 0.0 Hz is within 0 V ± 5 %.
+  ups->model->on_report(0x5f, Bytes{0x5f, 0x01, 0x00});
+  ups->model->walk(WalkMode::kQuick, ups->state);
+  EXPECT_EQ(value(ups->state, "input.eco.switchable"), "ECO");
+  EXPECT_EQ(value(ups->state, "experimental.ups.mode.buzzwords"), "vendor:mge-hid:ECO");
+  ups->state.set_info("output.frequency.nominal", "60");  // a static row: the walk keeps it
+  ups->model->walk(WalkMode::kQuick, ups->state);
+  EXPECT_EQ(value(ups->state, "input.eco.switchable"), "normal");  // set back by the range check
+  EXPECT_EQ(value(ups->state, "experimental.ups.mode.buzzwords"), "vendor:mge-hid:normal");
+  ups->model->on_report(0x5f, Bytes{0x5f, 0x00, 0x00});
+  ups->model->walk(WalkMode::kQuick, ups->state);
+  EXPECT_EQ(value(ups->state, "experimental.ups.mode.buzzwords"), "<absent>");
+  // SET input.eco.switchable ESS writes 2; SET input.bypass.switch.on on writes 1.
+  CommandPlan ess = ups->model->setvar("input.eco.switchable", "ESS", ups->state);
+  ASSERT_EQ(ess.writes.size(), 1u);
+  EXPECT_EQ(ess.writes[0].bytes, (Bytes{0x5f, 0x02, 0x00}));
+  CommandPlan on = ups->model->setvar("input.bypass.switch.on", "on", ups->state);
+  ASSERT_EQ(on.writes.size(), 1u);
+  EXPECT_EQ(on.writes[0].bytes, (Bytes{0x5d, 0x01, 0x00}));
+}
+
 // NUT 2.8.5's mge_model_names decides the model series before the init walk (mge_format_model
 // runs at match time); stock 2.8.0 has no 9E rows, so these are 2.8.5's values worked by hand
 // (the capture's header cites mge-hid.c's lines).
