@@ -549,6 +549,35 @@ std::optional<std::string> eaton_input_bypass_mode_on_to_nut(double value, const
   return std::nullopt;
 }
 
+// eaton_input_eco_mode_auto_on_off_nuf (mge-hid.c:1312-1360), the value of the commands
+// experimental.bypass.ecomode.start ("1") and .stop (anything else). Start: with the bypass switch
+// "disabled" and ECO "normal", both range checks run (their side effects only: nothing is written
+// for them) and 1 is written, else 0. Stop: with input.bypass.switch.off "disabled" it is SET to
+// "off", and with ECO "ECO" input.eco.switchable is SET to "normal", then 0 is written; either
+// state otherwise writes 1. NUT's strcmp() of an absent variable crashes; here it just differs.
+double eaton_input_eco_mode_auto_to_hid(std::string_view text, const ConverterContext& c) {
+  auto is = [&c](std::string_view name, std::string_view expected) {
+    const std::string* value = c.state ? c.state->value(name) : nullptr;
+    return value != nullptr && *value == expected;
+  };
+  auto set = [&c](const char* name, const char* value) {
+    if (c.setvars != nullptr) c.setvars->emplace_back(name, value);
+  };
+  if (text == "1") {
+    if (!is("input.bypass.switch.on", "disabled")) return 0;
+    eaton_input_bypass_mode_on_to_nut(1, c);
+    if (!is("input.eco.switchable", "normal")) return 0;
+    eaton_input_eco_mode_to_nut(1, c);
+    return 1;
+  }
+  if (!is("input.bypass.switch.off", "disabled")) return 1;
+  set("input.bypass.switch.off", "off");
+  if (!is("input.eco.switchable", "ECO")) return 1;
+  set("input.eco.switchable", "normal");
+  buzz(c, "vendor:mge-hid:normal");
+  return 0;
+}
+
 // pegasus_yes_no_info_nuf (mge-hid.c:864): "yes" (its first three letters) is 1 on Pegasus
 // models; anything else, and every value on other models, is 0.
 double pegasus_yes_no_to_hid(std::string_view text, const ConverterContext& context) {
@@ -677,6 +706,12 @@ const Converter kConverters[] = {
      [](double v, ConverterContext& c) { return eaton_input_bypass_mode_on_to_nut(v, c); }, nullptr,
      "0 `disabled`, 1 `on` while the bypass is within the bypass limits (else sets input.bypass.switch.off "
      "to `off`)"},
+    {"eaton_input_eco_mode_auto", "eaton_input_eco_mode_auto_on_off_fun",
+     [](double, ConverterContext&) -> std::optional<std::string> { return std::nullopt; },
+     eaton_input_eco_mode_auto_to_hid,
+     "command rows only: start (1) checks the bypass and ECO ranges and writes 1 (0 unless bypass switch "
+     "`disabled` and ECO `normal`); stop SETs input.bypass.switch.off `off` and input.eco.switchable `normal` "
+     "first, then writes 0"},
     {"mge_battery_capacity", "mge_battery_capacity_fun",
      [](double v, ConverterContext&) -> std::optional<std::string> { return bounded(20, "%.2f", v / 3600); },
      nullptr, "ampere-seconds to ampere-hours, `%.2f` of value/3600"},

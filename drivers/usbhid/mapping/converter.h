@@ -8,6 +8,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/ups_state.h"
@@ -108,6 +109,9 @@ struct ConverterContext {
   // experimental.ups.mode.buzzwords (NUT's buzzmode_set).
   UpsState* side_state = nullptr;
   std::vector<std::string>* buzzwords = nullptr;
+  // SETs a reverse conversion asks for before its own write (NUT's setvar() called from a nuf:
+  // mge-hid.c's eaton_input_eco_mode_auto_on_off_nuf), as [variable, value]; nullptr: none.
+  std::vector<std::pair<std::string, std::string>>* setvars = nullptr;
 };
 
 // One named converter (NUT's info_lkp_t fun/nuf pair), for what a lookup table cannot say.

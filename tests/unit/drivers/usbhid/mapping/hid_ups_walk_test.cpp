@@ -214,6 +214,34 @@ TEST(HidUpsWalk, EcoModeWordsFollowEachWalk) {
   EXPECT_EQ(on.writes[0].bytes, (Bytes{0x5d, 0x01, 0x00}));
 }
 
+// experimental.bypass.ecomode.start/stop (mge-hid.c:1312-1360, 2348-2350): the conversion
+// decides the value written to Input.[5].Switchable, and stop first SETs what it switches off.
+TEST(HidUpsWalk, BypassEcoModeCommandsAreComposite) {
+  auto ups = bring_up("eaton-synthetic.txt");
+  ASSERT_EQ(ups->error, "");
+  EXPECT_EQ(value(ups->state, "input.bypass.switch.off"), "disabled");
+  CommandPlan start = ups->model->instcmd("experimental.bypass.ecomode.start", std::nullopt, ups->state);
+  EXPECT_EQ(start.status, CommandStatus::kHandled);
+  ASSERT_EQ(start.writes.size(), 1u);
+  EXPECT_EQ(start.writes[0].bytes, (Bytes{0x5f, 0x01, 0x00}));
+  // Stop with ECO not on: input.bypass.switch.off SET to "off" (1), then 1 (NUT's "not ECO").
+  CommandPlan stop = ups->model->instcmd("experimental.bypass.ecomode.stop", std::nullopt, ups->state);
+  ASSERT_EQ(stop.writes.size(), 2u);
+  EXPECT_EQ(stop.writes[0].bytes, (Bytes{0x5b, 0x01, 0x00}));  // SwitchOffControl
+  EXPECT_TRUE(stop.writes[0].ignore_failure);
+  EXPECT_EQ(stop.writes[1].bytes, (Bytes{0x5f, 0x01, 0x00}));
+  ups->state.set_info("input.eco.switchable", "ECO");
+  stop = ups->model->instcmd("experimental.bypass.ecomode.stop", std::nullopt, ups->state);
+  ASSERT_EQ(stop.writes.size(), 3u);
+  EXPECT_EQ(stop.writes[1].bytes, (Bytes{0x5f, 0x00, 0x00}));  // SET input.eco.switchable normal
+  EXPECT_EQ(stop.writes[2].bytes, (Bytes{0x5f, 0x00, 0x00}));
+  // Start with the bypass switch not "disabled": 0 is written.
+  ups->state.set_info("input.bypass.switch.on", "on");
+  start = ups->model->instcmd("experimental.bypass.ecomode.start", std::nullopt, ups->state);
+  ASSERT_EQ(start.writes.size(), 1u);
+  EXPECT_EQ(start.writes[0].bytes, (Bytes{0x5f, 0x00, 0x00}));
+}
+
 // NUT 2.8.5's mge_model_names decides the model series before the init walk (mge_format_model
 // runs at match time); stock 2.8.0 has no 9E rows, so these are 2.8.5's values worked by hand
 // (the capture's header cites mge-hid.c's lines).
