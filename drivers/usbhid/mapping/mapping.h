@@ -98,6 +98,8 @@ struct Mapping {
   // NUT's POSSIBLY_SUPPORTED: a known vendor id whose product id is not listed is accepted only
   // with the `productid` option; the text names the vendor in NUT's message.
   std::string possibly_supported;
+  // The name for one vendor id where it differs (belkin_claim: "Liebert" for 10af).
+  std::vector<std::pair<std::uint16_t, std::string>> possibly_supported_vendors;
   // Known vendors whose unknown products are refused without NUT's message (HP for Tripp Lite).
   std::vector<std::uint16_t> quiet_vendors;
   // Devices of a claimed vendor NUT refuses outright, with its message (not HID devices), or

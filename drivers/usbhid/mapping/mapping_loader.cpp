@@ -341,7 +341,7 @@ Mapping read_mapping(const YAML::Node& root) {
   if (!root.IsMap()) fail(root, "a mapping file is a map (subdriver, version, table, ...)");
   static const std::set<std::string> keys = {"subdriver", "version", "claim_order", "explore", "usage_table", "claims", "usb", "possibly_supported",
                                              "quiet_vendors", "unsupported", "identity", "fix_report_descriptor", "lookups", "table",
-                                             "model_names"};
+                                             "model_names", "possibly_supported_vendors"};
   for (const auto& item : root) {
     std::string key = scalar(item.first, "a key");
     if (keys.count(key) == 0) fail(item.first, fmt::format("unknown key \"{}\"", key));
@@ -358,6 +358,12 @@ Mapping read_mapping(const YAML::Node& root) {
   }
   mapping.usage_table = root["usage_table"] ? scalar(root["usage_table"], "usage_table") : mapping.name;
   if (root["possibly_supported"]) mapping.possibly_supported = scalar(root["possibly_supported"], "possibly_supported");
+  if (const YAML::Node vendors = root["possibly_supported_vendors"]) {
+    if (!vendors.IsMap()) fail(vendors, "possibly_supported_vendors must map vendor ids to names");
+    for (const auto& item : vendors) {
+      mapping.possibly_supported_vendors.emplace_back(usb_id(item.first, "a vendor id"), scalar(item.second, "a vendor name"));
+    }
+  }
   if (root["fix_report_descriptor"]) mapping.fix_report_descriptor = scalar(root["fix_report_descriptor"], "fix_report_descriptor");
   read_claims(root["claims"], mapping);
   read_usb_numbers(root["usb"], mapping.usb);

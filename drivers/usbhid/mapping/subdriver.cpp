@@ -120,7 +120,13 @@ Result<Claimant> find_claimant(const SelectionRequest& request, const std::vecto
         if (request.productid_option) return Claimant{&mapping, nullptr};
         const bool quiet = std::find(mapping.quiet_vendors.begin(), mapping.quiet_vendors.end(),
                                      request.vendor_id) != mapping.quiet_vendors.end();
-        if (!quiet && refusal.empty()) refusal = possibly_supported_message(mapping.possibly_supported, request);
+        if (!quiet && refusal.empty()) {
+          std::string_view vendor = mapping.possibly_supported;
+          for (const auto& [id, name] : mapping.possibly_supported_vendors) {
+            if (id == request.vendor_id) vendor = name;
+          }
+          refusal = possibly_supported_message(vendor, request);
+        }
         break;
       }
       case Support::kNot:

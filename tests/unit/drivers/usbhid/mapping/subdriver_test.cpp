@@ -87,6 +87,9 @@ TEST(Subdriver, BelkinClaimsPerProduct) {
   auto other = select_subdriver(device(0x050d, 0x0219));  // any other unknown Belkin product
   ASSERT_FALSE(other.ok());
   EXPECT_NE(other.error().find("This Belkin device (050d:0219)"), std::string::npos);
+  auto liebert = select_subdriver(device(0x10af, 0x0009));  // belkin-hid.c:681
+  ASSERT_FALSE(liebert.ok());
+  EXPECT_NE(liebert.error().find("This Liebert device (10af:0009)"), std::string::npos);
 }
 
 TEST(Subdriver, UnknownVendorIsRefusedUnlessExploring) {
