@@ -527,12 +527,13 @@ std::optional<std::string> eaton_input_eco_mode_to_nut(double value, const Conve
   }
 }
 
-// eaton_input_buzzwordmode_setvar_nuf (mge-hid.c:1073).
+// eaton_input_buzzwordmode_setvar_nuf (mge-hid.c:1073): another text is EINVAL, which 2.8.5's
+// setvar answers with CONVERSION-FAILED without writing (usbhid-ups.c:1214-1218).
 double eaton_input_eco_mode_to_hid(std::string_view text, const ConverterContext&) {
   if (text == "normal" || text == "vendor:mge-hid:normal") return 0;
   if (text == "ECO" || text == "vendor:mge-hid:ECO") return 1;
   if (text == "ESS" || text == "vendor:mge-hid:ESS") return 2;
-  return -1;
+  return std::numeric_limits<double>::quiet_NaN();
 }
 
 // eaton_input_bypass_check_range (mge-hid.c:1105): 0 disabled; 1 on when the bypass is within

@@ -122,6 +122,7 @@ struct Converter {
   std::optional<std::string> (*to_nut)(double value, ConverterContext& context);
   // NUT text -> HID value; nullptr when NUT has none (setvar then matches the lookup's
   // `values:` texts, else writes -1). Empty text is NUT's NULL value (a command row without one).
+  // NaN refuses the text (NUT 2.8.5's errno EINVAL): CONVERSION-FAILED, nothing written.
   double (*to_hid)(std::string_view text, const ConverterContext& context);
   std::string_view doc;  // one line: what HID -> NUT does
   // A report the converter reads besides its row's item, through ConverterContext.report_bytes

@@ -2,6 +2,7 @@
 // SET_REPORT writes that the driver sends (usbhid-ups.c, libhid.c HIDSetDataValue).
 #include <strings.h>
 
+#include <cmath>
 #include <cstdlib>
 
 #include "common/log.h"
@@ -97,6 +98,7 @@ CommandPlan HidUps::instcmd(std::string_view name, std::optional<std::string_vie
   std::vector<std::pair<std::string, std::string>> nested;
   context.setvars = &nested;
   const double hid_value = to_hid_value(m.mapping, entry, text, context);
+  if (std::isnan(hid_value)) return {CommandStatus::kConversionFailed, {}, CommandStatus::kFailed};
   // The SETs the conversion asked for go first; NUT does not look at their results.
   CommandPlan plan{CommandStatus::kHandled, {}, CommandStatus::kFailed};
   for (const auto& [variable, setting] : nested) {
@@ -119,7 +121,9 @@ CommandPlan HidUps::setvar(std::string_view name, std::string_view value, UpsSta
     state.set_info(entry.name, value);
     return {CommandStatus::kHandled, {}, CommandStatus::kUnknown};
   }
-  std::optional<ReportWrite> write = m.write(*m.active[static_cast<std::size_t>(row)], to_hid_value(m.mapping, entry, value, m.context(state)));
+  const double hid_value = to_hid_value(m.mapping, entry, value, m.context(state));
+  if (std::isnan(hid_value)) return {CommandStatus::kConversionFailed, {}, CommandStatus::kUnknown};
+  std::optional<ReportWrite> write = m.write(*m.active[static_cast<std::size_t>(row)], hid_value);
   if (!write) return {CommandStatus::kUnknown, {}, CommandStatus::kUnknown};
   return {CommandStatus::kHandled, {std::move(*write)}, CommandStatus::kUnknown};
 }

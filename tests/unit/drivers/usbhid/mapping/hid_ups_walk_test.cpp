@@ -209,6 +209,9 @@ TEST(HidUpsWalk, EcoModeWordsFollowEachWalk) {
   CommandPlan ess = ups->model->setvar("input.eco.switchable", "ESS", ups->state);
   ASSERT_EQ(ess.writes.size(), 1u);
   EXPECT_EQ(ess.writes[0].bytes, (Bytes{0x5f, 0x02, 0x00}));
+  CommandPlan refused = ups->model->setvar("input.eco.switchable", "eco", ups->state);
+  EXPECT_EQ(refused.status, CommandStatus::kConversionFailed);  // usbhid-ups.c:1214-1218 (2.8.5)
+  EXPECT_TRUE(refused.writes.empty());
   CommandPlan on = ups->model->setvar("input.bypass.switch.on", "on", ups->state);
   ASSERT_EQ(on.writes.size(), 1u);
   EXPECT_EQ(on.writes[0].bytes, (Bytes{0x5d, 0x01, 0x00}));
