@@ -4,9 +4,11 @@
 #include "drivers/usbhid/mapping/status.h"
 
 #include <array>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <initializer_list>
 #include <limits>
 
@@ -158,9 +160,9 @@ LiebertScales& liebert_of(ConverterContext& c) {
   return c.liebert != nullptr ? *c.liebert : none;
 }
 
-// ever-hid.c (2.8.5) :87-326: the EVER converters ignore the value and read a whole vendor
-// report from the cache (missing bytes read as 0, where NUT would read past its buffer).
-std::span<const std::uint8_t> ever_report(const ConverterContext& c, std::uint8_t id) {
+// ever-hid.c (2.8.5) :87-326: the EVER converters (and PowerCOM's voltage) ignore the value and
+// read a whole vendor report from the cache (missing bytes read as 0, where NUT would read past its buffer).
+std::span<const std::uint8_t> cached_report(const ConverterContext& c, std::uint8_t id) {
   return c.report_bytes != nullptr && *c.report_bytes ? (*c.report_bytes)(id) : std::span<const std::uint8_t>();
 }
 
@@ -322,20 +324,84 @@ bool is_low_voltage(long v) { return v == 100 || v == 110 || v == 120 || v == 12
 bool is_208(long v) { return v == 200 || v == 208; }
 bool is_230(long v) { return v == 220 || v == 230 || v == 240; }
 
-// nominal_output_voltage_fun: the first value seen is the model's nominal; later values must
-// belong to the same family (LV or HV). The model type is not known here (walnut does not
-// carry mge_model_names yet), so a model is taken as offline, where NUT refuses 230 V on a
-// 208 V unit and 208 V on a 230 V one.
+// nominal_output_voltage_fun (mge-hid.c:1421): the first value seen is the model's nominal;
+// later values must belong to the same family. Line-interactive and online models (NUT's
+// mge_type at or above MGE_DEFAULT, the default for models outside mge_model_names) take any
+// high voltage after a high one; offline ones keep 200/208 apart from 220/230/240.
 std::optional<std::string> mge_nominal_output_voltage_to_nut(double value, ConverterContext& context) {
   MgeState fallback;
   MgeState& mge = context.mge ? *context.mge : fallback;
   if (mge.nominal_output_voltage < 0) mge.nominal_output_voltage = to_long(value);
   const long nominal = mge.nominal_output_voltage;
   const long v = to_long(value);
+  const bool offline = (mge.type & 0xff00) < MgeState::kMgeDefault;
   if (is_low_voltage(nominal) && !is_low_voltage(v)) return std::nullopt;
-  if (is_208(nominal) && !is_208(v)) return std::nullopt;
-  if (is_230(nominal) && !is_230(v)) return std::nullopt;
+  if ((is_208(nominal) || is_230(nominal)) && !is_208(v) && !is_230(v)) return std::nullopt;
+  if (offline && is_208(nominal) && !is_208(v)) return std::nullopt;
+  if (offline && is_230(nominal) && !is_230(v)) return std::nullopt;
   return bounded(20, "%.0f", value);
+}
+
+// mge-hid.c:123-147 (2.8.5) models_type_t: the model series of mge_model_names, by NUT's name.
+// The numbered models follow their series' value (MGE_EVOLUTION_650 is 0x301, ...).
+constexpr std::pair<std::string_view, int> kMgeModelTypes[] = {
+    {"MGE_DEFAULT_OFFLINE", 0},        {"MGE_PEGASUS", 0x100},         {"MGE_3S", 0x110},
+    {"MGE_DEFAULT", 0x200},            {"MGE_EVOLUTION", 0x300},       {"MGE_EVOLUTION_650", 0x301},
+    {"MGE_EVOLUTION_850", 0x302},      {"MGE_EVOLUTION_1150", 0x303},  {"MGE_EVOLUTION_S_1250", 0x304},
+    {"MGE_EVOLUTION_1550", 0x305},     {"MGE_EVOLUTION_S_1750", 0x306}, {"MGE_EVOLUTION_2000", 0x307},
+    {"MGE_EVOLUTION_S_2500", 0x308},   {"MGE_EVOLUTION_S_3000", 0x309}, {"MGE_PULSAR_M", 0x400},
+    {"MGE_PULSAR_M_2200", 0x401},      {"MGE_PULSAR_M_3000", 0x402},   {"MGE_PULSAR_M_3000_XL", 0x403},
+    {"EATON_5P", 0x500},               {"EATON_9E", 0x900}};
+constexpr int kMgeEvolution650 = 0x301;
+
+// mge_battery_voltage_fun / mge_battery_voltage_nominal_fun (mge-hid.c:669-719): only the
+// Evolution, Pulsar M, 5P and 9E series report the battery on UPS.PowerSummary; the others
+// publish nothing from it.
+bool mge_battery_on_power_summary(const ConverterContext& context) {
+  const int series = (context.mge ? context.mge->type : MgeState::kMgeDefault) & 0xff00;
+  return series == 0x300 || series == 0x400 || series == 0x500 || series == 0x900;
+}
+
+std::optional<std::string> mge_battery_voltage_nominal_to_nut(double value, const ConverterContext& context) {
+  if (!mge_battery_on_power_summary(context)) return std::nullopt;
+  if (context.mge->type == kMgeEvolution650) value = 12.0;  // mge-hid.c:674
+  return bounded(20, "%.0f", value);
+}
+
+// eaton_check_pegasus_fun / pegasus_yes_no_info_fun (mge-hid.c:806-880): Protection Station,
+// Ellipse ECO and 3S. NUT switches on mge_type & 0xff00, so MGE_3S (0x110) counts as
+// MGE_PEGASUS (0x100) and its "non-European only" case is never reached: a 3S 700/750 is
+// Pegasus whatever UPS.PowerSummary.Country says.
+bool mge_is_pegasus(const ConverterContext& context) {
+  const int series = (context.mge ? context.mge->type : MgeState::kMgeDefault) & 0xff00;
+  if (series == 0x100) return true;
+  if (series == 0x110) return context.mge != nullptr && context.mge->country != 0;  // unreachable, as in NUT
+  return false;
+}
+
+// mge_date_conversion_fun / mge_time_conversion_fun (mge-hid.c:585-611): UPS.PowerSummary.Time
+// is Unix time, published as local date and time; nothing when strftime gives another length.
+std::optional<std::string> mge_local_time(double value, const char* format, std::size_t length) {
+  const std::time_t seconds = static_cast<std::time_t>(to_long(value));
+  std::tm tm{};
+  if (localtime_r(&seconds, &tm) == nullptr) return std::nullopt;
+  std::array<char, 20> buffer{};  // mge_scratch_buf
+  if (std::strftime(buffer.data(), buffer.size(), format, &tm) != length) return std::nullopt;
+  return std::string(buffer.data(), length);
+}
+
+// mge_date_conversion_nuf / mge_time_conversion_nuf (mge-hid.c:613-641): the new date (or
+// time) with the published time (or date), in NUT's 20-byte buffer, read back as local time;
+// 0 when it does not parse. NUT leaves tm_isdst unset; here mktime decides it.
+double mge_local_time_to_hid(std::string_view text, const ConverterContext& context, bool text_is_date) {
+  const std::string* other = context.state ? context.state->value(text_is_date ? "ups.time" : "ups.date") : nullptr;
+  const std::string other_text = other ? *other : "(null)";  // glibc's printf of NUT's NULL
+  std::string line = text_is_date ? std::string(text) + " " + other_text : other_text + " " + std::string(text);
+  if (line.size() > 19) line.resize(19);
+  std::tm tm{};
+  if (strptime(line.c_str(), "%Y/%m/%d %H:%M:%S", &tm) == nullptr) return 0;
+  tm.tm_isdst = -1;
+  return static_cast<double>(std::mktime(&tm));
 }
 
 // eaton_abm_check_(dis)chrg_fun: the bit reaches ups.status only while ABM is known to be
@@ -412,6 +478,170 @@ std::optional<std::string> cps_battcharge_to_nut(double value, ConverterContext&
 std::optional<std::string> cps_battstatus_to_nut(double value, ConverterContext&) {
   return bounded(8, "%.0f%%", value);
 }
+// powercom_hack_voltage (powercom-hid.c:432-494, 2.8.5, NUT commit 443cb4048, #2766): the row's
+// value (ACPresent) is ignored; Report 0xa4 holds ASCII after its ID (" 13.7 2"): the first run
+// of digits and dots, kept only if it has a dot, else the last such reading ("0.0" at first).
+// NUT retries the GET up to five times 100 ms apart until the first valid reading; here the
+// report is read once per walk.
+std::optional<std::string> powercom_report_voltage_to_nut(const ConverterContext& context) {
+  static PowercomState none;
+  PowercomState& state = context.powercom != nullptr ? *context.powercom : none;
+  const std::span<const std::uint8_t> bytes = cached_report(context, 0xa4);
+  std::string text;
+  for (std::size_t i = 1; i < bytes.size() && i < 8 && bytes[i] != 0; ++i) text += static_cast<char>(bytes[i]);
+  auto digit = [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; };
+  std::size_t start = 0;
+  while (start < text.size() && !digit(text[start]) && text[start] != '.') ++start;
+  std::size_t end = start;
+  while (end < text.size() && (digit(text[end]) || text[end] == '.')) ++end;
+  const std::string value = text.substr(start, end - start);
+  if (!value.empty() && value.find('.') != std::string::npos) state.last_voltage = value;
+  return state.last_voltage;
+}
+
+// NUT's str_to_double(dstate_getinfo(name), .., 10): 0 when absent or not strictly a number.
+double published_number(const ConverterContext& c, std::string_view name) {
+  const std::string* text = c.state ? c.state->value(name) : nullptr;
+  if (text == nullptr) return 0;
+  std::string s = *text;
+  s.erase(0, s.find_first_not_of(" \t\n\r\f\v") == std::string::npos ? s.size() : s.find_first_not_of(" \t\n\r\f\v"));
+  s.erase(s.find_last_not_of(" \t\n\r\f\v") + 1);
+  if (s.empty() || s.find_first_not_of("-+.0123456789Ee") != std::string::npos) return 0;
+  char* end = nullptr;
+  const double value = std::strtod(s.c_str(), &end);
+  return end != nullptr && *end == '\0' ? value : 0;
+}
+
+bool published(const ConverterContext& c, std::string_view name) { return c.state && c.state->value(name); }
+
+void side_set(const ConverterContext& c, std::string_view name, std::string_view value) {
+  if (c.side_state != nullptr) c.side_state->set_info(name, value);
+}
+
+void buzz(const ConverterContext& c, std::string_view word) {
+  if (c.buzzwords == nullptr) return;
+  for (const std::string& known : *c.buzzwords) {
+    if (known == word) return;  // str_add_unique_token
+  }
+  c.buzzwords->emplace_back(word);
+}
+
+// eaton_input_eco_mode_check_range / eaton_input_bypass_check_range (mge-hid.c:897-1037,
+// 1105-1230): whether the bypass voltage and frequency lie within the transfer limits (the
+// published ones if set, else `default_low`/`default_high` of the nominal voltage and ±
+// `default_range` % of the nominal frequency). The four measured/nominal values must be published.
+enum class RangeCheck { kMissing, kInside, kOutside };
+RangeCheck bypass_in_range(const ConverterContext& c, const char* low_name, const char* high_name, const char* range_name,
+                           double default_low, double default_high, double default_range) {
+  if (!published(c, "input.bypass.voltage") || !published(c, "input.bypass.frequency") ||
+      !published(c, "output.voltage.nominal") || !published(c, "output.frequency.nominal")) {
+    return RangeCheck::kMissing;
+  }
+  const double voltage = published_number(c, "input.bypass.voltage");
+  const double frequency = published_number(c, "input.bypass.frequency");
+  const double nominal_voltage = published_number(c, "output.voltage.nominal");
+  const double nominal_frequency = published_number(c, "output.frequency.nominal");
+  const double low = published_number(c, low_name), high = published_number(c, high_name);
+  const double range = published_number(c, range_name);
+  const double percent = range > 0 ? range : default_range;
+  const double low_frequency = nominal_frequency - (nominal_frequency / 100 * percent);
+  const double high_frequency = nominal_frequency + (nominal_frequency / 100 * percent);
+  const double low_voltage = low > 0 && high > 0 ? low : nominal_voltage * default_low;
+  const double high_voltage = low > 0 && high > 0 ? high : nominal_voltage * default_high;
+  const bool inside = voltage >= low_voltage && voltage <= high_voltage && frequency >= low_frequency &&
+                      frequency <= high_frequency;
+  return inside ? RangeCheck::kInside : RangeCheck::kOutside;
+}
+
+// eaton_input_buzzwordmode_report (mge-hid.c:1049): 0 normal, 1 ECO when the bypass is within
+// the ECO limits (5 % / ±5 % by default; else input.eco.switchable is set to "normal" and nothing
+// is returned), 2 ESS.
+std::optional<std::string> eaton_input_eco_mode_to_nut(double value, const ConverterContext& c) {
+  switch (to_long(value)) {
+    case 0:
+      return "normal";
+    case 1:
+      switch (bypass_in_range(c, "input.transfer.eco.low", "input.transfer.eco.high",
+                              "input.transfer.frequency.eco.range", 0.95, 1.05, 5)) {
+        case RangeCheck::kInside:
+          buzz(c, "vendor:mge-hid:ECO");
+          return "ECO";
+        case RangeCheck::kOutside:
+          side_set(c, "input.eco.switchable", "normal");
+          buzz(c, "vendor:mge-hid:normal");
+          return std::nullopt;
+        case RangeCheck::kMissing:
+          side_set(c, "input.eco.switchable", "normal");
+          return std::nullopt;
+      }
+      return std::nullopt;
+    case 2:
+      buzz(c, "vendor:mge-hid:ESS");
+      return "ESS";
+    default:
+      return std::nullopt;
+  }
+}
+
+// eaton_input_buzzwordmode_setvar_nuf (mge-hid.c:1073): another text is EINVAL, which 2.8.5's
+// setvar answers with CONVERSION-FAILED without writing (usbhid-ups.c:1214-1218).
+double eaton_input_eco_mode_to_hid(std::string_view text, const ConverterContext&) {
+  if (text == "normal" || text == "vendor:mge-hid:normal") return 0;
+  if (text == "ECO" || text == "vendor:mge-hid:ECO") return 1;
+  if (text == "ESS" || text == "vendor:mge-hid:ESS") return 2;
+  return std::numeric_limits<double>::quiet_NaN();
+}
+
+// eaton_input_bypass_check_range (mge-hid.c:1105): 0 disabled; 1 on when the bypass is within
+// the bypass limits (-20 % / +15 %, ±10 % by default), else input.bypass.switch.off is set to
+// "off" and nothing is returned.
+std::optional<std::string> eaton_input_bypass_mode_on_to_nut(double value, const ConverterContext& c) {
+  if (value == 0) return "disabled";
+  if (value != 1) return std::nullopt;
+  if (bypass_in_range(c, "input.transfer.bypass.low", "input.transfer.bypass.high",
+                      "input.transfer.frequency.bypass.range", 0.8, 1.15, 10) == RangeCheck::kInside) {
+    return "on";
+  }
+  side_set(c, "input.bypass.switch.off", "off");
+  return std::nullopt;
+}
+
+// eaton_input_eco_mode_auto_on_off_nuf (mge-hid.c:1312-1360), the value of the commands
+// experimental.bypass.ecomode.start ("1") and .stop (anything else). Start: with the bypass switch
+// "disabled" and ECO "normal", both range checks run (their side effects only: nothing is written
+// for them) and 1 is written, else 0. Stop: with input.bypass.switch.off "disabled" it is SET to
+// "off", and with ECO "ECO" input.eco.switchable is SET to "normal", then 0 is written; either
+// state otherwise writes 1. NUT's strcmp() of an absent variable crashes; here it just differs.
+double eaton_input_eco_mode_auto_to_hid(std::string_view text, const ConverterContext& c) {
+  auto is = [&c](std::string_view name, std::string_view expected) {
+    const std::string* value = c.state ? c.state->value(name) : nullptr;
+    return value != nullptr && *value == expected;
+  };
+  auto set = [&c](const char* name, const char* value) {
+    if (c.setvars != nullptr) c.setvars->emplace_back(name, value);
+  };
+  if (text == "1") {
+    if (!is("input.bypass.switch.on", "disabled")) return 0;
+    eaton_input_bypass_mode_on_to_nut(1, c);
+    if (!is("input.eco.switchable", "normal")) return 0;
+    eaton_input_eco_mode_to_nut(1, c);
+    return 1;
+  }
+  if (!is("input.bypass.switch.off", "disabled")) return 1;
+  set("input.bypass.switch.off", "off");
+  if (!is("input.eco.switchable", "ECO")) return 1;
+  set("input.eco.switchable", "normal");
+  buzz(c, "vendor:mge-hid:normal");
+  return 0;
+}
+
+// pegasus_yes_no_info_nuf (mge-hid.c:864): "yes" (its first three letters) is 1 on Pegasus
+// models; anything else, and every value on other models, is 0.
+double pegasus_yes_no_to_hid(std::string_view text, const ConverterContext& context) {
+  if (!mge_is_pegasus(context)) return 0;
+  return text.substr(0, 3) == "yes" ? 1 : 0;
+}
+
 DeviceScales scales_of(const ConverterContext& context) {
   return context.scales ? *context.scales : DeviceScales{};
 }
@@ -464,8 +694,9 @@ const Converter kConverters[] = {
      "published else 0.8; nothing until both are published"},
     {"mge_nominal_output_voltage", "nominal_output_voltage_fun",
      [](double v, ConverterContext& c) { return mge_nominal_output_voltage_to_nut(v, c); }, nullptr,
-     "`%.0f`, but the first value read fixes the family: after 100/110/120/127 only those; after 200/208 "
-     "only those; after 220/230/240 only those (other first values: anything)"},
+     "`%.0f`, but the first value read fixes the family: after 100/110/120/127 only those; after a high "
+     "voltage only 200..240, and on offline series (`model_names`) only 200/208 or only 220/230/240 (other "
+     "first values: anything)"},
     {"eaton_abm_charging", "eaton_abm_check_chrg_fun",
      [](double v, ConverterContext& c) -> std::optional<std::string> { return eaton_abm_status(v, c, "chrg"); },
      nullptr, "`chrg` for 1 only while Advanced Battery Monitoring is known to be off, else `!chrg`"},
@@ -495,6 +726,55 @@ const Converter kConverters[] = {
     {"eaton_converter_online", "eaton_converter_online_fun",
      [](double v, ConverterContext& c) { return eaton_converter_online_to_nut(v, c); }, nullptr,
      "`online` (non-zero) or `!online`, but nothing while the status has OFF"},
+    {"mge_battery_voltage", "mge_battery_voltage_fun",
+     [](double v, ConverterContext& c) -> std::optional<std::string> {
+       if (!mge_battery_on_power_summary(c)) return std::nullopt;
+       return bounded(20, "%.1f", v);
+     },
+     nullptr, "`%.1f`, only on the Evolution, Pulsar M, 5P and 9E series (`model_names`); nothing on others"},
+    {"mge_battery_voltage_nominal", "mge_battery_voltage_nominal_fun",
+     [](double v, ConverterContext& c) { return mge_battery_voltage_nominal_to_nut(v, c); }, nullptr,
+     "`%.0f`, only on the Evolution (650: always 12), Pulsar M, 5P and 9E series; nothing on others"},
+    {"eaton_check_country", "eaton_check_country_fun",
+     [](double v, ConverterContext& c) -> std::optional<std::string> {
+       if (c.mge != nullptr) c.mge->country = to_long(v);
+       return std::nullopt;
+     },
+     nullptr, "nothing published: remembers the country code (0 Europe, 1 US, 2 Europe 208 V, ...)"},
+    {"eaton_check_pegasus", "eaton_check_pegasus_fun",
+     [](double v, ConverterContext& c) -> std::optional<std::string> {
+       if (!mge_is_pegasus(c)) return std::nullopt;
+       return bounded(20, "%.0f", v);
+     },
+     nullptr, "`%.0f`, only on Pegasus models (Protection Station, Ellipse ECO, 3S 700/750); nothing on others"},
+    {"pegasus_yes_no", "pegasus_yes_no_info_fun",
+     [](double v, ConverterContext& c) -> std::optional<std::string> {
+       if (!mge_is_pegasus(c)) return std::nullopt;
+       return std::string(v == 0 ? "no" : "yes");
+     },
+     pegasus_yes_no_to_hid, "`no` for 0 else `yes`, only on Pegasus models; nothing on others"},
+    {"mge_date", "mge_date_conversion",
+     [](double v, ConverterContext&) { return mge_local_time(v, "%Y/%m/%d", 10); },
+     [](std::string_view text, const ConverterContext& c) { return mge_local_time_to_hid(text, c, true); },
+     "Unix time → local `YYYY/MM/DD`"},
+    {"mge_time", "mge_time_conversion",
+     [](double v, ConverterContext&) { return mge_local_time(v, "%H:%M:%S", 8); },
+     [](std::string_view text, const ConverterContext& c) { return mge_local_time_to_hid(text, c, false); },
+     "Unix time → local `HH:MM:SS`"},
+    {"eaton_input_eco_mode", "eaton_input_buzzwordmode_report",
+     [](double v, ConverterContext& c) { return eaton_input_eco_mode_to_nut(v, c); }, eaton_input_eco_mode_to_hid,
+     "0 `normal`, 2 `ESS`, 1 `ECO` while the bypass is within the ECO limits (else sets input.eco.switchable "
+     "to `normal`); adds the mode to experimental.ups.mode.buzzwords"},
+    {"eaton_input_bypass_mode_on", "eaton_input_bypass_check_range",
+     [](double v, ConverterContext& c) { return eaton_input_bypass_mode_on_to_nut(v, c); }, nullptr,
+     "0 `disabled`, 1 `on` while the bypass is within the bypass limits (else sets input.bypass.switch.off "
+     "to `off`)"},
+    {"eaton_input_eco_mode_auto", "eaton_input_eco_mode_auto_on_off_fun",
+     [](double, ConverterContext&) -> std::optional<std::string> { return std::nullopt; },
+     eaton_input_eco_mode_auto_to_hid,
+     "command rows only: start (1) checks the bypass and ECO ranges and writes 1 (0 unless bypass switch "
+     "`disabled` and ECO `normal`); stop SETs input.bypass.switch.off `off` and input.eco.switchable `normal` "
+     "first, then writes 0"},
     {"mge_battery_capacity", "mge_battery_capacity_fun",
      [](double v, ConverterContext&) -> std::optional<std::string> { return bounded(20, "%.2f", v / 3600); },
      nullptr, "ampere-seconds to ampere-hours, `%.2f` of value/3600"},
@@ -613,6 +893,11 @@ const Converter kConverters[] = {
     {"powercom_boost", "powercom_boost_conversion_fun",
      [](double v, ConverterContext&) { return masked_word(v, 0x18, 0x18, "boost", "!boost"); }, nullptr,
      "`boost` when bits 4..3 are 11 (AVR, boost)"},
+    {"powercom_report_voltage", "powercom_hack_voltage",
+     [](double, ConverterContext& c) { return powercom_report_voltage_to_nut(c); }, nullptr,
+     "ignores the value: the voltage in Report 0xa4's ASCII (`\" 13.7 2\"` → `13.7`, GET by the model, 8 bytes), "
+     "else the last valid one (`0.0` at first)",
+     0xa4, 8},
     {"powercom_overload", "powercom_overload_conversion_fun",
      [](double v, ConverterContext&) { return masked_word(v, 0x20, 0x20, "overload", "!overload"); }, nullptr,
      "`overload` when bit 5 is set"},
@@ -713,17 +998,17 @@ const Converter kConverters[] = {
      },
      nullptr, "`v%X.%Xb%02d` of bits 15..12, 11..8 and the low byte"},
     {"ever_mac_address", "ever_mac_address_fun",
-     [](double, ConverterContext& c) -> std::optional<std::string> { return ever_joined(ever_report(c, 210), "%02x", ':'); },
+     [](double, ConverterContext& c) -> std::optional<std::string> { return ever_joined(cached_report(c, 210), "%02x", ':'); },
      nullptr, "report 210's bytes as `%02x` joined by `:`"},
     {"ever_ip_address", "ever_ip_address_fun",
      [](double, ConverterContext& c) -> std::optional<std::string> {
        const std::uint8_t id = ever_next(ever_of(c).ip_counter, {211, 230, 231, 232});
-       return ever_joined(ever_report(c, id), "%d", '.');
+       return ever_joined(cached_report(c, id), "%d", '.');
      },
      nullptr, "the next of reports 211, 230, 231, 232 (in turn, per call) as `%d` joined by `.`"},
     {"ever_packets", "ever_packets_fun",
      [](double, ConverterContext& c) -> std::optional<std::string> {
-       const auto bytes = ever_report(c, ever_next(ever_of(c).packets_counter, {215, 216, 217, 218}));
+       const auto bytes = cached_report(c, ever_next(ever_of(c).packets_counter, {215, 216, 217, 218}));
        if (bytes.size() < 5) return std::string();
        const std::uint32_t count = bytes[1] | (bytes[2] << 8) | (bytes[3] << 16) | (static_cast<std::uint32_t>(bytes[4]) << 24);
        return bounded(200, "%d", static_cast<int>(count));
@@ -731,7 +1016,7 @@ const Converter kConverters[] = {
      nullptr, "the next of reports 215..218 (in turn, per call): its first 4 bytes, little-endian, `%d`"},
     {"ever_workmode", "ever_workmode_fun",
      [](double, ConverterContext& c) -> std::optional<std::string> {
-       switch (ever_byte(ever_report(c, 74), 1)) {
+       switch (ever_byte(cached_report(c, 74), 1)) {
          case 2: return std::string("STOP");
          case 4: return std::string("ONLINE");
          case 8: return std::string("ONBATTERY");
@@ -744,7 +1029,7 @@ const Converter kConverters[] = {
      nullptr, "report 74's first byte: 2 STOP, 4 ONLINE, 8 ONBATTERY, 16 WATCH, 32 WAITING, 64 EMERGENCY, else UNKNOWN"},
     {"ever_messages", "ever_messages_fun",
      [](double, ConverterContext& c) -> std::optional<std::string> {
-       const auto bytes = ever_report(c, 75);
+       const auto bytes = cached_report(c, 75);
        const unsigned word = ever_byte(bytes, 1) | (ever_byte(bytes, 2) << 8);
        return ever_words(word, {{0x04, "BOOST"}, {0x08, "BUCK"}, {0x10, "BOOST_BLOCKED"}, {0x20, "BUCK_BLOCKED"},
                                 {0x40, "CHARGING"}, {0x80, "FAN_ON"}, {0x100, "EPO_BLOCKED"}, {0x200, "NEED_REPLACMENT"},
@@ -753,7 +1038,7 @@ const Converter kConverters[] = {
      nullptr, "report 75's 16-bit word: its message bits as words (BOOST, BUCK, ..., MAINS_OUT_OF_RANGE)"},
     {"ever_alarms", "ever_alarms_fun",
      [](double, ConverterContext& c) -> std::optional<std::string> {
-       const auto bytes = ever_report(c, 76);
+       const auto bytes = cached_report(c, 76);
        const unsigned word = ever_byte(bytes, 1) | (ever_byte(bytes, 2) << 8);
        return ever_words(word, {{0x01, "OVERLOAD"}, {0x02, "SHORT-CIRCUIT"}, {0x0C, "OVERHEAT"}, {0x10, "EPO"},
                                 {0x20, "INERNAL_ERROR"}, {0x40, "REVERSE_POWER_SUPPLY"}, {0x80, "NO_INETERNAL_COMM"},
@@ -762,7 +1047,7 @@ const Converter kConverters[] = {
      nullptr, "report 76's 16-bit word: its alarm bits as words (OVERLOAD, SHORT-CIRCUIT, ..., CRITICAL_BATT_VOLTAGE)"},
     {"ever_on_off", "ever_on_off_fun",
      [](double, ConverterContext& c) -> std::optional<std::string> {
-       const unsigned mode = ever_byte(ever_report(c, 74), 1);
+       const unsigned mode = ever_byte(cached_report(c, 74), 1);
        return std::string(mode == 0x04 || mode == 0x08 ? "!off" : "off");
      },
      nullptr, "`!off` while report 74's work mode is ONLINE or ONBATTERY, else `off`"},
@@ -842,6 +1127,13 @@ std::string format_number(std::string_view format, double value) {
   std::string text(buffer.data());
   if (text.size() > 255) text.resize(255);
   return text;
+}
+
+std::optional<int> mge_model_type(std::string_view nut_name) {
+  for (const auto& [name, value] : kMgeModelTypes) {
+    if (name == nut_name) return value;
+  }
+  return std::nullopt;
 }
 
 }  // namespace walnut::mapping

@@ -8,6 +8,8 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "common/ups_state.h"
 #include "drivers/usbhid/mapping/mapping.h"
@@ -56,6 +58,12 @@ struct DeviceScales {
 // seen decides which others are accepted; Advanced Battery Monitoring decides whether the
 // Charging/Discharging bits reach ups.status (unknown until an ABMEnable row reads it).
 struct MgeState {
+  // NUT's mge_type (models_type_t): MGE_DEFAULT until the model name table says otherwise
+  // (mge-hid.c:151); the converters look at its series byte (type & 0xff00).
+  int type = kMgeDefault;
+  static constexpr int kMgeDefault = 0x200;
+  // NUT's country_code (mge-hid.c:164): UPS.PowerSummary.Country, -1 until read; 0 is Europe.
+  long country = -1;
   long nominal_output_voltage = -1;
   int abm = -1;  // -1 unknown, 0 disabled, 1 enabled
   // Which ABM usage the device reports its charger state on (NUT's advanced_battery_path):
@@ -82,6 +90,16 @@ struct EverState {
   int packets_counter = 1;
 };
 
+// NUT's models_type_t value of a name (mge-hid.c:123-147: "MGE_PEGASUS" is 0x100, ...);
+// nullopt for a name NUT does not define.
+std::optional<int> mge_model_type(std::string_view nut_name);
+
+// PowerCOM's battery voltage (powercom-hid.c:432 powercom_hack_voltage, NUT's static
+// last_valid): the last reading of Report 0xa4 that parsed, "0.0" before the first.
+struct PowercomState {
+  std::string last_voltage = "0.0";
+};
+
 class StatusBits;
 
 // What a converter may look at besides the value.
@@ -97,6 +115,15 @@ struct ConverterContext {
   EverState* ever = nullptr;
   const StatusBits* status = nullptr;  // the status bits collected so far (NUT's ups_status_get)
   const ModelOptions* options = nullptr;  // the driver options (NUT's getval: ondelay, offdelay)
+  PowercomState* powercom = nullptr;
+  // What some mge-hid.c conversions do besides converting (2.8.5's ECO/bypass checks): set
+  // another variable (NUT's dstate_setinfo; nullptr outside a walk) and add a word to
+  // experimental.ups.mode.buzzwords (NUT's buzzmode_set).
+  UpsState* side_state = nullptr;
+  std::vector<std::string>* buzzwords = nullptr;
+  // SETs a reverse conversion asks for before its own write (NUT's setvar() called from a nuf:
+  // mge-hid.c's eaton_input_eco_mode_auto_on_off_nuf), as [variable, value]; nullptr: none.
+  std::vector<std::pair<std::string, std::string>>* setvars = nullptr;
 };
 
 // One named converter (NUT's info_lkp_t fun/nuf pair), for what a lookup table cannot say.
@@ -107,8 +134,14 @@ struct Converter {
   std::optional<std::string> (*to_nut)(double value, ConverterContext& context);
   // NUT text -> HID value; nullptr when NUT has none (setvar then matches the lookup's
   // `values:` texts, else writes -1). Empty text is NUT's NULL value (a command row without one).
+  // NaN refuses the text (NUT 2.8.5's errno EINVAL): CONVERSION-FAILED, nothing written.
   double (*to_hid)(std::string_view text, const ConverterContext& context);
   std::string_view doc;  // one line: what HID -> NUT does
+  // A report the converter reads besides its row's item, through ConverterContext.report_bytes
+  // (0: none). NUT's powercom_hack_voltage GETs Report 0xa4 itself; here the model asks the
+  // driver to GET it, `own_report_length` bytes, in every walk that reads a row of this converter.
+  std::uint8_t own_report = 0;
+  std::size_t own_report_length = 0;
 };
 
 // The registry, in documentation order.

@@ -98,6 +98,16 @@ Result<std::unique_ptr<HidUps>> HidUps::create(const hid::ReportDescriptor& desc
     buffer.bytes.assign(impl->descriptor.buffer_size(field.report_id), 0);
     buffer.bytes[0] = field.report_id;
   }
+  // A converter's own report (PowerCOM's 0xa4) is cached like the descriptor's, at the length
+  // the converter reads when the descriptor does not declare it.
+  for (const Entry& entry : mapping.entries) {
+    const Lookup* lookup = mapping.lookup_of(entry);
+    if (lookup == nullptr || lookup->converter == nullptr || lookup->converter->own_report == 0) continue;
+    ReportBuffer& buffer = impl->reports[lookup->converter->own_report];
+    if (!buffer.bytes.empty()) continue;
+    buffer.bytes.assign(lookup->converter->own_report_length, 0);
+    buffer.bytes[0] = lookup->converter->own_report;
+  }
   impl->report_bytes = [reports = &impl->reports](std::uint8_t id) -> std::span<const std::uint8_t> {
     auto found = reports->find(id);
     return found == reports->end() ? std::span<const std::uint8_t>() : std::span<const std::uint8_t>(found->second.bytes);
@@ -122,8 +132,15 @@ void HidUps::publish_identity(UpsState& state) const {
   const DeviceIdentity& id = m.identity;
   std::optional<std::string> mfr = id.vendor;
   if (!mfr && m.mapping.mfr_format.rfind("vendor_or:", 0) == 0) mfr = m.mapping.mfr_format.substr(10);
+  if (m.mapping.mfr_format.rfind("vendor_trim_or:", 0) == 0) {
+    // belkin_format_mfr (belkin-hid.c:606): leading spaces cut; nothing left is the default.
+    std::string text = mfr.value_or("");
+    text.erase(0, text.find_first_not_of(' ') == std::string::npos ? text.size() : text.find_first_not_of(' '));
+    mfr = text.empty() ? m.mapping.mfr_format.substr(15) : text;
+  }
   std::optional<std::string> model = id.product;
   if (m.mapping.model_format == "apc_product") model = apc_model(id.product, state);
+  if (m.mapping.model_format == "product_or_unknown" && (!model || model->empty())) model = "unknown";  // belkin-hid.c:598
   set_or_delete(state, "ups.mfr", mfr);
   set_or_delete(state, "ups.model", model);
   set_or_delete(state, "ups.serial", id.serial);

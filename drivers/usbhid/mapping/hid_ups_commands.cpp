@@ -2,6 +2,7 @@
 // SET_REPORT writes that the driver sends (usbhid-ups.c, libhid.c HIDSetDataValue).
 #include <strings.h>
 
+#include <cmath>
 #include <cstdlib>
 
 #include "common/log.h"
@@ -92,9 +93,22 @@ CommandPlan HidUps::instcmd(std::string_view name, std::optional<std::string_vie
   const Entry& entry = m.mapping.entries[static_cast<std::size_t>(row)];
   if (!(entry.hid_flags & kHidCommand)) return {CommandStatus::kInvalid, {}, CommandStatus::kFailed};
   std::string text = value ? std::string(*value) : entry.format;
-  std::optional<ReportWrite> write = m.write(*m.active[static_cast<std::size_t>(row)], to_hid_value(m.mapping, entry, text, m.context(state)));
-  if (!write) return {CommandStatus::kFailed, {}, CommandStatus::kFailed};
-  return {CommandStatus::kHandled, {std::move(*write)}, CommandStatus::kFailed};
+  ConverterContext context = m.context(state);
+  context.side_state = &state;
+  std::vector<std::pair<std::string, std::string>> nested;
+  context.setvars = &nested;
+  const double hid_value = to_hid_value(m.mapping, entry, text, context);
+  if (std::isnan(hid_value)) return {CommandStatus::kConversionFailed, {}, CommandStatus::kFailed};
+  // The SETs the conversion asked for go first; NUT does not look at their results.
+  CommandPlan plan{CommandStatus::kHandled, {}, CommandStatus::kFailed};
+  for (const auto& [variable, setting] : nested) {
+    CommandPlan set = setvar(variable, setting, state);
+    for (ReportWrite& write : set.writes) write.ignore_failure = true, plan.writes.push_back(std::move(write));
+  }
+  std::optional<ReportWrite> write = m.write(*m.active[static_cast<std::size_t>(row)], hid_value);
+  if (!write) return {CommandStatus::kFailed, std::move(plan.writes), CommandStatus::kFailed};
+  plan.writes.push_back(std::move(*write));
+  return plan;
 }
 
 CommandPlan HidUps::setvar(std::string_view name, std::string_view value, UpsState& state) {
@@ -107,7 +121,9 @@ CommandPlan HidUps::setvar(std::string_view name, std::string_view value, UpsSta
     state.set_info(entry.name, value);
     return {CommandStatus::kHandled, {}, CommandStatus::kUnknown};
   }
-  std::optional<ReportWrite> write = m.write(*m.active[static_cast<std::size_t>(row)], to_hid_value(m.mapping, entry, value, m.context(state)));
+  const double hid_value = to_hid_value(m.mapping, entry, value, m.context(state));
+  if (std::isnan(hid_value)) return {CommandStatus::kConversionFailed, {}, CommandStatus::kUnknown};
+  std::optional<ReportWrite> write = m.write(*m.active[static_cast<std::size_t>(row)], hid_value);
   if (!write) return {CommandStatus::kUnknown, {}, CommandStatus::kUnknown};
   return {CommandStatus::kHandled, {std::move(*write)}, CommandStatus::kUnknown};
 }

@@ -39,6 +39,7 @@ struct HidUps::Impl {
   MgeState mge;
   LiebertScales liebert;
   EverState ever;
+  PowercomState powercom;
   ReportBytes report_bytes;  // the cached reports, for converters (set by create())
 
   // The walk (hid_ups_walk.cpp).
@@ -52,6 +53,7 @@ struct HidUps::Impl {
   bool initialized = false;         // init() ran once; later calls are reconnects
   bool alarm_active = false;
   std::vector<std::string> alarms;  // NUT's alarm_buf during a full walk
+  std::vector<std::string> buzzwords;  // NUT 2.8.5's buzzmode_buf during a walk
 
   // Commands (hid_ups_commands.cpp), and what they tell the walk.
   std::vector<std::string> commands;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <iterator>
 #include <set>
 
 #include "common/log.h"
@@ -103,28 +104,90 @@ bool read_row(HidUps::Impl& m, std::size_t i, WalkMode mode, UpsState& state) {
   return true;
 }
 
+// The Feature item at `path`, nullptr if the device has none.
+const hid::Field* feature_field(const HidUps::Impl& m, std::string_view path) {
+  auto parsed = m.usage_table->string_to_path(std::string(path));
+  return parsed.ok() ? m.descriptor.find(*parsed, hid::ReportType::kFeature) : nullptr;
+}
+
 // The cached value of the Feature item at `path`, nullopt if absent or unreadable.
 std::optional<double> feature_value(const HidUps::Impl& m, std::string_view path) {
-  auto parsed = m.usage_table->string_to_path(std::string(path));
-  if (!parsed.ok()) return std::nullopt;
-  const hid::Field* field = m.descriptor.find(*parsed, hid::ReportType::kFeature);
+  const hid::Field* field = feature_field(m, path);
   return field ? m.read(*field) : std::nullopt;
 }
 
-// mge_format_model: "<product> <iModel>", iModel falling back to the nominal VA
-// (ConfigApparentPower, as an int). NUT reads both live at match time; here they come from the
-// init walk's reports. NUT's mge_model_names (fixed names for known products) is not carried.
-void publish_mge_model(const HidUps::Impl& m, UpsState& state) {
+// The report row i's converter reads besides the row's item (0: none).
+std::uint8_t own_report(const HidUps::Impl& m, std::size_t i) {
+  const Lookup* lookup = m.mapping.lookup_of(m.mapping.entries[i]);
+  return lookup != nullptr && lookup->converter != nullptr ? lookup->converter->own_report : 0;
+}
+
+// The items mge_format_model reads besides the table's rows (NUT reads them at match time).
+constexpr std::string_view kMgeModelPaths[] = {"UPS.PowerSummary.iModel", "UPS.Flow.[4].ConfigApparentPower"};
+constexpr std::string_view kSerialItem = "serial_or_item:";
+
+// The items the identity reads at init besides the table's rows.
+std::vector<std::string_view> identity_items(const HidUps::Impl& m) {
+  std::vector<std::string_view> paths;
+  if (m.mapping.model_format == "mge_product") paths.assign(std::begin(kMgeModelPaths), std::end(kMgeModelPaths));
+  if (m.mapping.serial_format.rfind(kSerialItem, 0) == 0 && !m.identity.serial) {
+    paths.push_back(std::string_view(m.mapping.serial_format).substr(kSerialItem.size()));
+  }
+  return paths;
+}
+
+// NUT 2.8.5's buzzmode_commit after ups_status_set (usbhid-ups.c:1517-1543, 2966-2976): the
+// words the walk's conversions added, then the status bits' ECO/ESS, in
+// experimental.ups.mode.buzzwords; deleted when there are none.
+void publish_buzzwords(HidUps::Impl& m, UpsState& state) {
+  std::vector<std::string>& words = m.buzzwords;
+  auto add = [&words](const char* word) {
+    if (std::find(words.begin(), words.end(), word) == words.end()) words.emplace_back(word);
+  };
+  if (m.bits.test(kEcoMode)) add("vendor:default:ECO");
+  if (m.bits.test(kEssMode)) add("vendor:default:ESS");
+  std::string text;
+  for (const std::string& word : words) text += (text.empty() ? "" : " ") + word;
+  if (text.empty()) state.del_info("experimental.ups.mode.buzzwords");
+  else state.set_info("experimental.ups.mode.buzzwords", text);
+}
+
+// belkin_format_serial (belkin-hid.c:619): without an iSerialNumber, the USB string the item of
+// `serial_or_item:` indexes (NUT's 64-byte buffer); nothing when that is empty. NUT reads it at
+// match time; here at the start of the init walk.
+void publish_item_serial(HidUps::Impl& m, UpsState& state) {
+  if (m.mapping.serial_format.rfind(kSerialItem, 0) != 0 || m.identity.serial) return;
+  auto index = feature_value(m, std::string_view(m.mapping.serial_format).substr(kSerialItem.size()));
+  if (!index || *index <= 0 || *index >= 256 || !m.strings) return;
+  const std::string serial = m.strings(static_cast<int>(*index)).value_or("");
+  if (!serial.empty()) state.set_info("ups.serial", serial.substr(0, 63));
+}
+
+// mge_format_model (mge-hid.c:2440): "<product> <iModel>", iModel falling back to the nominal
+// VA (ConfigApparentPower, as an int); get_model_name (mge-hid.c:2371) then looks the pair up in
+// the mapping's model_names, whose first match sets the model series (NUT's mge_type, read by
+// the converters) and may fix the name. NUT does this at match time, before the init walk,
+// reading both items live; here it runs at the start of the init walk from its reports.
+void publish_mge_model(HidUps::Impl& m, UpsState& state) {
   if (m.identity.vendor_id == 0x047c) return;  // Dell: iProduct is already the full name
   std::string product = m.identity.product.value_or("unknown");
   std::string model;
-  if (auto index = feature_value(m, "UPS.PowerSummary.iModel"); index && *index > 0 && *index < 256 && m.strings) {
+  if (auto index = feature_value(m, kMgeModelPaths[0]); index && *index > 0 && *index < 256 && m.strings) {
     model = m.strings(static_cast<int>(*index)).value_or("");
   }
   if (model.empty()) {
-    if (auto va = feature_value(m, "UPS.Flow.[4].ConfigApparentPower")) model = std::to_string(static_cast<int>(*va));
+    if (auto va = feature_value(m, kMgeModelPaths[1])) model = std::to_string(static_cast<int>(*va));
   }
-  if (!model.empty()) state.set_info("ups.model", (product + " " + model).substr(0, 511));
+  if (model.empty()) return;
+  std::string name;
+  for (const Mapping::ModelName& known : m.mapping.model_names) {
+    if (known.product != product || known.model != model) continue;
+    m.mge.type = known.type;
+    name = known.name;
+    break;
+  }
+  if (name.empty()) name = product + " " + model;
+  state.set_info("ups.model", name.substr(0, 511));
 }
 
 // delta_ups_format_model (delta_ups-hid.c:276): the string UPS.DeltaCustom.[1].DeltaModelName
@@ -157,6 +220,7 @@ ConverterContext HidUps::Impl::context(const UpsState& state) {
   c.ever = &ever;
   c.status = &bits;
   c.options = &options;
+  c.powercom = &powercom;
   return c;
 }
 
@@ -164,6 +228,8 @@ int HidUps::Impl::set_value(std::size_t row, double value, UpsState& state) {
   const Entry& entry = mapping.entries[row];
   if (const Lookup* lookup = mapping.lookup_of(entry)) {
     ConverterContext c = context(state);
+    c.side_state = &state;
+    c.buzzwords = &buzzwords;
     std::optional<std::string> text = lookup_to_nut(*lookup, value, c);
     if (!text) {
       log::debug(5, "Lookup [{}] failed for [{}]", value, entry.name);
@@ -195,7 +261,6 @@ std::vector<std::uint8_t> HidUps::reports_for_walk(WalkMode mode, bool skip_inte
   const Impl& m = *impl_;
   std::set<std::uint8_t> ids;
   std::set<std::uint8_t> polled;  // reports with a quick item the interrupt pipe does not carry
-  if (m.options.interruptonly) return {};
   for (std::size_t i = 0; i < m.mapping.entries.size(); ++i) {
     const unsigned flags = m.mapping.entries[i].hid_flags;
     const hid::Field* field = mode == WalkMode::kInit ? m.resolved[i] : m.active[i];
@@ -206,9 +271,21 @@ std::vector<std::uint8_t> HidUps::reports_for_walk(WalkMode mode, bool skip_inte
       if ((flags & kHidSemiStatic) && !m.data_has_changed) continue;
     }
     if (m.skip_report_0x54 && field->report_id == 0x54) continue;
+    // A converter's own report is a GET even with interruptonly (NUT's PowerCOM hack does its
+    // own control transfer whatever the pipe); the rows' items come from the interrupt pipe then.
+    if (std::uint8_t own = own_report(m, i)) {
+      ids.insert(own);
+      if (mode == WalkMode::kQuick) polled.insert(own);
+    }
+    if (m.options.interruptonly) continue;
     ids.insert(field->report_id);
     if (mode == WalkMode::kQuick && !(skip_interrupt_fed && interrupt_fed(m, *field))) {
       polled.insert(field->report_id);
+    }
+  }
+  if (mode == WalkMode::kInit && !m.options.interruptonly) {
+    for (std::string_view path : identity_items(m)) {
+      if (const hid::Field* field = feature_field(m, path)) ids.insert(field->report_id);
     }
   }
   if (mode == WalkMode::kQuick) return {polled.begin(), polled.end()};
@@ -216,7 +293,10 @@ std::vector<std::uint8_t> HidUps::reports_for_walk(WalkMode mode, bool skip_inte
 }
 
 std::size_t HidUps::report_length(std::uint8_t report_id) const {
-  return impl_->descriptor.buffer_size(report_id);
+  // The cache holds the descriptor's reports at their length, and a converter's own report
+  // (PowerCOM's 0xa4) at the length it reads.
+  auto found = impl_->reports.find(report_id);
+  return found != impl_->reports.end() ? found->second.bytes.size() : impl_->descriptor.buffer_size(report_id);
 }
 
 std::size_t HidUps::request_length(std::uint8_t report_id) const {
@@ -278,6 +358,8 @@ Status HidUps::init(UpsState& state) {
     return Ok{};
   }
   m.initialized = true;
+  if (m.mapping.model_format == "mge_product") publish_mge_model(m, state);
+  publish_item_serial(m, state);
   for (std::size_t i = 0; i < m.mapping.entries.size(); ++i) {
     if (claim_row_at_init(m, i, state)) read_row(m, i, WalkMode::kInit, state);
   }
@@ -298,7 +380,6 @@ Status HidUps::init(UpsState& state) {
     add_command(m, "shutdown.return", state);
     add_command(m, "shutdown.stayoff", state);
   }
-  if (m.mapping.model_format == "mge_product") publish_mge_model(m, state);
   if (m.mapping.model_format == "delta_product") publish_delta_model(m, state);
   state.set_info("driver.version.data", m.mapping.version);
   return Ok{};
@@ -312,9 +393,11 @@ void HidUps::walk(WalkMode mode, UpsState& state) {
   }
   const bool full = mode == WalkMode::kFull;
   if (full) m.alarms.clear();
+  m.buzzwords.clear();  // buzzmode_init
   for (std::size_t i = 0; i < m.mapping.entries.size(); ++i) {
     if (walk_reads(m, i, mode)) read_row(m, i, mode, state);
   }
+  publish_buzzwords(m, state);
   if (full) {
     m.data_has_changed = false;
     for (std::string& alarm : status_alarms(m.bits)) m.alarms.push_back(std::move(alarm));

@@ -57,17 +57,6 @@ struct Entry {
 
 // A USB id a subdriver claims (NUT's usb_device_id_t rows) and the quirk hook NUT runs on it.
 struct ClaimHook;  // claim_hook.h
-struct Claim {
-  std::uint16_t vendor_id = 0;
-  std::uint16_t product_id = 0;
-  const ClaimHook* hook = nullptr;  // from the registry (claim_hook.h), or none
-  // NUT's claim functions that check who made a shared USB id (mge-hid.c: AEG under Phoenixtec,
-  // KSTAR): the id is claimed only when one of these strings contains `maker`; else silently not.
-  std::string maker;
-  bool maker_in_product = false;  // also look in iProduct (AEG), not only iManufacturer
-  bool operator==(const Claim&) const = default;
-};
-
 // The USB numbers a subdriver's claim sets for its devices before libusb opens them (NUT's
 // arduino_claim, powervar_claim: usb->hid_rep_index, hid_ep_in, hid_ep_out, hid_desc_index, each
 // only when the user gave no usb_hid_* option of that name). Unset: the transport's own choice.
@@ -77,6 +66,21 @@ struct UsbHidNumbers {
   std::optional<std::uint8_t> ep_in;       // interrupt IN endpoint number (address 0x80 + it)
   std::optional<std::uint8_t> ep_out;      // interrupt OUT endpoint number
   bool any() const { return rep_index || desc_index || ep_in || ep_out; }
+  bool operator==(const UsbHidNumbers&) const = default;
+};
+
+struct Claim {
+  std::uint16_t vendor_id = 0;
+  std::uint16_t product_id = 0;
+  const ClaimHook* hook = nullptr;  // from the registry (claim_hook.h), or none
+  // NUT's claim functions that check who made a shared USB id (mge-hid.c: AEG under Phoenixtec,
+  // KSTAR): the id is claimed only when one of these strings contains `maker`; else silently not.
+  std::string maker;
+  bool maker_in_product = false;  // also look in iProduct (AEG), not only iManufacturer
+  // USB numbers for this product only, over the mapping's `usb` (belkin_claim's
+  // usb_hid_rep_index=1 for Liebert 10af:0002).
+  UsbHidNumbers usb;
+  bool operator==(const Claim&) const = default;
 };
 
 struct Mapping {
@@ -94,9 +98,12 @@ struct Mapping {
   // NUT's POSSIBLY_SUPPORTED: a known vendor id whose product id is not listed is accepted only
   // with the `productid` option; the text names the vendor in NUT's message.
   std::string possibly_supported;
+  // The name for one vendor id where it differs (belkin_claim: "Liebert" for 10af).
+  std::vector<std::pair<std::uint16_t, std::string>> possibly_supported_vendors;
   // Known vendors whose unknown products are refused without NUT's message (HP for Tripp Lite).
   std::vector<std::uint16_t> quiet_vendors;
-  // Devices of a claimed vendor NUT refuses outright, with its message (not HID devices).
+  // Devices of a claimed vendor NUT refuses outright, with its message (not HID devices), or
+  // silently when the message is empty (belkin_claim's 050d:0218 USB hub).
   struct Refusal {
     std::uint16_t vendor_id = 0;
     std::uint16_t product_id = 0;
@@ -105,10 +112,27 @@ struct Mapping {
   };
   std::vector<Refusal> unsupported;
   // How ups.mfr / ups.model / ups.serial are made from the USB strings (identity.h).
-  std::string mfr_format = "vendor";   // "vendor" or "vendor_or:<text>"
-  std::string model_format = "product";  // "product", "apc_product" (FW: split), "mge_product", "delta_product"
+  // "vendor", "vendor_or:<text>" or "vendor_trim_or:<text>" (leading blanks cut, <text> if none
+  // is left: belkin_format_mfr)
+  std::string mfr_format = "vendor";
+  // "product", "product_or_unknown" ("unknown" for an absent or empty one: belkin_format_model),
+  // "apc_product" (FW: split), "mge_product", "delta_product"
+  std::string model_format = "product";
+  // "serial" or "serial_or_item:<path>" (without iSerialNumber, the string that item indexes:
+  // belkin_format_serial)
   std::string serial_format = "serial";
   std::string fix_report_descriptor;  // named descriptor quirk ("apc", "cps") or ""
+  // NUT's models_name_t table (mge-hid.c mge_model_names): an iProduct and iModel pair gives
+  // the model series the converters check (NUT's models_type_t value) and a fixed ups.model
+  // ("" = "<iProduct> <iModel>"). Read by identity `mge_product`; the first match wins.
+  struct ModelName {
+    std::string product;
+    std::string model;
+    int type = 0;
+    std::string name;
+    bool operator==(const ModelName&) const = default;
+  };
+  std::vector<ModelName> model_names;
   std::vector<Lookup> lookups;
   std::vector<Entry> entries;
 
@@ -135,7 +159,7 @@ const std::vector<std::string>& builtin_mapping_names();
 const std::vector<Mapping>& builtin_claims();
 // Sorts mappings into claim order (claim_order, then key).
 void sort_in_claim_order(std::vector<Mapping>& mappings);
-// `text` with its top-level `lookups:` and `table:` sections blanked (lines kept, so errors
+// `text` with its top-level `lookups:`, `table:` and `model_names:` sections blanked (lines kept, so errors
 // keep their line numbers): what builtin_claims() parses.
 std::string claim_side_text(std::string_view text);
 // The YAML text of a compiled-in mapping ("" for unknown keys), e.g. for `-x mapping=` docs.

@@ -226,9 +226,26 @@ class Reader {
   std::map<std::string, int> index_;
 };
 
+void read_usb_numbers(const YAML::Node& node, UsbHidNumbers& numbers) {
+  if (!node) return;
+  if (!node.IsMap()) fail(node, "usb must be a map of rep_index, desc_index, ep_in, ep_out");
+  for (const auto& item : node) {
+    const std::string key = scalar(item.first, "a key");
+    const long value = integer(item.second, key);
+    const long limit = key == "ep_in" || key == "ep_out" ? 0x0f : 0xff;  // endpoint numbers are 4 bits
+    if (value < 0 || value > limit) fail(item.second, fmt::format("{} must be 0..{}", key, limit));
+    const auto number = static_cast<std::uint8_t>(value);
+    if (key == "rep_index") numbers.rep_index = number;
+    else if (key == "desc_index") numbers.desc_index = number;
+    else if (key == "ep_in") numbers.ep_in = number;
+    else if (key == "ep_out") numbers.ep_out = number;
+    else fail(item.first, fmt::format("unknown usb key \"{}\"", key));
+  }
+}
+
 void read_claims(const YAML::Node& node, Mapping& mapping) {
   if (!node) return;
-  if (!node.IsSequence()) fail(node, "claims must be a list of {vendor, product[, hook, maker, maker_in_product]}");
+  if (!node.IsSequence()) fail(node, "claims must be a list of {vendor, product[, hook, maker, maker_in_product, usb]}");
   for (const auto& item : node) {
     if (!item.IsMap() || !item["vendor"] || !item["product"]) fail(item, "a claim needs vendor and product");
     Claim claim;
@@ -248,24 +265,8 @@ void read_claims(const YAML::Node& node, Mapping& mapping) {
       claim.hook = find_claim_hook(hook);
       if (claim.hook == nullptr) fail(item["hook"], fmt::format("unknown hook \"{}\"", hook));
     }
+    read_usb_numbers(item["usb"], claim.usb);
     mapping.claims.push_back(claim);
-  }
-}
-
-void read_usb_numbers(const YAML::Node& node, Mapping& mapping) {
-  if (!node) return;
-  if (!node.IsMap()) fail(node, "usb must be a map of rep_index, desc_index, ep_in, ep_out");
-  for (const auto& item : node) {
-    const std::string key = scalar(item.first, "a key");
-    const long value = integer(item.second, key);
-    const long limit = key == "ep_in" || key == "ep_out" ? 0x0f : 0xff;  // endpoint numbers are 4 bits
-    if (value < 0 || value > limit) fail(item.second, fmt::format("{} must be 0..{}", key, limit));
-    const auto number = static_cast<std::uint8_t>(value);
-    if (key == "rep_index") mapping.usb.rep_index = number;
-    else if (key == "desc_index") mapping.usb.desc_index = number;
-    else if (key == "ep_in") mapping.usb.ep_in = number;
-    else if (key == "ep_out") mapping.usb.ep_out = number;
-    else fail(item.first, fmt::format("unknown usb key \"{}\"", key));
   }
 }
 
@@ -283,11 +284,11 @@ void read_refusals(const YAML::Node& root, Mapping& mapping) {
   if (const YAML::Node unsupported = root["unsupported"]) {
     if (!unsupported.IsSequence()) fail(unsupported, "unsupported must be a list of {vendor, product, message}");
     for (const auto& item : unsupported) {
-      if (!item.IsMap() || !item["vendor"] || !item["product"] || !item["message"]) {
-        fail(item, "an unsupported entry needs vendor, product and message");
+      if (!item.IsMap() || !item["vendor"] || !item["product"]) {
+        fail(item, "an unsupported entry needs vendor and product (and a message unless silent)");
       }
-      mapping.unsupported.push_back(
-          {usb_id(item["vendor"], "vendor"), usb_id(item["product"], "product"), scalar(item["message"], "message")});
+      mapping.unsupported.push_back({usb_id(item["vendor"], "vendor"), usb_id(item["product"], "product"),
+                                     item["message"] ? scalar(item["message"], "message") : ""});
     }
   }
 }
@@ -299,15 +300,20 @@ void read_identity(const YAML::Node& node, Mapping& mapping) {
     std::string key = scalar(item.first, "a key");
     std::string value = scalar(item.second, key);
     if (key == "mfr") {
-      if (value != "vendor" && value.rfind("vendor_or:", 0) != 0) fail(item.second, "mfr: vendor or vendor_or:<text>");
+      if (value != "vendor" && value.rfind("vendor_or:", 0) != 0 && value.rfind("vendor_trim_or:", 0) != 0) {
+        fail(item.second, "mfr: vendor, vendor_or:<text> or vendor_trim_or:<text>");
+      }
       mapping.mfr_format = value;
     } else if (key == "model") {
-      if (value != "product" && value != "apc_product" && value != "mge_product" && value != "delta_product") {
-        fail(item.second, "model: product, apc_product, mge_product or delta_product");
+      if (value != "product" && value != "apc_product" && value != "mge_product" && value != "delta_product" &&
+          value != "product_or_unknown") {
+        fail(item.second, "model: product, product_or_unknown, apc_product, mge_product or delta_product");
       }
       mapping.model_format = value;
     } else if (key == "serial") {
-      if (value != "serial") fail(item.second, "serial: serial");
+      if (value != "serial" && value.rfind("serial_or_item:", 0) != 0) {
+        fail(item.second, "serial: serial or serial_or_item:<path>");
+      }
       mapping.serial_format = value;
     } else {
       fail(item.first, fmt::format("unknown identity key \"{}\"", key));
@@ -315,10 +321,27 @@ void read_identity(const YAML::Node& node, Mapping& mapping) {
   }
 }
 
+// model_names: [[iProduct, iModel, models_type_t name, ups.model or null], ...].
+void read_model_names(const YAML::Node& node, Mapping& mapping) {
+  if (!node) return;
+  if (!node.IsSequence()) fail(node, "model_names must be a list of [iProduct, iModel, type, name]");
+  for (const auto& item : node) {
+    if (!item.IsSequence() || item.size() != 4) fail(item, "a model name is [iProduct, iModel, type, name or null]");
+    Mapping::ModelName model{scalar(item[0], "iProduct"), scalar(item[1], "iModel"), 0, ""};
+    const std::string type = scalar(item[2], "a model type");
+    const std::optional<int> value = mge_model_type(type);
+    if (!value) fail(item[2], fmt::format("unknown model type \"{}\"", type));
+    model.type = *value;
+    if (!item[3].IsNull()) model.name = scalar(item[3], "a model name");
+    mapping.model_names.push_back(std::move(model));
+  }
+}
+
 Mapping read_mapping(const YAML::Node& root) {
   if (!root.IsMap()) fail(root, "a mapping file is a map (subdriver, version, table, ...)");
   static const std::set<std::string> keys = {"subdriver", "version", "claim_order", "explore", "usage_table", "claims", "usb", "possibly_supported",
-                                             "quiet_vendors", "unsupported", "identity", "fix_report_descriptor", "lookups", "table"};
+                                             "quiet_vendors", "unsupported", "identity", "fix_report_descriptor", "lookups", "table",
+                                             "model_names", "possibly_supported_vendors"};
   for (const auto& item : root) {
     std::string key = scalar(item.first, "a key");
     if (keys.count(key) == 0) fail(item.first, fmt::format("unknown key \"{}\"", key));
@@ -335,11 +358,18 @@ Mapping read_mapping(const YAML::Node& root) {
   }
   mapping.usage_table = root["usage_table"] ? scalar(root["usage_table"], "usage_table") : mapping.name;
   if (root["possibly_supported"]) mapping.possibly_supported = scalar(root["possibly_supported"], "possibly_supported");
+  if (const YAML::Node vendors = root["possibly_supported_vendors"]) {
+    if (!vendors.IsMap()) fail(vendors, "possibly_supported_vendors must map vendor ids to names");
+    for (const auto& item : vendors) {
+      mapping.possibly_supported_vendors.emplace_back(usb_id(item.first, "a vendor id"), scalar(item.second, "a vendor name"));
+    }
+  }
   if (root["fix_report_descriptor"]) mapping.fix_report_descriptor = scalar(root["fix_report_descriptor"], "fix_report_descriptor");
   read_claims(root["claims"], mapping);
-  read_usb_numbers(root["usb"], mapping);
+  read_usb_numbers(root["usb"], mapping.usb);
   read_refusals(root, mapping);
   read_identity(root["identity"], mapping);
+  read_model_names(root["model_names"], mapping);
   Reader reader(mapping, read_lookups(root["lookups"]));
   const YAML::Node table = root["table"];
   if (table) {
@@ -387,7 +417,7 @@ std::string claim_side_text(std::string_view text) {
     const std::string_view line = text.substr(0, end);
     text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
     if (!line.empty() && line[0] != ' ' && line[0] != '\t' && line[0] != '#' && line[0] != '-') {
-      dropping = line.starts_with("lookups:") || line.starts_with("table:");
+      dropping = line.starts_with("lookups:") || line.starts_with("table:") || line.starts_with("model_names:");
     }
     if (!dropping) out.append(line);
     out.push_back('\n');

@@ -8,11 +8,11 @@
 namespace walnut::mapping {
 namespace {
 
-constexpr std::array<std::string_view, 26> kWords = {
+constexpr std::array<std::string_view, 28> kWords = {
     "online", "dischrg", "chrg", "lowbatt", "overload", "replacebatt", "shutdownimm", "trim", "boost",
     "bypassauto", "bypassman", "off", "cal", "overheat", "commfault", "depleted", "timelimitexp",
     "fullycharged", "awaitingpower", "fanfail", "nobattery", "battvoltlo", "battvolthi", "chargerfail",
-    "vrange", "frange"};
+    "vrange", "frange", "ecomode", "essmode"};
 
 bool same_ignoring_case(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;

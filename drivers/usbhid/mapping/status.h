@@ -16,6 +16,9 @@ enum StatusBit : unsigned {
   kTrim, kBoost, kBypassAuto, kBypassManual, kOff, kCalibration, kOverheat, kCommFault,
   kDepleted, kTimeLimitExpired, kFullyCharged, kAwaitingPower, kFanFail, kNoBattery,
   kBatteryVoltageLow, kBatteryVoltageHigh, kChargerFail, kVoltageRange, kFrequencyRange,
+  // NUT 2.8.5's ECOMODE/ESSMODE (usbhid-ups.c:302-303): not in ups.status but in
+  // experimental.ups.mode.buzzwords (usbhid-ups.c:2966-2976).
+  kEcoMode, kEssMode,
 };
 
 // The bits, remembered across reports: a report may carry only some of them.

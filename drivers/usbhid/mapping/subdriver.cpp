@@ -113,13 +113,20 @@ Result<Claimant> find_claimant(const SelectionRequest& request, const std::vecto
           if (r.vendor_id == request.vendor_id && r.product_id == request.product_id) refused = &r;
         }
         if (refused != nullptr) {
+          // An empty message refuses silently (belkin_claim's 050d:0218 hub, belkin-hid.c:653).
           if (refusal.empty()) refusal = refused->message;
           break;
         }
         if (request.productid_option) return Claimant{&mapping, nullptr};
         const bool quiet = std::find(mapping.quiet_vendors.begin(), mapping.quiet_vendors.end(),
                                      request.vendor_id) != mapping.quiet_vendors.end();
-        if (!quiet && refusal.empty()) refusal = possibly_supported_message(mapping.possibly_supported, request);
+        if (!quiet && refusal.empty()) {
+          std::string_view vendor = mapping.possibly_supported;
+          for (const auto& [id, name] : mapping.possibly_supported_vendors) {
+            if (id == request.vendor_id) vendor = name;
+          }
+          refusal = possibly_supported_message(vendor, request);
+        }
         break;
       }
       case Support::kNot:
@@ -145,7 +152,15 @@ UsbHidNumbers claim_usb_numbers(const SelectionRequest& request) {
 
 UsbHidNumbers claim_usb_numbers(const SelectionRequest& request, const std::vector<Mapping>& mappings) {
   auto found = find_claimant(request, mappings);
-  return found ? found->mapping->usb : UsbHidNumbers{};
+  if (!found) return UsbHidNumbers{};
+  UsbHidNumbers numbers = found->mapping->usb;
+  if (const Claim* claim = found->claim) {
+    if (claim->usb.rep_index) numbers.rep_index = claim->usb.rep_index;
+    if (claim->usb.desc_index) numbers.desc_index = claim->usb.desc_index;
+    if (claim->usb.ep_in) numbers.ep_in = claim->usb.ep_in;
+    if (claim->usb.ep_out) numbers.ep_out = claim->usb.ep_out;
+  }
+  return numbers;
 }
 
 std::vector<ClaimedDevice> claimed_devices() {

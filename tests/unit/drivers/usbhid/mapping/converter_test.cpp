@@ -4,13 +4,17 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <map>
 #include <vector>
 
+#include "tests/unit/drivers/usbhid/mapping/corpus_device.h"
 #include "tests/unit/drivers/usbhid/mapping/doc_table.h"
 
 namespace walnut::mapping {
 namespace {
+
+using testing::value;
 
 Lookup converter(const char* name) { return Lookup{name, {}, find_converter(name)}; }
 
@@ -142,14 +146,192 @@ TEST(Converter, MgeNominalOutputVoltageKeepsTheFirstValuesFamily) {
   EXPECT_EQ(to_nut("mge_nominal_output_voltage", 120, context), "120");
   EXPECT_EQ(to_nut("mge_nominal_output_voltage", 127, context), "127");
   EXPECT_EQ(to_nut("mge_nominal_output_voltage", 230, context), std::nullopt);
-  MgeState high;
+  MgeState high;  // MGE_DEFAULT, NUT's default type: line-interactive and online take both HV families
   context.mge = &high;
   EXPECT_EQ(to_nut("mge_nominal_output_voltage", 230, context), "230");
-  EXPECT_EQ(to_nut("mge_nominal_output_voltage", 208, context), std::nullopt);  // offline model
+  EXPECT_EQ(to_nut("mge_nominal_output_voltage", 208, context), "208");
+  EXPECT_EQ(to_nut("mge_nominal_output_voltage", 120, context), std::nullopt);
+  MgeState offline;
+  offline.type = *mge_model_type("MGE_DEFAULT_OFFLINE");
+  context.mge = &offline;
+  EXPECT_EQ(to_nut("mge_nominal_output_voltage", 230, context), "230");
+  EXPECT_EQ(to_nut("mge_nominal_output_voltage", 208, context), std::nullopt);  // mge-hid.c:1481
+  MgeState offline_208;
+  offline_208.type = *mge_model_type("MGE_PEGASUS");  // a series below MGE_DEFAULT
+  context.mge = &offline_208;
+  EXPECT_EQ(to_nut("mge_nominal_output_voltage", 208, context), "208");
+  EXPECT_EQ(to_nut("mge_nominal_output_voltage", 200, context), "200");
+  EXPECT_EQ(to_nut("mge_nominal_output_voltage", 230, context), std::nullopt);  // mge-hid.c:1462
   MgeState odd;
   context.mge = &odd;
   EXPECT_EQ(to_nut("mge_nominal_output_voltage", 136, context), "136");  // no family: anything
   EXPECT_EQ(to_nut("mge_nominal_output_voltage", 230, context), "230");
+}
+
+TEST(Converter, MgeModelTypesAreNutsValues) {
+  EXPECT_EQ(mge_model_type("MGE_DEFAULT_OFFLINE"), 0);
+  EXPECT_EQ(mge_model_type("MGE_3S"), 0x110);
+  EXPECT_EQ(mge_model_type("MGE_DEFAULT"), MgeState::kMgeDefault);
+  EXPECT_EQ(mge_model_type("MGE_EVOLUTION_S_3000"), 0x309);
+  EXPECT_EQ(mge_model_type("MGE_PULSAR_M_3000_XL"), 0x403);
+  EXPECT_EQ(mge_model_type("EATON_9E"), 0x900);
+  EXPECT_EQ(mge_model_type("EATON_9X"), std::nullopt);
+}
+
+TEST(Converter, MgeBatteryVoltageOnlyForSeriesThatReportIt) {
+  MgeState mge;  // MGE_DEFAULT: nothing from UPS.PowerSummary
+  ConverterContext context;
+  context.mge = &mge;
+  EXPECT_EQ(to_nut("mge_battery_voltage", 27.3, context), std::nullopt);
+  EXPECT_EQ(to_nut("mge_battery_voltage_nominal", 24, context), std::nullopt);
+  for (const char* type : {"MGE_EVOLUTION", "MGE_EVOLUTION_850", "MGE_PULSAR_M_2200", "EATON_5P", "EATON_9E"}) {
+    mge.type = *mge_model_type(type);
+    EXPECT_EQ(to_nut("mge_battery_voltage", 27.34, context), "27.3") << type;
+    EXPECT_EQ(to_nut("mge_battery_voltage_nominal", 24, context), "24") << type;
+  }
+  mge.type = *mge_model_type("MGE_EVOLUTION_650");  // mge-hid.c:674: always 12 V
+  EXPECT_EQ(to_nut("mge_battery_voltage_nominal", 24, context), "12");
+  EXPECT_EQ(to_nut("mge_battery_voltage", 13.1, context), "13.1");
+  for (const char* type : {"MGE_DEFAULT_OFFLINE", "MGE_PEGASUS", "MGE_3S"}) {
+    mge.type = *mge_model_type(type);
+    EXPECT_EQ(to_nut("mge_battery_voltage", 13.1, context), std::nullopt) << type;
+  }
+}
+
+TEST(Converter, EatonCountryIsRememberedNotPublished) {
+  MgeState mge;
+  ConverterContext context;
+  context.mge = &mge;
+  EXPECT_EQ(mge.country, -1);
+  EXPECT_EQ(to_nut("eaton_check_country", 1, context), std::nullopt);
+  EXPECT_EQ(mge.country, 1);
+}
+
+TEST(Converter, PegasusRowsOnlyOnPegasusSeries) {
+  MgeState mge;
+  ConverterContext context;
+  context.mge = &mge;
+  EXPECT_EQ(to_nut("eaton_check_pegasus", 25, context), std::nullopt);
+  EXPECT_EQ(to_nut("pegasus_yes_no", 1, context), std::nullopt);
+  EXPECT_EQ(find_converter("pegasus_yes_no")->to_hid("yes", context), 0);
+  mge.type = *mge_model_type("MGE_PEGASUS");
+  EXPECT_EQ(to_nut("eaton_check_pegasus", 25, context), "25");
+  EXPECT_EQ(to_nut("pegasus_yes_no", 1, context), "yes");
+  EXPECT_EQ(to_nut("pegasus_yes_no", 0, context), "no");
+  EXPECT_EQ(find_converter("pegasus_yes_no")->to_hid("yes", context), 1);
+  EXPECT_EQ(find_converter("pegasus_yes_no")->to_hid("yesterday", context), 1);  // strncmp(.., 3)
+  EXPECT_EQ(find_converter("pegasus_yes_no")->to_hid("no", context), 0);
+  // NUT masks the type with 0xff00 first: a 3S (0x110) is Pegasus even in Europe (country 0).
+  mge.type = *mge_model_type("MGE_3S");
+  mge.country = 0;
+  EXPECT_EQ(to_nut("pegasus_yes_no", 1, context), "yes");
+  mge.type = *mge_model_type("MGE_DEFAULT_OFFLINE");
+  EXPECT_EQ(to_nut("eaton_check_pegasus", 25, context), std::nullopt);
+}
+
+TEST(Converter, MgeDateAndTimeAreLocalUnixTime) {
+  testing::ScopedTimeZone utc("UTC0");
+  ConverterContext context;
+  EXPECT_EQ(to_nut("mge_date", 0, context), "1970/01/01");
+  EXPECT_EQ(to_nut("mge_time", 0, context), "00:00:00");
+  EXPECT_EQ(to_nut("mge_date", 1733369696, context), "2024/12/05");  // 2024-12-05 03:34:56 UTC
+  EXPECT_EQ(to_nut("mge_time", 1733369696, context), "03:34:56");
+  EXPECT_EQ(to_nut("mge_date", 1e15, context), std::nullopt);  // year beyond 4 digits
+  {
+    testing::ScopedTimeZone cet("CET-1");
+    EXPECT_EQ(to_nut("mge_time", 1733369696, context), "04:34:56");
+  }
+  // Writing one half reads the other from the published variables (mge-hid.c:613, 629).
+  UpsState state;
+  context.state = &state;
+  const Converter& date = *find_converter("mge_date");
+  const Converter& time = *find_converter("mge_time");
+  EXPECT_EQ(date.to_hid("2024/12/05", context), 0);  // no ups.time: "(null)" does not parse
+  state.set_info("ups.time", "03:34:56");
+  EXPECT_EQ(date.to_hid("2024/12/05", context), 1733369696);
+  state.set_info("ups.date", "2024/12/05");
+  EXPECT_EQ(time.to_hid("03:34:57", context), 1733369697);
+  EXPECT_EQ(time.to_hid("3 o'clock", context), 0);
+}
+
+TEST(Converter, PowercomVoltageIsReport0xa4sAscii) {
+  std::map<std::uint8_t, std::vector<std::uint8_t>> reports;
+  ReportBytes bytes = [&reports](std::uint8_t id) -> std::span<const std::uint8_t> { return reports[id]; };
+  PowercomState powercom;
+  ConverterContext context;
+  context.report_bytes = &bytes;
+  context.powercom = &powercom;
+  const Converter& converter = *find_converter("powercom_report_voltage");
+  EXPECT_EQ(converter.own_report, 0xa4);
+  EXPECT_EQ(converter.own_report_length, 8u);
+  EXPECT_EQ(to_nut("powercom_report_voltage", 1, context), "0.0");  // nothing read yet
+  reports[0xa4] = {0xa4, ' ', '1', '3', '.', '7', ' ', '2'};
+  EXPECT_EQ(to_nut("powercom_report_voltage", 0, context), "13.7");  // the value (ACPresent) is ignored
+  reports[0xa4] = {0xa4, ' ', '2', '7', ' ', '2', 0, 0};  // no dot: not valid, the last one stays
+  EXPECT_EQ(to_nut("powercom_report_voltage", 1, context), "13.7");
+  reports[0xa4] = {0xa4, 'V', '=', '.', '5', 0, '9', '.'};  // stops at the NUL
+  EXPECT_EQ(to_nut("powercom_report_voltage", 1, context), ".5");
+  reports[0xa4] = {0xa4, '1', '2', '.', '3', '4', '5', '6', '7', '8'};  // NUT reads 8 bytes at most
+  EXPECT_EQ(to_nut("powercom_report_voltage", 1, context), "12.3456");
+}
+
+// mge-hid.c:897-1101 (2.8.5): ECO needs the bypass within the ECO limits, else the variable is
+// set back to "normal"; the mode words go to experimental.ups.mode.buzzwords.
+TEST(Converter, EatonEcoModeChecksTheBypassRange) {
+  UpsState state;
+  std::vector<std::string> words;
+  ConverterContext context;
+  context.state = &state;
+  context.side_state = &state;
+  context.buzzwords = &words;
+  EXPECT_EQ(to_nut("eaton_input_eco_mode", 0, context), "normal");
+  EXPECT_EQ(to_nut("eaton_input_eco_mode", 2, context), "ESS");
+  EXPECT_EQ(words, (std::vector<std::string>{"vendor:mge-hid:ESS"}));
+  EXPECT_EQ(to_nut("eaton_input_eco_mode", 3, context), std::nullopt);
+  words.clear();
+  EXPECT_EQ(to_nut("eaton_input_eco_mode", 1, context), std::nullopt);  // nothing to check against
+  EXPECT_EQ(value(state, "input.eco.switchable"), "normal");
+  EXPECT_TRUE(words.empty());
+  state.set_info("input.bypass.voltage", "231.0");
+  state.set_info("input.bypass.frequency", "50.1");
+  state.set_info("output.voltage.nominal", "230");
+  state.set_info("output.frequency.nominal", "50");
+  state.set_info("input.eco.switchable", "?");
+  EXPECT_EQ(to_nut("eaton_input_eco_mode", 1, context), "ECO");  // within 230 ± 5 %, 50 ± 5 %
+  EXPECT_EQ(value(state, "input.eco.switchable"), "?");
+  EXPECT_EQ(words, (std::vector<std::string>{"vendor:mge-hid:ECO"}));
+  state.set_info("input.transfer.eco.low", "225");  // the published limits win once both are set
+  state.set_info("input.transfer.eco.high", "230");
+  words.clear();
+  EXPECT_EQ(to_nut("eaton_input_eco_mode", 1, context), std::nullopt);
+  EXPECT_EQ(value(state, "input.eco.switchable"), "normal");
+  EXPECT_EQ(words, (std::vector<std::string>{"vendor:mge-hid:normal"}));
+  const Converter& eco = *find_converter("eaton_input_eco_mode");
+  EXPECT_EQ(eco.to_hid("ECO", context), 1);
+  EXPECT_EQ(eco.to_hid("vendor:mge-hid:ESS", context), 2);
+  EXPECT_EQ(eco.to_hid("normal", context), 0);
+  EXPECT_TRUE(std::isnan(eco.to_hid("eco", context)));  // EINVAL: refused
+}
+
+TEST(Converter, EatonBypassOnChecksTheBypassRange) {
+  UpsState state;
+  ConverterContext context;
+  context.state = &state;
+  context.side_state = &state;
+  EXPECT_EQ(to_nut("eaton_input_bypass_mode_on", 0, context), "disabled");
+  EXPECT_EQ(to_nut("eaton_input_bypass_mode_on", 1, context), std::nullopt);
+  EXPECT_EQ(value(state, "input.bypass.switch.off"), "off");
+  state.set_info("input.bypass.voltage", "190");  // 230 -20 % is 184
+  state.set_info("input.bypass.frequency", "54.9");  // 50 ± 10 %
+  state.set_info("output.voltage.nominal", "230");
+  state.set_info("output.frequency.nominal", "50");
+  state.set_info("input.bypass.switch.off", "disabled");
+  EXPECT_EQ(to_nut("eaton_input_bypass_mode_on", 1, context), "on");
+  EXPECT_EQ(value(state, "input.bypass.switch.off"), "disabled");
+  state.set_info("input.transfer.frequency.bypass.range", "5");
+  EXPECT_EQ(to_nut("eaton_input_bypass_mode_on", 1, context), std::nullopt);
+  EXPECT_EQ(value(state, "input.bypass.switch.off"), "off");
+  EXPECT_EQ(to_nut("eaton_input_bypass_mode_on", 2, context), std::nullopt);
 }
 
 TEST(Converter, EatonChargeBitsReachStatusOnlyWithAbmOff) {

@@ -4,6 +4,10 @@
 
 #include <fnmatch.h>
 
+#include <cstdlib>
+#include <ctime>
+#include <optional>
+
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -24,6 +28,26 @@ inline std::string read_file(const std::string& path) {
   text << in.rdbuf();
   return text.str();
 }
+
+// TZ set for one scope (localtime and mktime read it: MGE's ups.date/ups.time), restored after.
+class ScopedTimeZone {
+ public:
+  explicit ScopedTimeZone(const char* zone) {
+    if (const char* old = std::getenv("TZ")) old_ = old;
+    setenv("TZ", zone, 1);
+    tzset();
+  }
+  ~ScopedTimeZone() {
+    if (old_) setenv("TZ", old_->c_str(), 1);
+    else unsetenv("TZ");
+    tzset();
+  }
+  ScopedTimeZone(const ScopedTimeZone&) = delete;
+  ScopedTimeZone& operator=(const ScopedTimeZone&) = delete;
+
+ private:
+  std::optional<std::string> old_;
+};
 
 // Captures the model tests use most.
 inline constexpr const char* kEs850 = "apc-back-ups-es-850g2.txt";

@@ -3,6 +3,7 @@
 #include "drivers/usbhid/mapping/hid_ups.h"
 
 #include <algorithm>
+#include <tuple>
 
 #include <gtest/gtest.h>
 
@@ -48,6 +49,31 @@ TEST(HidUpsClaim, IdentityFollowsTheSubdriver) {
   EXPECT_EQ(value(ups->state, "ups.firmware.aux"), "a2");
   EXPECT_EQ(value(ups->state, "ups.serial"), "<absent>");
   EXPECT_EQ(value(ups->state, "driver.version.data"), "APC HID 0.98");
+}
+
+// belkin_format_mfr/model/serial (belkin-hid.c:598-637): blanks before the maker's name are cut,
+// an empty iProduct is "unknown"; the capture without strings is belkin-identity-synthetic.
+TEST(HidUpsClaim, BelkinIdentityTrimsAndFallsBack) {
+  auto belkin = builtin_mapping("belkin");
+  ASSERT_TRUE(belkin.ok());
+  auto capture = hid::read_capture(testing::read_file(testing::corpus_path("belkin-identity-synthetic.txt")));
+  ASSERT_TRUE(capture.ok());
+  auto descriptor = hid::parse_report_descriptor(capture->descriptor);
+  ASSERT_TRUE(descriptor.ok());
+  for (auto [vendor, product, mfr, model] : {std::tuple{"  Liebert", "", "Liebert", "unknown"},
+                                             std::tuple{"   ", "PSI 1440", "Belkin", "PSI 1440"}}) {
+    DeviceIdentity identity{0x10af, 0x0004, std::string(vendor), std::string(product), std::string("S1")};
+    auto model_ = HidUps::create(*descriptor, *belkin, identity, {}, [](int) { return std::nullopt; });
+    ASSERT_TRUE(model_.ok());
+    UpsState state;
+    (*model_)->publish_identity(state);
+    EXPECT_EQ(value(state, "ups.mfr"), mfr);
+    EXPECT_EQ(value(state, "ups.model"), model);
+    EXPECT_EQ(value(state, "ups.serial"), "S1");  // iSerialNumber wins over the item
+  }
+  auto ups = bring_up("belkin-identity-synthetic.txt");
+  EXPECT_EQ(value(ups->state, "ups.serial"), "SN-FROM-ITEM");
+  EXPECT_EQ(value(ups->state, "ups.model"), "unknown");
 }
 
 TEST(HidUpsClaim, DescriptorFixUnlessDisabled) {

@@ -100,6 +100,7 @@ std::vector<std::string> report_ids(const std::vector<std::string>& writes) {
 class NutCommands : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(NutCommands, SendExactlyTheReportsNutSent) {
+  testing::ScopedTimeZone utc("UTC0");  // MGE's ups.date/ups.time: local time, recorded with TZ=UTC
   const std::string file = GetParam();
   const std::string capture = file.substr(0, file.size() - std::string(".commands.txt").size()) + ".txt";
   std::vector<Request> requests = read_requests(file);

@@ -142,6 +142,14 @@ TEST_P(EatonParity, PublishesWhatNutPublished) { expect_parity(GetParam()); }
 // `upsc:` lacks the 3-phase names (input.L1-N.voltage, ...) because nut-oracle.py keeps only
 // lower-case variable names, so it is no complete record of what stock published.
 INSTANTIATE_TEST_SUITE_P(Corpus, EatonParity, ::testing::ValuesIn(corpus_files("eaton-3s-")), test_name);
+// The MGE model-series captures (synthetic): their ups.date/ups.time are local time, recorded
+// by the oracle with TZ=UTC.
+class EatonModelParity : public ::testing::TestWithParam<std::string> {};
+TEST_P(EatonModelParity, PublishesWhatNutPublished) {
+  testing::ScopedTimeZone utc("UTC0");
+  expect_parity(GetParam());
+}
+INSTANTIATE_TEST_SUITE_P(Corpus, EatonModelParity, ::testing::ValuesIn(corpus_files("eaton-model-")), test_name);
 
 // The other families of NUT 2.8.5 (synthetic descriptors where no public log exists).
 class FamilyParity : public ::testing::TestWithParam<std::string> {};

@@ -34,6 +34,25 @@ TEST(MappingLoader, UsbNumbersAreCheckedAndKept) {
   EXPECT_NE(error_of(std::string(kHeader) + "usb: 2\n").find("usb must be a map"), std::string::npos);
 }
 
+TEST(MappingLoader, ModelNamesAreCheckedAndKept) {
+  auto mapping = load_mapping(std::string(kHeader) + "model_names:\n  - [ELLIPSE, \"300\", MGE_DEFAULT_OFFLINE, ellipse 300]\n"
+                                                     "  - [Eaton 5PX, \"1500\", EATON_5P, null]\n", "t.yaml");
+  ASSERT_TRUE(mapping.ok()) << (mapping.ok() ? "" : mapping.error());
+  ASSERT_EQ(mapping->model_names.size(), 2u);
+  EXPECT_EQ(mapping->model_names[0], (Mapping::ModelName{"ELLIPSE", "300", 0, "ellipse 300"}));
+  EXPECT_EQ(mapping->model_names[1], (Mapping::ModelName{"Eaton 5PX", "1500", 0x500, ""}));
+  EXPECT_NE(error_of(std::string(kHeader) + "model_names:\n  - [3S, \"700\", MGE_4S, null]\n")
+                .find("unknown model type \"MGE_4S\""),
+            std::string::npos);
+  EXPECT_NE(error_of(std::string(kHeader) + "model_names:\n  - [3S, \"700\"]\n").find("a model name is"),
+            std::string::npos);
+  // The mge mapping carries NUT 2.8.5's 133 rows; the claim side skips them.
+  auto mge = builtin_mapping("mge");
+  ASSERT_TRUE(mge.ok());
+  EXPECT_EQ(mge->model_names.size(), 133u);
+  EXPECT_EQ(claim_side_text("model_names:\n  - [a, b, EATON_9E, null]\nx: 1\n"), "\n\nx: 1\n");
+}
+
 TEST(MappingLoader, BuiltinOrderIsNutsClaimOrder) {
   const auto& names = builtin_mapping_names();
   ASSERT_GE(names.size(), 3u);

@@ -73,6 +73,25 @@ TEST(Subdriver, ArduinoAndPowervarNameTheirUsbInterface) {
   EXPECT_EQ(claim_usb_numbers(request).ep_in, 4);
 }
 
+// belkin_claim (belkin-hid.c:640-700): Liebert 10af:0002 serves HID on interface 1; Belkin's
+// 050d:0218 is a USB hub, refused without a word even with productid.
+TEST(Subdriver, BelkinClaimsPerProduct) {
+  EXPECT_EQ(claim_usb_numbers(device(0x10af, 0x0002)).rep_index, 1);
+  EXPECT_FALSE(claim_usb_numbers(device(0x10af, 0x0000)).any());
+  EXPECT_FALSE(claim_usb_numbers(device(0x050d, 0x0980)).any());
+  SelectionRequest hub = device(0x050d, 0x0218);
+  hub.productid_option = true;
+  auto refused = select_subdriver(hub);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error(), "no subdriver claims USB device 050d:0218");
+  auto other = select_subdriver(device(0x050d, 0x0219));  // any other unknown Belkin product
+  ASSERT_FALSE(other.ok());
+  EXPECT_NE(other.error().find("This Belkin device (050d:0219)"), std::string::npos);
+  auto liebert = select_subdriver(device(0x10af, 0x0009));  // belkin-hid.c:681
+  ASSERT_FALSE(liebert.ok());
+  EXPECT_NE(liebert.error().find("This Liebert device (10af:0009)"), std::string::npos);
+}
+
 TEST(Subdriver, UnknownVendorIsRefusedUnlessExploring) {
   EXPECT_FALSE(select_subdriver(device(0x5131, 0x2007)).ok());
   SelectionRequest request = device(0x5131, 0x2007);
