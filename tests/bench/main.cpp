@@ -39,6 +39,7 @@ constexpr const char* kUsage =
     "  status-latency  --trigger-on CMD --trigger-off CMD | --signal-pid PID --signal-on N\n"
     "                  --signal-off N | --control-socket PATH --control-on LINE --control-off LINE;\n"
     "                  --samples 20 --poll-us 500 --timeout 5 --var ups.status\n"
+    "                  [--driver-socket PATH: timed on the driver's socket, not through upsd]\n"
     "  cpu             --pid PID --seconds 10\n"
     "  guessing        --connections 32 --duration 3 --user admin (wrong passwords, SET VAR oracle)\n"
     "Prints one line of key=value results on stdout; exits 1 (with error=...) on failure.\n"
