@@ -1,5 +1,6 @@
 // Driver figures: how long a status change made on the (simulated) UPS takes to reach a
 // GET VAR client, and how much CPU a process uses while nothing happens.
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -8,7 +9,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
+#include <random>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -72,6 +75,8 @@ struct Trigger {
   int signal = 0;
   std::string control_socket;  // the sim's control socket, and the line to send it
   std::string control_line;
+  std::string fifo;  // stock's driver over fakeusb: its FAKEUSB_INTERRUPT_FIFO, and the report
+  std::string fifo_line;
 };
 
 // Pulls the trigger; returns when the change counts from (and the spawned command's pid, if
@@ -79,7 +84,18 @@ struct Trigger {
 Result<Nanos> pull(const Trigger& trigger, double timeout, pid_t& child) {
   Nanos started = now_ns();
   child = 0;
-  if (!trigger.control_socket.empty()) {
+  if (!trigger.fifo.empty()) {
+    // The interrupt report, handed to fakeusb: it arrives at the transport now.
+    const int fd = ::open(trigger.fifo.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) return Error{fmt::format("{}: {}", trigger.fifo, std::strerror(errno))};
+    // "16 0a 00 00 00;13 00": reports separated by ';', one line each.
+    std::string line = trigger.fifo_line + "\n";
+    std::replace(line.begin(), line.end(), ';', '\n');
+    started = now_ns();
+    const bool written = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
+    ::close(fd);
+    if (!written) return Error{fmt::format("{}: short write", trigger.fifo)};
+  } else if (!trigger.control_socket.empty()) {
     // The sim answers once it has applied the command (reports written, interrupt queued):
     // the wait is timed from there, so the sim's own control-socket polling is not counted.
     Result<std::string> applied = send_sim_control(trigger.control_socket, trigger.control_line, timeout);
@@ -202,11 +218,16 @@ class DriverSocketWatch {
 
 // status-latency --driver-socket: the same changes, timed until the driver's socket carries
 // them (the driver alone, no upsd in between).
+// Between changes: 50 ms, or with --pause-max-ms a pause drawn between 50 ms and that
+// (fixed seed), so that changes land at every phase of the driver's poll cycle: a driver that
+// reads its pipe once a poll would otherwise be met at the same point of it every time.
 Status driver_socket_latency(const std::string& path, const std::string& variable, int samples,
-                             double timeout, const Trigger& on, const Trigger& off,
-                             LatencyHistogram& there, LatencyHistogram& back) {
+                             double timeout, int pause_max_ms, const Trigger& on,
+                             const Trigger& off, LatencyHistogram& there, LatencyHistogram& back) {
   DriverSocketWatch watch;
   if (Status opened = watch.open(path, variable, timeout); !opened) return opened;
+  std::mt19937 random(19);
+  std::uniform_int_distribution<int> pause_ms(50, std::max(50, pause_max_ms));
   for (int sample = 0; sample < 2 * samples; ++sample) {
     const bool going = sample % 2 == 0;
     pid_t child = 0;
@@ -228,7 +249,7 @@ Status driver_socket_latency(const std::string& path, const std::string& variabl
       from = std::stoll(status->substr(at + 12));
     }
     (going ? there : back).record(*seen - from);
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms(random)));
   }
   return Ok{};
 }
@@ -256,10 +277,14 @@ Result<Trigger> trigger_from(Options& options, const std::string& which) {
   trigger.signal = static_cast<int>(*signal);
   trigger.control_socket = options.text("control-socket", "");
   trigger.control_line = options.text("control-" + which, "");
-  if (trigger.pid == 0 && trigger.command.empty() && trigger.control_line.empty()) {
-    return Error{fmt::format("status-latency needs --trigger-{0} CMD, --signal-pid PID --signal-{0} N "
-                             "or --control-socket PATH --control-{0} LINE", which)};
+  trigger.fifo = options.text("fifo", "");
+  trigger.fifo_line = options.text("fifo-" + which, "");
+  if (trigger.pid == 0 && trigger.command.empty() && trigger.control_line.empty() &&
+      trigger.fifo_line.empty()) {
+    return Error{fmt::format("status-latency needs --trigger-{0} CMD, --signal-pid PID --signal-{0} N, "
+                             "--control-socket PATH --control-{0} LINE or --fifo PATH --fifo-{0} BYTES", which)};
   }
+  if (!trigger.fifo_line.empty() && trigger.fifo.empty()) return Error{"--fifo-" + which + " needs --fifo"};
   if (!trigger.control_line.empty() && trigger.control_socket.empty()) {
     return Error{"--control-" + which + " needs --control-socket"};
   }
@@ -283,8 +308,11 @@ Status run_status_latency(Options& options, const Target& target, ResultLine& re
   // replugged device is found again by the driver's reconnect with back-off).
   LatencyHistogram there, back;
   Status status = Ok{};
+  Result<int> pause_max_ms = integer_option(options, "pause-max-ms", 50, 50);
+  if (!pause_max_ms) return Error{pause_max_ms.error()};
   if (std::string driver_socket = options.text("driver-socket", ""); !driver_socket.empty()) {
-    status = driver_socket_latency(driver_socket, variable, *samples, *timeout, *on, *off, there, back);
+    status = driver_socket_latency(driver_socket, variable, *samples, *timeout, *pause_max_ms, *on,
+                                   *off, there, back);
   } else {
     Result<int> fd = connect_blocking(target.endpoint);
     if (!fd) return Error{fd.error()};
