@@ -10,8 +10,12 @@
 namespace walnut::usbhid {
 namespace {
 
-// The longest single interrupt read, so queued commands and stop() wait at most this long.
+// The longest single interrupt read on a transport that cannot be woken, so queued commands
+// and stop() wait at most this long.
 constexpr std::chrono::milliseconds kMaxInterruptWait{500};
+// On a transport that can (Transport::wake_interrupt_read): one read until the next poll, but
+// a turn at least this often, as wait_until() makes, so the watchdog's heartbeat moves.
+constexpr std::chrono::milliseconds kMaxWakeableInterruptWait{5000};
 // NUT's status for a command that could not reach the device (STAT_INSTCMD_FAILED), and for
 // a SET that could not (STAT_SET_UNKNOWN: setvar's answer to a failed write).
 constexpr int kInstCmdFailed = 3;
@@ -104,6 +108,7 @@ void DriverLoop::stop() {
     stopping_ = true;
   }
   wake_.notify_all();
+  device_.transport().wake_interrupt_read();
   if (thread_.joinable()) thread_.join();
 }
 
@@ -113,6 +118,7 @@ void DriverLoop::submit_instcmd(std::string name, std::optional<std::string> val
     commands_.push_back(Command{false, std::move(name), std::move(value), std::move(done)});
   }
   wake_.notify_all();
+  device_.transport().wake_interrupt_read();
 }
 
 void DriverLoop::submit_set(std::string name, std::string value, Done done) {
@@ -121,9 +127,15 @@ void DriverLoop::submit_set(std::string name, std::string value, Done done) {
     commands_.push_back(Command{true, std::move(name), std::move(value), std::move(done)});
   }
   wake_.notify_all();
+  device_.transport().wake_interrupt_read();
 }
 
 void DriverLoop::publish() {
+  // An unchanged state would make an empty diff on the io_context's thread: spare the copy
+  // and that thread's wake-up (every poll of a quiet UPS).
+  if (published_ && state_.generation() == published_generation_) return;
+  published_ = true;
+  published_generation_ = state_.generation();
   asio::post(io_, [this, snapshot = state_] { snapshot_(snapshot); });
 }
 
@@ -313,8 +325,11 @@ std::optional<DriverLoop::Clock::time_point> DriverLoop::turn() {
     return std::nullopt;
   }
   if (!device_.interrupts_enabled()) return next_poll_;
+  // One read until the next poll where a queued command can cut it short; short slices where
+  // it cannot. An interrupt report ends the read at once either way.
   const auto wait = std::min<std::chrono::milliseconds>(
-      kMaxInterruptWait,
+      device_.transport().interrupt_read_wakeable() ? kMaxWakeableInterruptWait
+                                                    : kMaxInterruptWait,
       std::chrono::duration_cast<std::chrono::milliseconds>(next_poll_ - now) +
           std::chrono::milliseconds(1));
   const auto before = state_.generation();

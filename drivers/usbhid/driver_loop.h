@@ -57,7 +57,7 @@ class DriverLoop {
   using Clock = std::chrono::steady_clock;
   // Where the loop reads the time: the steady clock, or a test's simulated one.
   using Now = std::function<Clock::time_point()>;
-  // Called on the io_context's thread with the working state after every change.
+  // Called on the io_context's thread with the working state after every change (only then).
   using SnapshotHandler = std::function<void(const UpsState&)>;
   // Receives NUT's status code of a command, on the io_context's thread.
   using Done = std::function<void(int status)>;
@@ -80,7 +80,8 @@ class DriverLoop {
   // When the loop next has work of its own: the next poll, or the next reattach while stale.
   // Only for a caller that turns the loop itself (start_driven()).
   Clock::time_point next_due() const { return connected_ ? next_poll_ : next_reconnect_; }
-  // Stops the thread (within one interrupt read) and joins it.
+  // Stops the thread (at once, or within one interrupt read on a transport that cannot be
+  // woken) and joins it.
   void stop();
 
   // Queue a command for the device thread; callable from any thread.
@@ -141,6 +142,9 @@ class DriverLoop {
   Clock::time_point next_poll_{};
   Clock::time_point last_full_{};
   Clock::time_point next_reconnect_{};
+  // The state's generation last sent to the io_context's thread (publish() skips repeats).
+  bool published_ = false;
+  std::uint64_t published_generation_ = 0;
 };
 
 }  // namespace walnut::usbhid

@@ -130,6 +130,8 @@ def targets(figures):
         "cpu_pct", "< 0.1%", lambda s, w: w < 0.1, 3)
     row("Sim mains off → GET VAR shows it: median ms (walnut driver, through each upsd)",
         "status-mains", "median_ms", "< 10 ms", lambda s, w: w < 10, 2)
+    row("Mains-off interrupt → driver socket broadcasts it: p90 ms (stock: over fakeusb)",
+        "status-driver", "p90_ms", "< 10 ms", lambda s, w: w < 10, 3)
     row("Sim mains back on → GET VAR shows it: median ms", "status-mains", "back_median_ms",
         "(no target)", None, 2)
     row("Sim unplugged → GET VAR says DATA-STALE: median ms", "status-unplug", "median_ms",

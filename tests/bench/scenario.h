@@ -34,7 +34,8 @@ Status run_idle(Options& options, const Target& target, ResultLine& result);
 Status run_slow_reader(Options& options, const Target& target, ResultLine& result);
 // The server at its open-file limit: CPU while connections wait, existing clients served.
 Status run_emfile(Options& options, const Target& target, ResultLine& result);
-// A change made by commands or signals (--trigger-on/off, --signal-*): until GET VAR shows it.
+// A change made by commands or signals (--trigger-on/off, --signal-*): until GET VAR shows it,
+// or with --driver-socket PATH until the driver's socket broadcasts it.
 Status run_status_latency(Options& options, const Target& target, ResultLine& result);
 // Password guessing from one address (--connections attackers, --user) while an ordinary client
 // polls: verdicts per second and the ordinary client's latency before and during (issue 18).

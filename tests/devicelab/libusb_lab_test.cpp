@@ -195,6 +195,32 @@ TEST_F(LibusbLab, InterruptReportArrivingWhileWaitingIsDelivered) {
   EXPECT_EQ(Bytes(buffer, buffer + result.size), (Bytes{0x0c, 0x19, 0x64, 0x03}));
 }
 
+// The driver loop waits on the pipe until its next poll; a queued command wakes it
+// (Transport::wake_interrupt_read): the transfer is cancelled, the pipe stays usable.
+TEST_F(LibusbLab, AWakeEndsAnInterruptReadInProgressAndThePipeStaysUsable) {
+  LibusbTransport transport;
+  ASSERT_TRUE(transport.open(MatchCriteria{}).ok());
+  ASSERT_TRUE(transport.interrupt_read_wakeable());
+  std::uint8_t buffer[64] = {};
+  auto waiting = std::async(std::launch::async, [&] {
+    // Far longer than the test: only the wake can end it before the check below gives up.
+    return transport.read_interrupt(buffer, std::chrono::milliseconds(600000));
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  transport.wake_interrupt_read();
+  ASSERT_EQ(waiting.wait_for(std::chrono::seconds(60)), std::future_status::ready)
+      << "the wake did not end the read";
+  EXPECT_EQ(waiting.get().status, IoStatus::kTimeout);
+  lab_->send_interrupt({0x0c, 0x19, 0x64, 0x03});
+  const auto result = transport.read_interrupt(buffer, std::chrono::milliseconds(5000));
+  ASSERT_EQ(result.status, IoStatus::kOk);
+  EXPECT_EQ(Bytes(buffer, buffer + result.size), (Bytes{0x0c, 0x19, 0x64, 0x03}));
+  // A wake with no read in progress ends the next one.
+  transport.wake_interrupt_read();
+  EXPECT_EQ(transport.read_interrupt(buffer, std::chrono::milliseconds(600000)).status,
+            IoStatus::kTimeout);
+}
+
 TEST_F(LibusbLab, QuietInterruptPipeIsATimeout) {
   LibusbTransport transport;
   ASSERT_TRUE(transport.open(MatchCriteria{}).ok());

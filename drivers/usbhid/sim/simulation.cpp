@@ -214,6 +214,11 @@ std::string Simulation::handle_request(const std::string& line) {
     switch (command->kind) {
       case SimCommand::Kind::kStatus:
         reply = describe(ups_, limits()) + fmt::format("scale: {}\n", scale_);
+        if (last_applied_) {
+          // The steady clock is CLOCK_MONOTONIC: another process on the host can compare it.
+          reply += fmt::format("applied_ns: {}\n", std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                                       last_applied_->time_since_epoch()).count());
+        }
         break;
       case SimCommand::Kind::kScale:
         scale_ = command->number;
@@ -228,6 +233,7 @@ std::string Simulation::handle_request(const std::string& line) {
       default:
         apply_to_physics(*command, ups_);
         log::notice("sim: {}", line);
+        last_applied_ = std::chrono::steady_clock::now();  // tick(0) writes the reports next
         break;
     }
   }

@@ -81,6 +81,9 @@ class Simulation {
   std::thread thread_;
   std::atomic<bool> running_{false};
   std::chrono::steady_clock::time_point last_save_{};
+  // When the last control command started writing its reports (and queueing their interrupts):
+  // `status` tells it, for a benchmark timing how fast the change reaches the driver socket.
+  std::optional<std::chrono::steady_clock::time_point> last_applied_;  // guarded by mutex_
 };
 
 // Connects the simulation the environment asks for to a freshly built sim device: either this

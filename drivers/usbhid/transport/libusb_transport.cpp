@@ -219,10 +219,14 @@ LibusbTransport::~LibusbTransport() { close(); }
 
 Status LibusbTransport::open(const MatchCriteria& criteria) {
   close();
-  const int rc = libusb_init(&context_);
+  libusb_context* context = nullptr;
+  const int rc = libusb_init(&context);
   if (rc != LIBUSB_SUCCESS) {
-    context_ = nullptr;
     return Error{fmt::format("Failed to init libusb 1.0: {}", error_name(rc))};
+  }
+  {
+    std::lock_guard lock(context_mutex_);
+    context_ = context;
   }
   Status opened = open_in_context(criteria);
   if (!opened.ok()) close();
@@ -320,8 +324,12 @@ Status LibusbTransport::open_in_context(const MatchCriteria& criteria) {
 void LibusbTransport::close() {
   if (handle_ != nullptr) libusb_close(handle_);
   handle_ = nullptr;
-  if (context_ != nullptr) libusb_exit(context_);
-  context_ = nullptr;
+  libusb_context* context = nullptr;
+  {
+    std::lock_guard lock(context_mutex_);
+    std::swap(context, context_);
+  }
+  if (context != nullptr) libusb_exit(context);
   report_descriptor_.clear();
 }
 
@@ -362,17 +370,62 @@ IoResult LibusbTransport::set_feature_report(std::uint8_t report_id,
 IoResult LibusbTransport::read_interrupt(std::span<std::uint8_t> buffer,
                                          std::chrono::milliseconds timeout) {
   if (handle_ == nullptr) return IoResult{IoStatus::kDeviceGone, 0};
+  if (wake_pending_.exchange(false)) return IoResult{IoStatus::kTimeout, 0};
   // libusb treats 0 as "wait forever"; the driver loop must never block without bound.
   const auto wait_ms = static_cast<unsigned>(std::max<std::int64_t>(timeout.count(), 1));
-  int actual = 0;
-  const int rc = libusb_interrupt_transfer(handle_, interrupt_endpoint_, buffer.data(),
-                                           static_cast<int>(buffer.size()), &actual, wait_ms);
-  if (rc == LIBUSB_ERROR_PIPE) {
-    // A halted interrupt endpoint stays halted until cleared.
-    libusb_clear_halt(handle_, interrupt_endpoint_);
+  // libusb_interrupt_transfer's own steps (sync.c), asynchronously, so that a wake can cancel
+  // the transfer the way its timeout does: the loop waits for the next poll in one read and
+  // still runs a queued command at once.
+  std::unique_ptr<libusb_transfer, decltype(&libusb_free_transfer)> transfer(
+      libusb_alloc_transfer(0), &libusb_free_transfer);
+  if (!transfer) return IoResult{IoStatus::kIoError, 0};
+  int completed = 0;
+  libusb_fill_interrupt_transfer(
+      transfer.get(), handle_, interrupt_endpoint_, buffer.data(), static_cast<int>(buffer.size()),
+      [](libusb_transfer* done) { *static_cast<int*>(done->user_data) = 1; }, &completed, wait_ms);
+  if (const int rc = libusb_submit_transfer(transfer.get()); rc != LIBUSB_SUCCESS) {
+    return IoResult{libusb_detail::io_status_of(rc), 0};
   }
-  if (rc != LIBUSB_SUCCESS) return IoResult{libusb_detail::io_status_of(rc), 0};
-  return IoResult{IoStatus::kOk, static_cast<std::size_t>(actual)};
+  bool cancelled = false;
+  while (completed == 0) {
+    // Returns after each event: a completion, the timeout, or wake_interrupt_read()'s
+    // libusb_interrupt_event_handler().
+    const int rc = libusb_handle_events_completed(context_, &completed);
+    if (completed != 0 || cancelled) continue;
+    // Woken, or the event wait failed: cancel, then wait for the cancellation to complete
+    // (sync.c does the same on errors).
+    if (wake_pending_.exchange(false) || (rc < 0 && rc != LIBUSB_ERROR_INTERRUPTED)) {
+      libusb_cancel_transfer(transfer.get());
+      cancelled = true;
+    }
+  }
+  const auto actual = static_cast<std::size_t>(std::max(transfer->actual_length, 0));
+  switch (transfer->status) {
+    case LIBUSB_TRANSFER_COMPLETED:
+      return IoResult{IoStatus::kOk, actual};
+    case LIBUSB_TRANSFER_CANCELLED:
+      // Woken: nothing arrived, unless the report raced the cancellation.
+      return actual > 0 ? IoResult{IoStatus::kOk, actual} : IoResult{IoStatus::kTimeout, 0};
+    case LIBUSB_TRANSFER_TIMED_OUT:
+      return IoResult{IoStatus::kTimeout, 0};
+    case LIBUSB_TRANSFER_STALL:
+      // A halted interrupt endpoint stays halted until cleared.
+      libusb_clear_halt(handle_, interrupt_endpoint_);
+      return IoResult{libusb_detail::io_status_of(LIBUSB_ERROR_PIPE), 0};
+    case LIBUSB_TRANSFER_NO_DEVICE:
+      return IoResult{libusb_detail::io_status_of(LIBUSB_ERROR_NO_DEVICE), 0};
+    case LIBUSB_TRANSFER_OVERFLOW:
+      return IoResult{libusb_detail::io_status_of(LIBUSB_ERROR_OVERFLOW), 0};
+    default:
+      return IoResult{libusb_detail::io_status_of(LIBUSB_ERROR_IO), 0};
+  }
+}
+
+void LibusbTransport::wake_interrupt_read() {
+  wake_pending_ = true;
+  // Under the lock: the device thread may be replacing the context (a reattach).
+  std::lock_guard lock(context_mutex_);
+  if (context_ != nullptr) libusb_interrupt_event_handler(context_);
 }
 
 std::string LibusbTransport::version_string() {

@@ -2,7 +2,9 @@
 // drivers/libusb1.c, claims its HID interface and talks to it over the control and interrupt pipes.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <utility>
@@ -43,6 +45,8 @@ class LibusbTransport final : public Transport {
                               std::span<const std::uint8_t> data) override;
   IoResult read_interrupt(std::span<std::uint8_t> buffer,
                           std::chrono::milliseconds timeout) override;
+  bool interrupt_read_wakeable() const override { return true; }
+  void wake_interrupt_read() override;
 
   // "libusb-1.0.26 (API: 0x1000109)", as NUT publishes driver.version.usb.
   static std::string version_string();
@@ -52,7 +56,9 @@ class LibusbTransport final : public Transport {
 
   UsbTuning tuning_;
   ClaimTuning claim_;
-  libusb_context* context_ = nullptr;
+  libusb_context* context_ = nullptr;  // written under context_mutex_ (wake_interrupt_read reads it)
+  std::mutex context_mutex_;
+  std::atomic<bool> wake_pending_{false};
   libusb_device_handle* handle_ = nullptr;
   DeviceInfo info_;
   std::vector<std::uint8_t> report_descriptor_;

@@ -176,16 +176,27 @@ IoResult SimDevice::read_interrupt(std::uint64_t handle, std::span<std::uint8_t>
                                    std::chrono::milliseconds timeout) {
   std::unique_lock lock(mutex_);
   const bool woken = interrupt_ready_.wait_for(lock, timeout, [&] {
-    return !handle_valid(handle) || !interrupt_queue_.empty();
+    return !handle_valid(handle) || !interrupt_queue_.empty() || host_wake_;
   });
   if (!handle_valid(handle)) return {IoStatus::kDeviceGone, 0};
-  if (!woken) return {IoStatus::kTimeout, 0};
+  if (!woken || interrupt_queue_.empty()) {
+    host_wake_ = false;
+    return {IoStatus::kTimeout, 0};
+  }
   std::vector<std::uint8_t> bytes = std::move(interrupt_queue_.front());
   interrupt_queue_.pop_front();
   reports_[bytes[0]] = bytes;
   const std::size_t n = std::min(buffer.size(), bytes.size());
   std::copy_n(bytes.begin(), n, buffer.begin());
   return {IoStatus::kOk, n};
+}
+
+void SimDevice::wake_host_read() {
+  {
+    std::lock_guard lock(mutex_);
+    host_wake_ = true;
+  }
+  interrupt_ready_.notify_all();
 }
 
 }  // namespace walnut::usbhid

@@ -96,6 +96,9 @@ class SimDevice {
                               std::span<const std::uint8_t> data);
   IoResult read_interrupt(std::uint64_t handle, std::span<std::uint8_t> buffer,
                           std::chrono::milliseconds timeout);
+  // Ends the read_interrupt() in progress, or else the next one, with kTimeout at once (a
+  // cancelled transfer: Transport::wake_interrupt_read()).
+  void wake_host_read();
 
  private:
   bool handle_valid(std::uint64_t handle) const;  // REQUIRES: mutex_ held
@@ -109,6 +112,7 @@ class SimDevice {
   std::deque<std::vector<std::uint8_t>> interrupt_queue_;
   bool plugged_ = true;
   bool interrupt_pipe_silent_ = false;
+  bool host_wake_ = false;
   SlowBus slow_bus_;
   int slow_requests_ = 0;
   bool busy_ = false;

@@ -28,6 +28,8 @@ class SimTransport : public Transport {
                               std::span<const std::uint8_t> data) override;
   IoResult read_interrupt(std::span<std::uint8_t> buffer,
                           std::chrono::milliseconds timeout) override;
+  bool interrupt_read_wakeable() const override { return true; }
+  void wake_interrupt_read() override { device_->wake_host_read(); }
 
   // The simulated device, for whoever controls it (signals, tests, a physical model).
   const std::shared_ptr<SimDevice>& device() const { return device_; }

@@ -103,6 +103,13 @@ class Transport {
   // Interrupt IN, waiting at most `timeout`. buffer[0] is the report ID when IDs are used.
   virtual IoResult read_interrupt(std::span<std::uint8_t> buffer,
                                   std::chrono::milliseconds timeout) = 0;
+  // Whether wake_interrupt_read() cuts a read_interrupt() short. The driver loop reads such a
+  // transport in one wait until its next poll, others in short slices (so that a queued
+  // command waits at most one slice).
+  virtual bool interrupt_read_wakeable() const { return false; }
+  // Makes the read_interrupt() in progress, or else the next one, return kTimeout at once.
+  // Callable from any thread, also while the transport is closed or being reopened.
+  virtual void wake_interrupt_read() {}
 };
 
 }  // namespace walnut::usbhid

@@ -13,14 +13,20 @@
  * "SET_REPORT 0xID: bytes..." to FILE (to compare what instant commands and writes send). Strings: index 1 manufacturer, 2 product,
  * 3 serial, others from a `strings:` section ("4: PbAc"). Interrupt reads time out after their timeout
  * (capped at FAKEUSB_INTERRUPT_MS, default 200), or deliver lines of an `interrupts:` section once each.
+ * (walnut's benchmarks: FAKEUSB_INTERRUPT_FIFO=PATH, a FIFO, adds reports on demand: each line
+ * written to it, hex bytes with the report ID first, is the next interrupt report. Reads then
+ * wait their whole timeout for it, as real USB does.)
  */
 #define _GNU_SOURCE
 #include <libusb-1.0/libusb.h>
 #include <ctype.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define MAXREP 256
 #define MAXSTR 64
@@ -365,6 +371,21 @@ int LIBUSB_CALL libusb_control_transfer(libusb_device_handle *h, uint8_t type, u
 	return LIBUSB_ERROR_PIPE;
 }
 
+/* FAKEUSB_INTERRUPT_FIFO: one line of hex bytes (report ID first) into `data` (at most
+ * `length`), stored as that report's state; returns the byte count. */
+static int fifo_line_bytes(const char *line, unsigned char *data, int length)
+{
+	int n = 0;
+	char *end;
+	unsigned long byte;
+	while (n < length && (byte = strtoul(line, &end, 16), end != line) && byte <= 0xff) {
+		data[n++] = (unsigned char)byte;
+		line = end;
+	}
+	if (n > 0 && n <= 512) { memcpy(rep[data[0]], data, (size_t)n); rep_len[data[0]] = n; }
+	return n;
+}
+
 int LIBUSB_CALL libusb_interrupt_transfer(libusb_device_handle *h, unsigned char ep, unsigned char *data, int length,
 					  int *transferred, unsigned int timeout)
 {
@@ -377,6 +398,58 @@ int LIBUSB_CALL libusb_interrupt_transfer(libusb_device_handle *h, unsigned char
 		intr_next++;
 		*transferred = n;
 		return 0;
+	}
+	const char *fifo = getenv("FAKEUSB_INTERRUPT_FIFO");
+	if (fifo) {
+		/* Opened read-write: no writer yet is no end of file. */
+		static int fd = -1;
+		static char pending[4096];
+		static size_t have = 0;
+		if (fd < 0)
+			fd = open(fifo, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+		struct timespec start, now;
+		clock_gettime(CLOCK_MONOTONIC, &start);
+		for (;;) {
+			char *newline = memchr(pending, '\n', have);
+			if (newline) {
+				size_t line_len = (size_t)(newline - pending) + 1;
+				*newline = '\0';
+				int n = fifo_line_bytes(pending, data, length);
+				memmove(pending, pending + line_len, have - line_len);
+				have -= line_len;
+				if (n == 0)
+					continue;
+				*transferred = n;
+				return 0;
+			}
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			long waited = (now.tv_sec - start.tv_sec) * 1000L + (now.tv_nsec - start.tv_nsec) / 1000000L;
+			if (fd < 0 || waited >= (long)timeout || have == sizeof(pending))
+				break;
+			struct pollfd entry = {fd, POLLIN, 0};
+			if (poll(&entry, 1, (int)((long)timeout - waited)) > 0) {
+				ssize_t got = read(fd, pending + have, sizeof(pending) - have);
+				if (got > 0) {
+					/* A real UPS's GET_REPORT answers the new state at once, while its
+					 * interrupt reports are read one per update: store every line now. */
+					size_t from = have;
+					have += (size_t)got;
+					for (size_t i = from; i < have; i++) {
+						if (pending[i] != '\n')
+							continue;
+						size_t start = i;
+						while (start > 0 && pending[start - 1] != '\n')
+							start--;
+						unsigned char bytes[512];
+						pending[i] = '\0';
+						fifo_line_bytes(pending + start, bytes, (int)sizeof(bytes));
+						pending[i] = '\n';
+					}
+				}
+			}
+		}
+		*transferred = 0;
+		return LIBUSB_ERROR_TIMEOUT;
 	}
 	const char *cap = getenv("FAKEUSB_INTERRUPT_MS");
 	unsigned ms = cap ? (unsigned)atoi(cap) : 200;

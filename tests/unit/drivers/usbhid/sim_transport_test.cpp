@@ -170,6 +170,30 @@ TEST(SimDevice, ChangingAnInputReportSendsAnInterrupt) {
   EXPECT_EQ(Bytes(buffer.begin(), buffer.begin() + result.size), (Bytes{0x0c, 0x10, 0, 0}));
 }
 
+// Transport::wake_interrupt_read: a read in progress (or else the next one) ends at once with
+// a timeout; reports still come through afterwards.
+TEST(SimDevice, AWakeEndsAnInterruptReadAndReportsStillComeThrough) {
+  SimDeviceImage image = small_image();
+  image.interrupts.clear();
+  Opened sim(std::move(image));
+  ASSERT_TRUE(sim.transport.open({}).ok());
+  ASSERT_TRUE(sim.transport.interrupt_read_wakeable());
+  Bytes buffer(16);
+  // Far longer than the test: only the wake ends these reads.
+  sim.transport.wake_interrupt_read();
+  EXPECT_EQ(sim.transport.read_interrupt(buffer, 1h).status, IoStatus::kTimeout);
+  std::thread later([&] {
+    std::this_thread::sleep_for(20ms);
+    sim.transport.wake_interrupt_read();
+  });
+  EXPECT_EQ(sim.transport.read_interrupt(buffer, 1h).status, IoStatus::kTimeout);
+  later.join();
+  sim.device->set_report(0x0c, {0x0c, 0x10, 0x00, 0x00});
+  IoResult result = sim.transport.read_interrupt(buffer, 1h);
+  ASSERT_EQ(result.status, IoStatus::kOk);
+  EXPECT_EQ(Bytes(buffer.begin(), buffer.begin() + result.size), (Bytes{0x0c, 0x10, 0, 0}));
+}
+
 TEST(SimDevice, AnEmptyReportIsStoredButNeverSentOnThePipe) {
   SimDeviceImage image = small_image();
   image.interrupts.clear();
