@@ -3,6 +3,7 @@
 #
 #   upsd        sbin/                  (WALNUT_NUT_LAYOUT: lib/nut/, where Debian's NUT keeps it)
 #   usbhid-ups  lib/walnut/            (WALNUT_NUT_LAYOUT: lib/nut/)
+#   walnut-yaml beside usbhid-ups      (the driver's YAML reader, common/yaml_helper.h)
 #   walnut-sim, walnut-textfile, walnut-udev-rules   bin/   (walnut-bench is not installed)
 #   units       lib/systemd/system/    (WALNUT_SYSTEMD_UNIT_DIR)
 #   tmpfiles    lib/tmpfiles.d/walnut.conf
@@ -36,7 +37,14 @@ set(walnut_last_nut_layout ${WALNUT_NUT_LAYOUT} CACHE INTERNAL "")
 
 install(TARGETS upsd RUNTIME DESTINATION ${WALNUT_SERVER_DIR})
 if(TARGET usbhid-ups)
-  install(TARGETS usbhid-ups RUNTIME DESTINATION ${WALNUT_DRIVER_DIR})
+  install(TARGETS usbhid-ups walnut-yaml RUNTIME DESTINATION ${WALNUT_DRIVER_DIR})
+  # Programs that run walnut-yaml find it beside themselves, or (walnut-sim, in bin/) here.
+  if(IS_ABSOLUTE "${WALNUT_DRIVER_DIR}")
+    set(walnut_yaml_helper "${WALNUT_DRIVER_DIR}/walnut-yaml")
+  else()
+    set(walnut_yaml_helper "${CMAKE_INSTALL_PREFIX}/${WALNUT_DRIVER_DIR}/walnut-yaml")
+  endif()
+  target_compile_definitions(walnut_common PRIVATE WALNUT_YAML_HELPER="${walnut_yaml_helper}")
 endif()
 foreach(program walnut-sim walnut-textfile walnut-udev-rules)
   if(TARGET ${program})

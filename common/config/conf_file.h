@@ -22,6 +22,8 @@ Result<std::vector<ConfLine>> read_conf_lines(std::string_view text, std::string
 
 // Reads a whole file (thin I/O shell). Error: "<path>: <strerror>".
 Result<std::string> read_text_file(const std::string& path);
+// Creates or replaces a file with `text` (mode 0666 less the umask). Error: "<path>: <strerror>".
+Result<Ok> write_text_file(const std::string& path, std::string_view text);
 
 // "<filename>:<line>: <message>", the shape of every config error and warning.
 std::string where(std::string_view filename, int line, std::string_view message);

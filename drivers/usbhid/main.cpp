@@ -8,22 +8,21 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <climits>
 #include <csignal>
 #include <thread>
 #include <cstdio>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
-#include <iostream>
 #include <map>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include <fmt/format.h>
 
+#include "common/config/conf_file.h"
 #include "common/config/ups_conf.h"
 #include "common/log.h"
 #include "common/paths.h"
@@ -55,11 +54,9 @@ int fail(const std::string& message) {
 // order, each with its file:line for warnings.
 Result<std::vector<Setting>> settings_from_ups_conf(const std::string& ups_name) {
   const std::string file = paths::join(paths::conf_path(), "ups.conf");
-  std::ifstream in(file);
-  if (!in) return Error{"Can't open " + file};
-  std::ostringstream text;
-  text << in.rdbuf();
-  auto conf = config::parse_ups_conf(text.str(), file);
+  auto text = config::read_text_file(file);
+  if (!text) return Error{"Can't open " + file};
+  auto conf = config::parse_ups_conf(*text, file);
   if (!conf) return Error{conf.error()};
   // NUT's precedence: the environment's NUT_STATEPATH wins over ups.conf's global STATEPATH.
   if (auto statepath = conf->statepath(); statepath && std::getenv("NUT_STATEPATH") == nullptr) {
@@ -142,6 +139,17 @@ int dump(UpsDevice& device, UpsState& state, int updates) {
   return EXIT_SUCCESS;
 }
 
+// The number a PID file starts with (leading blanks skipped, as NUT's fscanf "%d" reads it).
+std::optional<pid_t> read_pid_file(const std::string& pid_file) {
+  auto text = config::read_text_file(pid_file);
+  if (!text) return std::nullopt;
+  errno = 0;
+  char* end = nullptr;
+  const long value = std::strtol(text->c_str(), &end, 10);
+  if (end == text->c_str() || errno == ERANGE || value < INT_MIN || value > INT_MAX) return std::nullopt;
+  return static_cast<pid_t>(value);
+}
+
 // -c: NUT 2.8.5 sends exit and reload-or-error over the socket (INSTCMD driver.<cmd>, exit
 // code = the reply's status, 255 when nobody answers) and reload-or-exit as SIGUSR1 to the PID
 // file's process or -P's (main.c:2620, 2796).
@@ -159,8 +167,9 @@ int send_driver_command(const CommandLine& line, const std::string& socket,
   }
   pid_t pid = line.command_pid.value_or(-1);
   if (pid < 0) {
-    std::ifstream in(pid_file);
-    if (!(in >> pid)) {
+    if (std::optional<pid_t> found = read_pid_file(pid_file)) {
+      pid = *found;
+    } else {
       log::warning("Could not find PID file '{}' to see if previous driver instance is already "
                    "running or not!", pid_file);
       log::notice("Failed to signal the currently running daemon (if any)");
@@ -189,9 +198,8 @@ void stop_duplicate(const std::string& socket, const std::string& pid_file) {
       std::this_thread::sleep_for(100ms);
     }
   }
-  pid_t pid = -1;
-  std::ifstream in(pid_file);
-  if (!(in >> pid) || pid == ::getpid() || !process_alive(pid)) return;
+  const pid_t pid = read_pid_file(pid_file).value_or(-1);
+  if (pid < 0 || pid == ::getpid() || !process_alive(pid)) return;
   log::warning("Duplicate driver instance detected (PID file {} exists)! Terminating other driver!",
                pid_file);
   ::kill(pid, SIGTERM);
@@ -307,9 +315,9 @@ int run(const CommandLine& command_line) {
     return fail(opened.error());
   }
   if (options->capture_file) {
-    std::ofstream out(*options->capture_file);
-    out << capture_file_text(device, settings);
-    if (!out) return fail("can't write capture " + *options->capture_file);
+    if (!config::write_text_file(*options->capture_file, capture_file_text(device, settings))) {
+      return fail("can't write capture " + *options->capture_file);
+    }
     log::info("capture written to {}", *options->capture_file);
   }
   if (options->explore) {

@@ -1,14 +1,13 @@
 // UpsDevice: opening and matching, subdriver choice, and the report I/O around the model.
 #include "drivers/usbhid/ups_device.h"
 
-#include <fstream>
 #include <functional>
-#include <sstream>
 #include <thread>
 #include <utility>
 
 #include "common/log.h"
 #include "drivers/usbhid/device_capture.h"
+#include "drivers/usbhid/mapping_file.h"
 #include "drivers/usbhid/mapping/status.h"
 #include "drivers/usbhid/mapping/subdriver.h"
 #include "drivers/usbhid/transport/usb_match.h"
@@ -24,14 +23,6 @@ constexpr int kWalkRetries = 2;
 std::optional<std::string> non_empty(const std::string& text) {
   if (text.empty()) return std::nullopt;
   return text;
-}
-
-Result<std::string> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error{"can't read " + path};
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 }  // namespace
@@ -132,9 +123,7 @@ Status UpsDevice::choose_subdriver() {
 Status UpsDevice::build_model() {
   Result<mapping::Mapping> loaded = Error{""};
   if (options_.mapping_file) {
-    auto text = read_file(*options_.mapping_file);
-    if (!text) return Error{text.error()};
-    loaded = mapping::load_mapping(*text, *options_.mapping_file);
+    loaded = load_mapping_file(*options_.mapping_file);
   } else {
     loaded = mapping::builtin_mapping(subdriver_key_);
   }

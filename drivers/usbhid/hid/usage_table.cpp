@@ -1,50 +1,19 @@
 // NUT's usage names both ways (see usage_table.h); the tables themselves are data in
-// drivers/usbhid/usage_tables/*.yaml, compiled in (embedded_usage_tables.h).
+// drivers/usbhid/usage_tables/*.yaml, compiled in packed (walnut-mapping builtin-tables).
 #include "drivers/usbhid/hid/usage_table.h"
-
-#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <map>
-#include <memory>
-#include <mutex>
 
 #include <fmt/format.h>
 
 #include "common/log.h"
-#include "drivers/usbhid/hid/embedded_usage_tables.h"
 
 namespace walnut::hid {
+
 namespace {
-
-bool equals_ignoring_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
-const char* embedded_text(std::string_view name) {
-  for (std::size_t i = 0; i < embedded::kFileCount; ++i) {
-    if (equals_ignoring_case(embedded::kFiles[i].name, name)) return embedded::kFiles[i].text;
-  }
-  return nullptr;
-}
-
-// One file's names, or nothing (logged: the compiled-in files are checked by the unit tests).
-std::vector<UsageName> embedded_names(std::string_view name) {
-  const char* text = embedded_text(name);
-  if (text == nullptr) return {};
-  auto names = UsageTable::read_names(text, fmt::format("{}.yaml", name));
-  if (!names.ok()) {
-    log::error("{}", names.error());
-    return {};
-  }
-  return std::move(names.value());
-}
 
 std::string lowercase(std::string_view text) {
   std::string result(text);
@@ -68,54 +37,26 @@ UsageTable::UsageTable(std::string_view subdriver, std::vector<UsageName> names)
   }
 }
 
-Result<std::vector<UsageName>> UsageTable::read_names(std::string_view yaml, std::string_view file_name) {
-  std::vector<UsageName> names;
-  try {
-    const YAML::Node root = YAML::Load(std::string(yaml));
-    const YAML::Node usages = root["usages"];
-    if (!usages || !usages.IsSequence()) return Error{fmt::format("{}: needs a usages: list", file_name)};
-    names.reserve(usages.size());
-    for (const YAML::Node& pair : usages) {
-      if (!pair.IsSequence() || pair.size() != 2) {
-        return Error{fmt::format("{}:{}: expected [code, \"Name\"]", file_name, pair.Mark().line + 1)};
-      }
-      const std::string code = pair[0].as<std::string>();
-      std::size_t used = 0;
-      const unsigned long value = std::stoul(code, &used, 0);
-      if (used != code.size() || value > 0xFFFFFFFFul) {
-        return Error{fmt::format("{}:{}: bad usage code \"{}\"", file_name, pair.Mark().line + 1, code)};
-      }
-      names.push_back({static_cast<Usage>(value), pair[1].as<std::string>()});
-    }
-  } catch (const std::exception& error) {
-    return Error{fmt::format("{}: {}", file_name, error.what())};
+std::string UsageTable::pack_names(const std::vector<UsageName>& names) {
+  PackWriter out;
+  out.unsigned_number(names.size());
+  for (const UsageName& name : names) {
+    out.unsigned_number(name.usage);
+    out.text(name.name);
   }
-  return names;
+  return out.bytes();
 }
 
-const UsageTable* UsageTable::find(std::string_view subdriver) {
-  // NUT's explore subdriver reads paths with the generic table alone.
-  if (equals_ignoring_case(subdriver, "generic")) subdriver = "explore";
-  if (embedded_text(subdriver) == nullptr) return nullptr;
-  static std::mutex mutex;
-  static std::map<std::string, std::unique_ptr<UsageTable>> loaded;
-  const std::lock_guard<std::mutex> lock(mutex);
-  const std::string key = lowercase(subdriver);
-  auto found = loaded.find(key);
-  if (found != loaded.end()) return found->second.get();
-  // The vendor's names first, then the generic ones (libhid.c's lookup order).
-  std::vector<UsageName> names = embedded_names(key);
-  std::vector<UsageName> generic = embedded_names("generic");
-  names.insert(names.end(), std::make_move_iterator(generic.begin()), std::make_move_iterator(generic.end()));
-  auto table = std::make_unique<UsageTable>(key, std::move(names));
-  return loaded.emplace(key, std::move(table)).first->second.get();
-}
-
-std::vector<std::string_view> UsageTable::subdrivers() {
-  std::vector<std::string_view> names;
-  for (std::size_t i = 0; i < embedded::kFileCount; ++i) {
-    if (std::string_view(embedded::kFiles[i].name) != "generic") names.emplace_back(embedded::kFiles[i].name);
+Result<std::vector<UsageName>> UsageTable::unpack_names(std::string_view bytes, std::string_view file_name) {
+  PackReader in(bytes);
+  std::vector<UsageName> names(in.count());
+  for (UsageName& name : names) {
+    const std::uint64_t usage = in.unsigned_number();
+    if (usage > 0xFFFFFFFFu) return Error{fmt::format("packed usage table \"{}\": bad usage code", file_name)};
+    name.usage = static_cast<Usage>(usage);
+    name.name = in.text();
   }
+  if (!in.ok() || !in.at_end()) return Error{fmt::format("packed usage table \"{}\": truncated or corrupt", file_name)};
   return names;
 }
 

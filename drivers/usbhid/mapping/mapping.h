@@ -29,12 +29,14 @@ enum HidFlag : unsigned {
 struct LookupEntry {
   long hid_value = 0;
   std::string nut_value;
+  bool operator==(const LookupEntry&) const = default;
 };
 struct Converter;  // converter.h
 struct Lookup {
   std::string name;
   std::vector<LookupEntry> entries;  // with `converter`: only NUT->HID texts and enums (`values:`)
   const Converter* converter = nullptr;  // from the registry (converter.h), or a plain table
+  bool operator==(const Lookup&) const = default;
 };
 
 // What a table row feeds: a NUT variable, a status bit (NUT's "BOOL"), an ups.alarm text, or
@@ -53,6 +55,7 @@ struct Entry {
   unsigned hid_flags = 0;   // HidFlag bits
   int lookup = -1;          // index into Mapping::lookups, or -1
   int line = 0;             // source line in the YAML, for messages
+  bool operator==(const Entry&) const = default;
 };
 
 // A USB id a subdriver claims (NUT's usb_device_id_t rows) and the quirk hook NUT runs on it.
@@ -136,6 +139,8 @@ struct Mapping {
   std::vector<Lookup> lookups;
   std::vector<Entry> entries;
 
+  bool operator==(const Mapping&) const = default;
+
   // REQUIRES: index valid. nullptr when the entry has no lookup.
   const Lookup* lookup_of(const Entry& entry) const {
     return entry.lookup < 0 ? nullptr : &lookups[static_cast<std::size_t>(entry.lookup)];
@@ -147,22 +152,23 @@ struct Mapping {
 // shared lookups (online, beeper, test_read, ...) or converters (see docs/mappings.md).
 Result<Mapping> load_mapping(std::string_view text, std::string_view file_name);
 
-// The mappings compiled into the binary (the YAML files of drivers/usbhid/mappings/), by
-// subdriver key ("apc", "cps", "mge", "tripplite", "explore"); an error for unknown keys.
+// The mappings compiled into the binary (the YAML files of drivers/usbhid/mappings/, packed at
+// build time: mapping_pack.h), by subdriver key ("apc", "cps", "mge", "tripplite",
+// "explore"); an error for unknown keys. These and builtin_claims() / builtin_mapping_names()
+// need the packed tables linked (walnut_packed_tables); the YAML side (load_mapping(),
+// builtin_mapping_text()) does not.
 Result<Mapping> builtin_mapping(std::string_view name);
 // Keys of the compiled-in mappings (every YAML file of drivers/usbhid/mappings/ but the shared
 // common.yaml), in claim order.
 const std::vector<std::string>& builtin_mapping_names();
 // The compiled-in mappings' claim side (no lookups, no table rows: what subdriver selection and
-// the udev rules need), parsed once, in claim order. A file that fails to load is logged and
-// left out (the unit tests load every one).
+// the udev rules need), unpacked once, in claim order. walnut-yaml checked every file when it
+// packed them; one that fails to unpack is logged and left out.
 const std::vector<Mapping>& builtin_claims();
 // Sorts mappings into claim order (claim_order, then key).
 void sort_in_claim_order(std::vector<Mapping>& mappings);
-// `text` with its top-level `lookups:`, `table:` and `model_names:` sections blanked (lines kept, so errors
-// keep their line numbers): what builtin_claims() parses.
-std::string claim_side_text(std::string_view text);
-// The YAML text of a compiled-in mapping ("" for unknown keys), e.g. for `-x mapping=` docs.
+// The YAML text of a compiled-in mapping ("" for unknown keys): what walnut-yaml packs, and a
+// starting point for a file of one's own (`mapping` option).
 std::string_view builtin_mapping_text(std::string_view name);
 
 }  // namespace walnut::mapping

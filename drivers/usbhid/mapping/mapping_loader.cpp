@@ -4,7 +4,6 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <map>
 #include <set>
 
@@ -406,25 +405,6 @@ bool too_deeply_nested(std::string_view text) {
 
 }  // namespace
 
-std::string claim_side_text(std::string_view text) {
-  // A top-level section runs from its `key:` line to the next line that starts in column 0
-  // with anything but a comment or a block sequence's "-" (the mapping files' layout).
-  std::string out;
-  out.reserve(text.size());
-  bool dropping = false;
-  while (!text.empty()) {
-    const std::size_t end = text.find('\n');
-    const std::string_view line = text.substr(0, end);
-    text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
-    if (!line.empty() && line[0] != ' ' && line[0] != '\t' && line[0] != '#' && line[0] != '-') {
-      dropping = line.starts_with("lookups:") || line.starts_with("table:") || line.starts_with("model_names:");
-    }
-    if (!dropping) out.append(line);
-    out.push_back('\n');
-  }
-  return out;
-}
-
 Result<Mapping> load_mapping(std::string_view text, std::string_view file_name) {
   if (too_deeply_nested(text)) return Error{fmt::format("{}: nested too deeply", file_name)};
   try {
@@ -444,54 +424,6 @@ std::string_view builtin_mapping_text(std::string_view name) {
     if (embedded::kFiles[i].name == name) return embedded::kFiles[i].text;
   }
   return {};
-}
-
-Result<Mapping> builtin_mapping(std::string_view name) {
-  std::string_view text = builtin_mapping_text(name);
-  if (text.empty()) return Error{fmt::format("no compiled-in mapping \"{}\"", name)};
-  return load_mapping(text, fmt::format("{}.yaml", name));
-}
-
-void sort_in_claim_order(std::vector<Mapping>& mappings) {
-  std::stable_sort(mappings.begin(), mappings.end(), [](const Mapping& a, const Mapping& b) {
-    return a.claim_order != b.claim_order ? a.claim_order < b.claim_order : a.name < b.name;
-  });
-}
-
-const std::vector<Mapping>& builtin_claims() {
-  static const std::vector<Mapping> all = [] {
-    std::vector<Mapping> loaded;
-    for (std::size_t i = 0; i < embedded::kFileCount; ++i) {
-      const std::string_view name = embedded::kFiles[i].name;
-      if (name == "common") continue;
-      // Only the claim side is read: parsing every file's table would leave the heap
-      // fragmented for the driver's lifetime (issue 19: ~1.4 MB peak, ~150 kB of RSS kept).
-      // The unit tests load every file whole, and check both readings agree.
-      Result<Mapping> mapping = load_mapping(claim_side_text(embedded::kFiles[i].text),
-                                             fmt::format("{}.yaml", name));
-      if (!mapping.ok()) {
-        log::error("{}", mapping.error());
-        continue;
-      }
-      if (mapping->name != name) {  // builtin_mapping() finds a subdriver by its file name
-        log::error("{}.yaml: subdriver \"{}\" must be named like its file", name, mapping->name);
-        continue;
-      }
-      loaded.push_back(std::move(mapping.value()));
-    }
-    sort_in_claim_order(loaded);
-    return loaded;
-  }();
-  return all;
-}
-
-const std::vector<std::string>& builtin_mapping_names() {
-  static const std::vector<std::string> names = [] {
-    std::vector<std::string> keys;
-    for (const Mapping& mapping : builtin_claims()) keys.push_back(mapping.name);
-    return keys;
-  }();
-  return names;
 }
 
 }  // namespace walnut::mapping

@@ -3,8 +3,6 @@
 
 #include <algorithm>
 #include <charconv>
-#include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
@@ -97,14 +95,6 @@ Result<Scenario> parse_scenario(std::string_view yaml, std::string_view name) {
   } catch (const YAML::Exception& error) {
     return Error{fmt::format("{}:{}: {}", name, error.mark.line + 1, error.msg)};
   }
-}
-
-Result<Scenario> load_scenario(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return Error{"can't read scenario " + path};
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_scenario(text.str(), path);
 }
 
 }  // namespace walnut::usbhid::sim

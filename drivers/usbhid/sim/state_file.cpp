@@ -1,12 +1,13 @@
 // Saving and loading the simulated UPS's state.
 #include "drivers/usbhid/sim/state_file.h"
 
+#include <charconv>
 #include <cstdio>
-#include <fstream>
 #include <map>
-#include <sstream>
 
 #include <fmt/format.h>
+
+#include "common/config/conf_file.h"
 
 namespace walnut::usbhid::sim {
 
@@ -38,12 +39,26 @@ std::string state_to_text(const SavedState& state) {
 }
 
 Result<SavedState> state_from_text(std::string_view text) {
+  // "key value" pairs separated by blanks; parsed by hand, not with a stream (issue 19: the
+  // driver links no iostreams).
   std::map<std::string, double> values;
-  std::istringstream in{std::string(text)};
-  std::string key;
-  double value = 0;
-  while (in >> key >> value) values[key] = value;
-  if (!in.eof()) return Error{"bad line near '" + key + "'"};
+  constexpr std::string_view kBlanks = " \t\r\n";
+  auto next_word = [&text, kBlanks]() {
+    const std::size_t start = std::min(text.find_first_not_of(kBlanks), text.size());
+    const std::size_t end = std::min(text.find_first_of(kBlanks, start), text.size());
+    const std::string_view word = text.substr(start, end - start);
+    text.remove_prefix(end);
+    return word;
+  };
+  for (std::string_view key = next_word(); !key.empty(); key = next_word()) {
+    const std::string_view number = next_word();
+    double value = 0;
+    const auto [end, error] = std::from_chars(number.data(), number.data() + number.size(), value);
+    if (number.empty() || error != std::errc() || end != number.data() + number.size()) {
+      return Error{"bad line near '" + std::string(key) + "'"};
+    }
+    values[std::string(key)] = value;
+  }
   static const char* kKeys[] = {"wall", "clock", "mains", "utility_voltage", "load",
                                 "battery_worn", "cable_connected", "charge", "full_runtime",
                                 "reference_load", "recharge_seconds", "output_on",
@@ -80,21 +95,15 @@ Result<SavedState> state_from_text(std::string_view text) {
 
 Status save_state(const std::string& path, const SavedState& state) {
   const std::string temporary = path + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::trunc);
-    out << state_to_text(state);
-    if (!out) return Error{"can't write " + temporary};
-  }
+  if (!config::write_text_file(temporary, state_to_text(state))) return Error{"can't write " + temporary};
   if (std::rename(temporary.c_str(), path.c_str()) != 0) return Error{"can't replace " + path};
   return Ok{};
 }
 
 Result<SavedState> load_state(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return Error{"can't read " + path};
-  std::ostringstream text;
-  text << in.rdbuf();
-  auto state = state_from_text(text.str());
+  auto text = config::read_text_file(path);
+  if (!text) return Error{"can't read " + path};
+  auto state = state_from_text(*text);
   if (!state) return Error{path + ": " + state.error()};
   return state;
 }

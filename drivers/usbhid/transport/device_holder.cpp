@@ -3,9 +3,10 @@
 
 #include <unistd.h>
 
-#include <filesystem>
-#include <fstream>
-#include <system_error>
+#include <algorithm>
+
+#include "common/config/conf_file.h"
+#include "common/posix_files.h"
 
 namespace walnut::usbhid {
 
@@ -37,11 +38,15 @@ std::string describe_holders(const std::vector<DeviceHolder>& holders) {
 
 namespace {
 
-std::vector<std::string> command_line(const std::filesystem::path& process) {
-  std::ifstream in(process / "cmdline", std::ios::binary);
+std::vector<std::string> command_line(const std::string& process) {
   std::vector<std::string> argv;
-  std::string arg;
-  while (std::getline(in, arg, '\0')) argv.push_back(arg);
+  auto text = config::read_text_file(process + "/cmdline");
+  if (!text) return argv;
+  for (std::string_view rest = *text; !rest.empty();) {
+    const std::size_t end = std::min(rest.find('\0'), rest.size());
+    argv.emplace_back(rest.substr(0, end));
+    rest.remove_prefix(std::min(end + 1, rest.size()));
+  }
   return argv;
 }
 
@@ -50,25 +55,22 @@ std::vector<std::string> command_line(const std::filesystem::path& process) {
 namespace {
 
 std::vector<DeviceHolder> scan_holders(const std::string& node) {
-  namespace fs = std::filesystem;
   std::vector<DeviceHolder> holders;
   const int self = static_cast<int>(::getpid());
-  std::error_code error;
-  for (const auto& entry : fs::directory_iterator("/proc", error)) {
-    const std::string name = entry.path().filename().string();
+  for (const std::string& name : list_directory("/proc")) {
     if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
     const int pid = std::stoi(name);
     if (pid == self) continue;
-    std::error_code fd_error;
-    for (const auto& fd : fs::directory_iterator(entry.path() / "fd", fd_error)) {
-      std::error_code link_error;
-      const fs::path target = fs::read_symlink(fd.path(), link_error);
-      if (link_error || !is_node(target.string(), node)) continue;
+    const std::string process = "/proc/" + name;
+    for (const std::string& fd : list_directory(process + "/fd")) {
+      const std::optional<std::string> target = read_link(process + "/fd/" + fd);
+      if (!target || !is_node(*target, node)) continue;
       DeviceHolder holder;
       holder.pid = pid;
-      std::ifstream comm(entry.path() / "comm");
-      std::getline(comm, holder.comm);
-      const auto argv = command_line(entry.path());
+      if (auto comm = config::read_text_file(process + "/comm")) {
+        holder.comm = comm->substr(0, comm->find('\n'));
+      }
+      const auto argv = command_line(process);
       if (holder.comm.find("usbhid-ups") != std::string::npos) holder.section = driver_section(argv);
       holders.push_back(std::move(holder));
       break;

@@ -11,11 +11,11 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <fstream>
 #include <iterator>
 
 #include <fmt/format.h>
 
+#include "common/config/conf_file.h"
 #include "common/log.h"
 #include "drivers/usbhid/transport/usb_match.h"
 
@@ -43,9 +43,9 @@ std::string narrow(const wchar_t* text) {
 }
 
 std::optional<std::string> read_file(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) return std::nullopt;
-  return std::string(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+  auto text = config::read_text_file(path);
+  if (!text) return std::nullopt;
+  return std::move(*text);
 }
 
 std::string trimmed(std::string text) {

@@ -1,8 +1,7 @@
 // Capture file -> SimDeviceImage.
 #include "drivers/usbhid/transport/sim_capture.h"
 
-#include <fstream>
-#include <sstream>
+#include "common/config/conf_file.h"
 
 namespace walnut::usbhid {
 
@@ -36,11 +35,9 @@ Result<SimDeviceImage> sim_image_from_capture(const hid::Capture& capture, std::
 }
 
 Result<SimDeviceImage> load_sim_image(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error{"can't read capture file " + path};
-  std::ostringstream text;
-  text << in.rdbuf();
-  auto capture = hid::read_capture(text.str());
+  auto text = config::read_text_file(path);
+  if (!text) return Error{"can't read capture file " + path};
+  auto capture = hid::read_capture(*text);
   if (!capture) return Error{path + ": " + capture.error()};
   auto image = sim_image_from_capture(*capture, path);
   if (!image) return Error{path + ": " + image.error()};

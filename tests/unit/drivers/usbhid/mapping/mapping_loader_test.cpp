@@ -46,11 +46,15 @@ TEST(MappingLoader, ModelNamesAreCheckedAndKept) {
             std::string::npos);
   EXPECT_NE(error_of(std::string(kHeader) + "model_names:\n  - [3S, \"700\"]\n").find("a model name is"),
             std::string::npos);
-  // The mge mapping carries NUT 2.8.5's 133 rows; the claim side skips them.
+  // The mge mapping carries NUT 2.8.5's 133 rows; its claim side (packed apart) leaves them out.
   auto mge = builtin_mapping("mge");
   ASSERT_TRUE(mge.ok());
   EXPECT_EQ(mge->model_names.size(), 133u);
-  EXPECT_EQ(claim_side_text("model_names:\n  - [a, b, EATON_9E, null]\nx: 1\n"), "\n\nx: 1\n");
+  for (const Mapping& claims : builtin_claims()) {
+    if (claims.name == "mge") {
+      EXPECT_TRUE(claims.model_names.empty());
+    }
+  }
 }
 
 TEST(MappingLoader, BuiltinOrderIsNutsClaimOrder) {

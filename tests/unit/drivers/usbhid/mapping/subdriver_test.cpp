@@ -147,7 +147,7 @@ TEST(Subdriver, ClaimedDevicesListEveryIdOnceInClaimOrder) {
   EXPECT_TRUE(apc0002);
 }
 
-// builtin_claims() parses only the claim side of each file (claim_side_text): it must read the
+// builtin_claims() unpacks each file's claim side, packed apart from its table: it must read the
 // same as the whole file does.
 TEST(BuiltinClaims, TheClaimSideReadsAsTheWholeFileDoes) {
   // Every compiled-in file but the shared common.yaml has its claim side read (a file whose
@@ -172,26 +172,6 @@ TEST(BuiltinClaims, TheClaimSideReadsAsTheWholeFileDoes) {
     EXPECT_EQ(claims.serial_format, whole->serial_format) << claims.name;
     EXPECT_EQ(claims.fix_report_descriptor, whole->fix_report_descriptor) << claims.name;
   }
-}
-
-TEST(ClaimSideText, BlanksTheLookupsAndTheTableKeepingEveryLine) {
-  const std::string text =
-      "subdriver: x\n"
-      "lookups:\n"
-      "  a: [[1, on]]\n"
-      "# a comment in column 0\n"
-      "claims:\n"
-      "- {vendor: 0x1, product: 0x2}\n"
-      "table:\n"
-      "- {var: ups.load, path: UPS.x}\n"
-      "\n"
-      "version: X 1.0\n";
-  EXPECT_EQ(claim_side_text(text),
-            "subdriver: x\n\n\n\n"
-            "claims:\n"
-            "- {vendor: 0x1, product: 0x2}\n"
-            "\n\n\n"
-            "version: X 1.0\n");
 }
 
 }  // namespace

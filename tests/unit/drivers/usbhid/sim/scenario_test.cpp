@@ -1,7 +1,12 @@
 // Tests of drivers/usbhid/sim/scenario.cpp, including the shipped config/scenarios/*.yaml.
 #include "drivers/usbhid/sim/scenario.h"
 
+#include <unistd.h>
+
+#include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include <gtest/gtest.h>
 
@@ -55,6 +60,57 @@ TEST(Scenario, ShippedScenariosParse) {
     ++count;
   }
   EXPECT_GE(count, 3);
+}
+
+// load_scenario() goes through walnut-yaml (packed): it must give what parse_scenario() gives.
+TEST(Scenario, ShippedScenariosLoadAsTheyParse) {
+  for (const auto& entry :
+       std::filesystem::directory_iterator(WALNUT_SOURCE_DIR "/config/scenarios")) {
+    std::ifstream in(entry.path());
+    std::ostringstream text;
+    text << in.rdbuf();
+    auto parsed = parse_scenario(text.str(), entry.path().string());
+    auto loaded = load_scenario(entry.path().string());
+    ASSERT_TRUE(parsed) << parsed.error();
+    ASSERT_TRUE(loaded) << loaded.error();
+    EXPECT_EQ(loaded->description, parsed->description);
+    EXPECT_EQ(loaded->time_scale, parsed->time_scale);
+    ASSERT_EQ(loaded->events.size(), parsed->events.size()) << entry.path();
+    for (std::size_t i = 0; i < parsed->events.size(); ++i) {
+      EXPECT_EQ(loaded->events[i].at, parsed->events[i].at);
+      EXPECT_EQ(loaded->events[i].text, parsed->events[i].text);
+      EXPECT_EQ(loaded->events[i].command.kind, parsed->events[i].command.kind);
+    }
+  }
+}
+
+TEST(Scenario, PackedTimesKeepEveryBit) {
+  Scenario scenario;
+  scenario.time_scale = 1.0 / 3;
+  auto command = parse_sim_command("load 50");
+  ASSERT_TRUE(command) << command.error();
+  scenario.events.push_back({0.1 + 0.2, "load 50", *command});
+  auto back = unpack_scenario(pack_scenario(scenario));
+  ASSERT_TRUE(back) << back.error();
+  EXPECT_EQ(back->time_scale, 1.0 / 3);
+  ASSERT_EQ(back->events.size(), 1u);
+  EXPECT_EQ(back->events[0].at, 0.1 + 0.2);
+  EXPECT_FALSE(unpack_scenario(pack_scenario(scenario).substr(1)));
+}
+
+TEST(Scenario, ALoadErrorNamesTheFileAndLine) {
+  const std::string file = ::testing::TempDir() + "walnut-scenario-" + std::to_string(::getpid()) + ".yaml";
+  {
+    std::ofstream out(file);
+    out << "events:\n  - {at: 1, do: load x}\n";
+  }
+  auto loaded = load_scenario(file);
+  std::remove(file.c_str());
+  ASSERT_FALSE(loaded);
+  EXPECT_EQ(loaded.error().rfind(file + ":2: load:", 0), 0u) << loaded.error();
+  auto missing = load_scenario(file);
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().find(file), std::string::npos) << missing.error();
 }
 
 }  // namespace
