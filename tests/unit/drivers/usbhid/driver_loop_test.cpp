@@ -73,7 +73,7 @@ TEST_F(SimDriverTest, StartPublishesTheDeviceAndTheDriver) {
   EXPECT_EQ(*state_.value("driver.name"), "usbhid-ups");
   EXPECT_EQ(*state_.value("driver.parameter.pollinterval"), "1");
   EXPECT_EQ(*state_.value("driver.parameter.pollfreq"), "30");
-  EXPECT_EQ(*state_.value("driver.version.data"), "APC HID 0.98");
+  EXPECT_EQ(*state_.value("driver.version.data"), "APC HID 0.101");  // 2.8.5's apc-hid.c:35
   EXPECT_TRUE(state_.has_cmd("beeper.disable"));
   // NUT 2.8.5's driver core (driver_core.h).
   EXPECT_EQ(*state_.value("driver.state"), "quiet");

@@ -48,7 +48,7 @@ TEST(HidUpsClaim, IdentityFollowsTheSubdriver) {
   EXPECT_EQ(value(ups->state, "ups.firmware"), "938.a2 .I");
   EXPECT_EQ(value(ups->state, "ups.firmware.aux"), "a2");
   EXPECT_EQ(value(ups->state, "ups.serial"), "<absent>");
-  EXPECT_EQ(value(ups->state, "driver.version.data"), "APC HID 0.98");
+  EXPECT_EQ(value(ups->state, "driver.version.data"), "APC HID 0.101");  // 2.8.5's apc-hid.c:35
 }
 
 // belkin_format_mfr/model/serial (belkin-hid.c:598-637): blanks before the maker's name are cut,

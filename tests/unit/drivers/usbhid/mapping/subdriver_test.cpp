@@ -23,7 +23,7 @@ TEST(Subdriver, ApcClaimsItsProducts) {
   auto selection = select_subdriver(device(0x051d, 0x0002));
   ASSERT_TRUE(selection.ok()) << selection.error();
   EXPECT_EQ(selection->key, "apc");
-  EXPECT_EQ(selection->version, "APC HID 0.98");
+  EXPECT_EQ(selection->version, "APC HID 0.101");  // 2.8.5's apc-hid.c:35
   EXPECT_FALSE(selection->quirks.disable_interrupt_pipe);
 }
 
@@ -31,6 +31,29 @@ TEST(Subdriver, Apc5gModelsDisableTheInterruptPipe) {
   auto selection = select_subdriver(device(0x051d, 0x0003));
   ASSERT_TRUE(selection.ok());
   EXPECT_TRUE(selection->quirks.disable_interrupt_pipe);
+}
+
+// NUT 2.8.5's ids: 0004 (Smart-UPS 1000 with firmware 04.3, #1429) as the 5G models, and 0005
+// (#3047) plainly; 0006 is still only "possibly supported".
+TEST(Subdriver, ApcClaimsNut285sNewIds) {
+  auto smart = select_subdriver(device(0x051d, 0x0004));
+  ASSERT_TRUE(smart.ok()) << smart.error();
+  EXPECT_EQ(smart->key, "apc");
+  EXPECT_TRUE(smart->quirks.disable_interrupt_pipe);
+  auto newer = select_subdriver(device(0x051d, 0x0005));
+  ASSERT_TRUE(newer.ok()) << newer.error();
+  EXPECT_EQ(newer->key, "apc");
+  EXPECT_FALSE(newer->quirks.disable_interrupt_pipe);
+  EXPECT_FALSE(select_subdriver(device(0x051d, 0x0006)).ok());
+}
+
+// NUT 2.8.5's Delta/Minuteman PRO1500RT2U (05dd:a0a0) is Tripp Lite's, with the 1.0 battery
+// scale, although Delta's own subdriver knows the vendor.
+TEST(Subdriver, MinutemanPro1500rt2uIsTrippLites) {
+  auto selection = select_subdriver(device(0x05dd, 0xa0a0));
+  ASSERT_TRUE(selection.ok()) << selection.error();
+  EXPECT_EQ(selection->key, "tripplite");
+  EXPECT_EQ(selection->version, "TrippLite HID 0.85");
 }
 
 TEST(Subdriver, BackUpsCsGetsTheMaxReportTweak) {
