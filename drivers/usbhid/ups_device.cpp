@@ -112,12 +112,42 @@ Status UpsDevice::choose_subdriver() {
   log::info("Using subdriver: {}", selection->version);
   std::string table_name = subdriver_key_;
   for (const mapping::Mapping& claims : mapping::builtin_claims()) {
-    if (claims.name == subdriver_key_) table_name = claims.usage_table;
+    if (claims.name != subdriver_key_) continue;
+    table_name = claims.usage_table;
+    apply_driver_defaults(claims.driver);
   }
   usage_table_ = hid::UsageTable::find(table_name);
   if (usage_table_ == nullptr) usage_table_ = hid::UsageTable::find("explore");
   if (usage_table_ == nullptr) return Error{"no usage table for subdriver " + subdriver_key_};
   return Ok{};
+}
+
+// NUT 2.8.5's driver core treats CPS devices apart (usbhid-ups.c:1593-1663); the mapping says
+// so in its `driver:` section, and the user's own settings always win.
+void UpsDevice::apply_driver_defaults(const mapping::Mapping::DriverDefaults& defaults) {
+  const auto given = [this](const char* key) { return options_.values.count(key) != 0; };
+  if (defaults.pollfreq && !given("pollfreq")) {
+    log::info("Defaulting 'pollfreq' to {} for {} devices", *defaults.pollfreq, subdriver_key_);
+    options_.poll_freq = std::chrono::seconds(*defaults.pollfreq);
+  }
+  if (defaults.delays_in_minutes) {
+    const auto seconds = [this](const char* key) -> std::optional<long> {
+      auto found = options_.values.find(key);
+      if (found == options_.values.end() || !found->second) return std::nullopt;
+      return std::strtol(found->second->c_str(), nullptr, 10);
+    };
+    if (auto on = seconds("ondelay"); on && (*on < 60 || *on % 60 != 0)) {
+      log::warning("CPS devices tend to round delays by 60 sec down (ondelay=120 is the suggested "
+                   "minimum; see more in the man page)");
+    }
+    if (auto off = seconds("offdelay"); off && *off > 0 && (*off < 60 || *off % 60 != 0)) {
+      log::warning("CPS devices tend to round delays by 60 sec down (offdelay=60 is the suggested "
+                   "minimum; see more in the man page)");
+    }
+  }
+  if (defaults.suggest_pollonly && !options_.poll_only) {
+    log::warning("You may want to set 'pollonly' flag on CPS devices");
+  }
 }
 
 Status UpsDevice::build_model() {

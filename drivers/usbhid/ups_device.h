@@ -99,6 +99,7 @@ class UpsDevice {
 
  private:
   Status choose_subdriver();
+  void apply_driver_defaults(const mapping::Mapping::DriverDefaults& defaults);
   Status build_model();
   int run_plan(const mapping::CommandPlan& plan, bool& lost);
   bool is_lost(IoStatus status) const;

@@ -125,6 +125,15 @@ struct Mapping {
   // belkin_format_serial)
   std::string serial_format = "serial";
   std::string fix_report_descriptor;  // named descriptor quirk ("apc", "cps") or ""
+  // What NUT's driver core does differently for this subdriver's devices (2.8.5's usbhid-ups.c
+  // names cps_subdriver at :1593, :1609, :1648 and :1663): the `driver:` section.
+  struct DriverDefaults {
+    std::optional<int> pollfreq;     // pollfreq when the user gives none (DEFAULT_POLLFREQ_CPS)
+    bool delays_in_minutes = false;  // warn for an ondelay/offdelay the UPS rounds down
+    bool suggest_pollonly = false;   // warn that pollonly may help, when it is not set
+    bool operator==(const DriverDefaults&) const = default;
+  };
+  DriverDefaults driver;
   // NUT's models_name_t table (mge-hid.c mge_model_names): an iProduct and iModel pair gives
   // the model series the converters check (NUT's models_type_t value) and a fixed ups.model
   // ("" = "<iProduct> <iModel>"). Read by identity `mge_product`; the first match wins.

@@ -336,11 +336,36 @@ void read_model_names(const YAML::Node& node, Mapping& mapping) {
   }
 }
 
+// driver: {pollfreq: N, delays_in_minutes: true, suggest_pollonly: true}
+void read_driver_defaults(const YAML::Node& node, Mapping::DriverDefaults& defaults) {
+  if (!node) return;
+  if (!node.IsMap()) fail(node, "driver must be a map (pollfreq, delays_in_minutes, suggest_pollonly)");
+  auto flag = [](const YAML::Node& value, std::string_view what) {
+    const std::string text = scalar(value, what);
+    if (text != "true" && text != "false") fail(value, fmt::format("{}: true or false", what));
+    return text == "true";
+  };
+  for (const auto& item : node) {
+    const std::string key = scalar(item.first, "a key");
+    if (key == "pollfreq") {
+      const long seconds = integer(item.second, "pollfreq");
+      if (seconds < 1 || seconds > 86400) fail(item.second, "pollfreq: 1 to 86400 seconds");
+      defaults.pollfreq = static_cast<int>(seconds);
+    } else if (key == "delays_in_minutes") {
+      defaults.delays_in_minutes = flag(item.second, key);
+    } else if (key == "suggest_pollonly") {
+      defaults.suggest_pollonly = flag(item.second, key);
+    } else {
+      fail(item.first, fmt::format("driver: unknown key \"{}\" (pollfreq, delays_in_minutes, suggest_pollonly)", key));
+    }
+  }
+}
+
 Mapping read_mapping(const YAML::Node& root) {
   if (!root.IsMap()) fail(root, "a mapping file is a map (subdriver, version, table, ...)");
   static const std::set<std::string> keys = {"subdriver", "version", "claim_order", "explore", "usage_table", "claims", "usb", "possibly_supported",
                                              "quiet_vendors", "unsupported", "identity", "fix_report_descriptor", "lookups", "table",
-                                             "model_names", "possibly_supported_vendors"};
+                                             "model_names", "possibly_supported_vendors", "driver"};
   for (const auto& item : root) {
     std::string key = scalar(item.first, "a key");
     if (keys.count(key) == 0) fail(item.first, fmt::format("unknown key \"{}\"", key));
@@ -369,6 +394,7 @@ Mapping read_mapping(const YAML::Node& root) {
   read_refusals(root, mapping);
   read_identity(root["identity"], mapping);
   read_model_names(root["model_names"], mapping);
+  read_driver_defaults(root["driver"], mapping.driver);
   Reader reader(mapping, read_lookups(root["lookups"]));
   const YAML::Node table = root["table"];
   if (table) {

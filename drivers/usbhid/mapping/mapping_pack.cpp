@@ -2,6 +2,8 @@
 // the build packs and the driver unpacks with the same code, so no version field is needed.
 #include "drivers/usbhid/mapping/mapping_pack.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "drivers/usbhid/mapping/claim_hook.h"
@@ -71,6 +73,9 @@ void pack_claim_side(PackWriter& out, const Mapping& mapping) {
   out.text(mapping.model_format);
   out.text(mapping.serial_format);
   out.text(mapping.fix_report_descriptor);
+  out.unsigned_number(mapping.driver.pollfreq ? static_cast<unsigned>(*mapping.driver.pollfreq) : 0u);
+  out.flag(mapping.driver.delays_in_minutes);
+  out.flag(mapping.driver.suggest_pollonly);
 }
 
 // An error text, or "" when the claim side read well.
@@ -112,6 +117,11 @@ std::string unpack_claim_side(PackReader& in, Mapping& mapping) {
   mapping.model_format = in.text();
   mapping.serial_format = in.text();
   mapping.fix_report_descriptor = in.text();
+  if (const std::uint64_t pollfreq = in.unsigned_number(); pollfreq != 0) {
+    mapping.driver.pollfreq = static_cast<int>(std::min<std::uint64_t>(pollfreq, 86400));
+  }
+  mapping.driver.delays_in_minutes = in.flag();
+  mapping.driver.suggest_pollonly = in.flag();
   return {};
 }
 

@@ -106,5 +106,26 @@ TEST(UpsDeviceWalk, GetsAskForTheModelsRequestLength) {
   EXPECT_EQ(seen->asked.back(), 4u);
 }
 
+// NUT 2.8.5 polls CyberPower devices in full every 12 s unless pollfreq is set (cps.yaml's
+// `driver:`, usbhid-ups.c:1648); other subdrivers keep the 30 s default.
+TEST(UpsDeviceDriverDefaults, CyberPowerPollsEvery12SecondsUnlessTold) {
+  const std::string cps = WALNUT_TEST_DATA_DIR "/hid-corpus/cyberpower-cp1500pfclcd.txt";
+  auto open = [](const std::string& capture, std::vector<Setting> settings) {
+    settings.push_back({"port", "sim:" + capture});
+    auto options = make_driver_options(settings);
+    EXPECT_TRUE(options.ok());
+    auto image = load_sim_image(capture);
+    EXPECT_TRUE(image.ok()) << image.error();
+    auto transport = std::make_unique<SimTransport>(std::make_shared<SimDevice>(std::move(*image)));
+    EXPECT_TRUE(transport->open({}).ok());
+    auto device = std::make_unique<UpsDevice>(std::move(transport), *options);
+    EXPECT_TRUE(device->open().ok());
+    return device;
+  };
+  EXPECT_EQ(open(cps, {})->options().poll_freq, std::chrono::seconds(12));
+  EXPECT_EQ(open(cps, {{"pollfreq", std::string("45")}})->options().poll_freq, std::chrono::seconds(45));
+  EXPECT_EQ(open(kCapture, {})->options().poll_freq, std::chrono::seconds(30));
+}
+
 }  // namespace
 }  // namespace walnut::usbhid

@@ -57,6 +57,26 @@ TEST(MappingLoader, ModelNamesAreCheckedAndKept) {
   }
 }
 
+TEST(MappingLoader, DriverDefaultsAreCheckedAndKept) {
+  const char* header = "subdriver: x\nversion: X 1\nusage_table: apc\n";
+  auto loaded = load_mapping(std::string(header) + "driver: {pollfreq: 12, delays_in_minutes: true}\n", "x.yaml");
+  ASSERT_TRUE(loaded.ok()) << loaded.error();
+  EXPECT_EQ(loaded->driver.pollfreq, 12);
+  EXPECT_TRUE(loaded->driver.delays_in_minutes);
+  EXPECT_FALSE(loaded->driver.suggest_pollonly);
+  auto zero = load_mapping(std::string(header) + "driver: {pollfreq: 0}\n", "x.yaml");
+  ASSERT_FALSE(zero.ok());
+  EXPECT_EQ(zero.error(), "x.yaml:4: pollfreq: 1 to 86400 seconds");
+  auto odd = load_mapping(std::string(header) + "driver:\n  pollfrequency: 12\n", "x.yaml");
+  ASSERT_FALSE(odd.ok());
+  EXPECT_NE(odd.error().find("x.yaml:5: driver: unknown key \"pollfrequency\""), std::string::npos) << odd.error();
+  auto cps = builtin_mapping("cps");
+  ASSERT_TRUE(cps.ok());
+  EXPECT_EQ(cps->driver.pollfreq, 12);  // NUT 2.8.5's DEFAULT_POLLFREQ_CPS
+  EXPECT_TRUE(cps->driver.suggest_pollonly);
+  EXPECT_FALSE(builtin_mapping("apc")->driver.pollfreq);
+}
+
 TEST(MappingLoader, BuiltinOrderIsNutsClaimOrder) {
   const auto& names = builtin_mapping_names();
   ASSERT_GE(names.size(), 3u);
