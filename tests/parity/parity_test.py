@@ -49,7 +49,13 @@ def difference_item(key, stock, walnut):
     """The name a difference is listed under: a status differing only by walnut's extra ALARM flag
     is its own item (KEY (ALARM only)), so listing it cannot hide any other status difference;
     likewise one differing only by an RB stock lacks (KEY (RB only), KEY (ALARM, RB only)):
-    NUT 2.8.5 raises RB for a missing battery, 2.8.0 did not."""
+    NUT 2.8.5 raises RB for a missing battery, 2.8.0 did not. A SET or INSTCMD stock 2.8.0
+    answered by writing -1 (every payload byte 0xff) where walnut answers CONVERSION-FAILED (status
+    4) and writes nothing is KEY (2.8.0 wrote -1): 2.8.5's hu_find_valinfo refuses a text no
+    lookup entry has."""
+    if walnut == "status 4, wrote []" and re.fullmatch(
+            r"status 0, wrote \['SET_REPORT 0x([0-9a-f]{2}): \1( ff)+'\]", stock):
+        return key + " (2.8.0 wrote -1)"
     s, w = stock.split(), walnut.split()
     if w == ["ALARM"] + s:
         return key + " (ALARM only)"

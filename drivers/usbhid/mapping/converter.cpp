@@ -1091,7 +1091,10 @@ double lookup_to_hid(const Lookup& lookup, std::string_view text, const Converte
   for (const LookupEntry& entry : lookup.entries) {
     if (entry.nut_value == text) return static_cast<double>(entry.hid_value);
   }
-  return -1;
+  // No entry has this text: 2.8.0 wrote -1 to the device; 2.8.5's hu_find_valinfo flags EINVAL
+  // and the command or SET is answered CONVERSION-FAILED with nothing written (NUT commit
+  // d3671c992, #3017). NaN is how a conversion says so here.
+  return std::numeric_limits<double>::quiet_NaN();
 }
 
 bool is_numeric_format(std::string_view format) {

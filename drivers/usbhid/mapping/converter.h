@@ -154,7 +154,8 @@ const Converter* find_converter(std::string_view name);
 std::optional<std::string> lookup_to_nut(const Lookup& lookup, double value,
                                          ConverterContext& context);
 // NUT text -> HID value (NUT's hu_find_valinfo): the reverse converter, or the first table
-// entry with exactly that text; -1 when neither exists (NUT writes -1 then).
+// entry with exactly that text; NaN when neither exists (CONVERSION-FAILED, nothing written,
+// as NUT 2.8.5; 2.8.0 wrote -1).
 double lookup_to_hid(const Lookup& lookup, std::string_view text,
                      const ConverterContext& context = ConverterContext{});
 

@@ -97,6 +97,23 @@ std::vector<std::string> report_ids(const std::vector<std::string>& writes) {
   return ids;
 }
 
+// NUT 2.8.5 answers a request whose text no lookup entry has with CONVERSION-FAILED and writes
+// nothing (hu_find_valinfo flags EINVAL, usbhid-ups.c:3087; NUT commit d3671c992, #3017); stock
+// 2.8.0, whose answers these files record, wrote -1 (every payload byte 0xff) and said OK.
+bool is_2_8_0s_minus_one_fallback(const CommandPlan& plan, const Request& request) {
+  if (plan.status != CommandStatus::kConversionFailed || !plan.writes.empty()) return false;
+  if (request.nut_status != 0 || request.writes.size() != 1) return false;
+  std::istringstream bytes(request.writes[0].substr(request.writes[0].find(':') + 1));
+  std::string byte;
+  bytes >> byte;  // the report ID
+  int payload = 0;
+  while (bytes >> byte) {
+    if (byte != "ff") return false;
+    ++payload;
+  }
+  return payload > 0;
+}
+
 class NutCommands : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(NutCommands, SendExactlyTheReportsNutSent) {
@@ -115,6 +132,7 @@ TEST_P(NutCommands, SendExactlyTheReportsNutSent) {
     // A variable 2.8.0 did not have (known-differences.md: CyberPower's input.sensitivity of
     // 2.8.5) is writable now where stock said "unknown": nothing of 2.8.0's to compare.
     if (request.kind == "setvar" && testing::known_difference(capture, request.name)) continue;
+    if (is_2_8_0s_minus_one_fallback(plan, request)) continue;
     EXPECT_EQ(nut_status_of(plan.status), request.nut_status) << what;
     std::vector<std::string> writes;
     for (const ReportWrite& write : plan.writes) writes.push_back(as_log_line(write));

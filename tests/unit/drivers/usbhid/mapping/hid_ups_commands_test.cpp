@@ -79,6 +79,18 @@ TEST(HidUpsCommands, CommandsAndSetvarOutcomes) {
   EXPECT_EQ(ups->model->setvar("input.transfer.low", "170", ups->state).on_write_failure, CommandStatus::kUnknown);
 }
 
+// A text no lookup entry has: NUT 2.8.5 answers CONVERSION-FAILED and writes nothing (NUT commit
+// d3671c992, #3017); 2.8.0 wrote -1 (0x35 ff here) to the device.
+TEST(HidUpsCommands, ATextNoLookupHasWritesNothing) {
+  auto ups = bring_up(kEs850);
+  CommandPlan bogus = ups->model->setvar("input.sensitivity", "bogus", ups->state);
+  EXPECT_EQ(bogus.status, CommandStatus::kConversionFailed);
+  EXPECT_TRUE(bogus.writes.empty());
+  CommandPlan known = ups->model->setvar("input.sensitivity", "low", ups->state);
+  ASSERT_EQ(known.status, CommandStatus::kHandled);
+  EXPECT_EQ(known.writes.size(), 1u);
+}
+
 TEST(HidUpsCommands, WritesKeepTheOtherBitsOfTheReport) {
   auto ups = bring_up(kEs850);
   // Report 0x14 holds BelowRemainingCapacityLimit then ShutdownImminent; APC maps neither as
