@@ -2,7 +2,13 @@
 #include "common/posix_files.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+#include <cstring>
 
 namespace walnut {
 
@@ -29,6 +35,34 @@ std::optional<std::string> read_link(const std::string& path) {
     }
     target.resize(target.size() * 2);  // may have been cut: ask again with more room
   }
+}
+
+Result<std::string> read_all(int fd) {
+  std::string bytes;
+  char buffer[8192];
+  for (;;) {
+    const ssize_t got = ::read(fd, buffer, sizeof buffer);
+    if (got > 0) {
+      bytes.append(buffer, static_cast<std::size_t>(got));
+    } else if (got == 0) {
+      return bytes;
+    } else if (errno != EINTR) {
+      return Error{std::strerror(errno)};
+    }
+  }
+}
+
+std::optional<long> read_pid_file(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  const Result<std::string> text = read_all(fd);
+  ::close(fd);
+  if (!text) return std::nullopt;
+  errno = 0;
+  char* end = nullptr;
+  const long value = std::strtol(text->c_str(), &end, 10);
+  if (end == text->c_str() || errno == ERANGE || value < INT_MIN || value > INT_MAX) return std::nullopt;
+  return value;
 }
 
 }  // namespace walnut

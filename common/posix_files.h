@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "common/result.h"
+
 namespace walnut {
 
 // The names in `directory` ("." and ".." left out), in readdir() order; empty when it cannot be
@@ -15,5 +17,13 @@ std::vector<std::string> list_directory(const std::string& directory);
 
 // Where the symlink `path` points, or nullopt.
 std::optional<std::string> read_link(const std::string& path);
+
+// Every byte from `fd` until end of file (or of the pipe), with read(2): plain reads rather than
+// a stream keep iostreams out of the driver. Error: strerror of the failed read. Leaves `fd` open.
+Result<std::string> read_all(int fd);
+
+// The number a pid file starts with (leading blanks skipped, as NUT's fscanf "%d" and a stream's
+// >> read it), or nullopt: no file, no number, or one no pid can be.
+std::optional<long> read_pid_file(const std::string& path);
 
 }  // namespace walnut

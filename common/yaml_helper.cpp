@@ -19,17 +19,12 @@ extern char** environ;
 namespace walnut {
 namespace {
 
-// All a pipe's bytes until its writer closes it.
+// All a pipe's bytes until its writer closes it ("" if reading fails: the caller's unpacking
+// or walnut-yaml's exit status says what went wrong).
 std::string drain(int fd) {
-  std::string bytes;
-  char buffer[8192];
-  for (;;) {
-    const ssize_t got = ::read(fd, buffer, sizeof buffer);
-    if (got > 0) bytes.append(buffer, static_cast<std::size_t>(got));
-    else if (got == 0 || errno != EINTR) break;
-  }
+  Result<std::string> bytes = read_all(fd);
   ::close(fd);
-  return bytes;
+  return bytes ? std::move(*bytes) : std::string();
 }
 
 Result<std::string> helper_path() {

@@ -16,6 +16,8 @@
 
 #include <fmt/format.h>
 
+#include "common/posix_files.h"
+
 namespace walnut::server {
 
 Status write_pid_file(const std::string& path) {
@@ -79,8 +81,8 @@ Status signal_running_instance(const std::string& command, const std::string& pi
   else if (command == "stop") signal_number = SIGTERM;
   else return Error{fmt::format("unknown command \"{}\" for -c (reload or stop)", command)};
   if (pid <= 0) {
-    std::ifstream in(pid_file);
-    if (!(in >> pid) || pid <= 0) {
+    pid = read_pid_file(pid_file).value_or(0);
+    if (pid <= 0) {
       return Error{fmt::format("{}: no pid of a running upsd", pid_file)};
     }
     // The pid file lives where the unprivileged user can write: root must not signal

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "common/posix_files.h"
 #include "common/tokenizer.h"
 #include "common/ups_state.h"
 
@@ -53,21 +54,9 @@ Result<std::vector<ConfLine>> read_conf_lines(std::string_view text, std::string
 Result<std::string> read_text_file(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return Error{fmt::format("{}: {}", path, std::strerror(errno))};
-  std::string contents;
-  char buffer[8192];
-  for (;;) {
-    const ssize_t got = ::read(fd, buffer, sizeof buffer);
-    if (got > 0) {
-      contents.append(buffer, static_cast<std::size_t>(got));
-    } else if (got == 0) {
-      break;
-    } else if (errno != EINTR) {
-      const int error = errno;
-      ::close(fd);
-      return Error{fmt::format("{}: {}", path, std::strerror(error))};
-    }
-  }
+  Result<std::string> contents = read_all(fd);
   ::close(fd);
+  if (!contents) return Error{fmt::format("{}: {}", path, contents.error())};
   return contents;
 }
 

@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <climits>
 #include <csignal>
 #include <thread>
 #include <cstdio>
@@ -26,6 +25,7 @@
 #include "common/config/ups_conf.h"
 #include "common/log.h"
 #include "common/paths.h"
+#include "common/posix_files.h"
 #include "common/version.h"
 #include "drivers/usbhid/device_capture.h"
 #include "drivers/usbhid/driver_core.h"
@@ -139,17 +139,6 @@ int dump(UpsDevice& device, UpsState& state, int updates) {
   return EXIT_SUCCESS;
 }
 
-// The number a PID file starts with (leading blanks skipped, as NUT's fscanf "%d" reads it).
-std::optional<pid_t> read_pid_file(const std::string& pid_file) {
-  auto text = config::read_text_file(pid_file);
-  if (!text) return std::nullopt;
-  errno = 0;
-  char* end = nullptr;
-  const long value = std::strtol(text->c_str(), &end, 10);
-  if (end == text->c_str() || errno == ERANGE || value < INT_MIN || value > INT_MAX) return std::nullopt;
-  return static_cast<pid_t>(value);
-}
-
 // -c: NUT 2.8.5 sends exit and reload-or-error over the socket (INSTCMD driver.<cmd>, exit
 // code = the reply's status, 255 when nobody answers) and reload-or-exit as SIGUSR1 to the PID
 // file's process or -P's (main.c:2620, 2796).
@@ -167,8 +156,8 @@ int send_driver_command(const CommandLine& line, const std::string& socket,
   }
   pid_t pid = line.command_pid.value_or(-1);
   if (pid < 0) {
-    if (std::optional<pid_t> found = read_pid_file(pid_file)) {
-      pid = *found;
+    if (std::optional<long> found = read_pid_file(pid_file)) {
+      pid = static_cast<pid_t>(*found);
     } else {
       log::warning("Could not find PID file '{}' to see if previous driver instance is already "
                    "running or not!", pid_file);
@@ -198,7 +187,7 @@ void stop_duplicate(const std::string& socket, const std::string& pid_file) {
       std::this_thread::sleep_for(100ms);
     }
   }
-  const pid_t pid = read_pid_file(pid_file).value_or(-1);
+  const auto pid = static_cast<pid_t>(read_pid_file(pid_file).value_or(-1));
   if (pid < 0 || pid == ::getpid() || !process_alive(pid)) return;
   log::warning("Duplicate driver instance detected (PID file {} exists)! Terminating other driver!",
                pid_file);
