@@ -1,12 +1,11 @@
 // The usage-name tables compiled into the program (usage_table.h): packed at build time by
 // walnut-mapping, read without a YAML parser, each on first use and kept.
-#include <algorithm>
-#include <cctype>
 #include <map>
 #include <memory>
 #include <mutex>
 
 #include "common/log.h"
+#include "common/ups_state.h"
 #include "drivers/usbhid/hid/usage_table.h"
 
 namespace walnut::hid {
@@ -16,14 +15,6 @@ extern const PackedFile kPackedUsageTables[];
 extern const std::size_t kPackedUsageTableCount;
 
 namespace {
-
-bool equals_ignoring_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 const PackedFile* packed_table(std::string_view name) {
   for (const PackedFile& file : UsageTable::packed_tables()) {
