@@ -131,16 +131,16 @@ void UpsDevice::apply_driver_defaults(const mapping::Mapping::DriverDefaults& de
     options_.poll_freq = std::chrono::seconds(*defaults.pollfreq);
   }
   if (defaults.delays_in_minutes) {
-    const auto seconds = [this](const char* key) -> std::optional<long> {
-      auto found = options_.values.find(key);
-      if (found == options_.values.end() || !found->second) return std::nullopt;
-      return std::strtol(found->second->c_str(), nullptr, 10);
+    const mapping::ModelOptions delays = model_options_from(options_);
+    const auto seconds = [](const std::optional<std::string>& text) -> std::optional<long> {
+      if (!text) return std::nullopt;
+      return std::strtol(text->c_str(), nullptr, 10);
     };
-    if (auto on = seconds("ondelay"); on && (*on < 60 || *on % 60 != 0)) {
+    if (auto on = seconds(delays.ondelay); on && (*on < 60 || *on % 60 != 0)) {
       log::warning("CPS devices tend to round delays by 60 sec down (ondelay=120 is the suggested "
                    "minimum; see more in the man page)");
     }
-    if (auto off = seconds("offdelay"); off && *off > 0 && (*off < 60 || *off % 60 != 0)) {
+    if (auto off = seconds(delays.offdelay); off && *off > 0 && (*off < 60 || *off % 60 != 0)) {
       log::warning("CPS devices tend to round delays by 60 sec down (offdelay=60 is the suggested "
                    "minimum; see more in the man page)");
     }
