@@ -1,12 +1,14 @@
 // Fuzzes the vendor-mapping loader: any text gives a mapping or an error that names the file;
 // no exception escapes and no crash. A mapping that loads packs and unpacks to itself
 // (mapping_pack.h), and the same bytes read as a packed mapping (what the driver reads from
-// walnut-yaml) give a mapping or an error, never a crash or a read past their end.
+// walnut-yaml), or as packed usage names, give a result or an error, never a crash or a read
+// past their end.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
 
+#include "drivers/usbhid/hid/usage_table.h"
 #include "drivers/usbhid/mapping/mapping.h"
 #include "drivers/usbhid/mapping/mapping_pack.h"
 
@@ -28,5 +30,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
   }
   (void)walnut::mapping::unpack_mapping(text, walnut::mapping::PackedPart::kClaimSide);
+  (void)walnut::hid::UsageTable::unpack_names(text, "fuzz");
   return 0;
 }

@@ -1,7 +1,9 @@
 // Fuzzes the simulated UPS's parsers and its reading of host SET_REPORTs. The first byte picks
-// the input: 0 scenario YAML, 1 command line, 2 state file, 3 a SET_REPORT (then a render).
+// the input: 0 scenario YAML (and the same bytes as a packed scenario), 1 command line, 2 state
+// file, 3 a SET_REPORT (then a render).
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -37,7 +39,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (size == 0) return 0;
   const std::string_view text(reinterpret_cast<const char*>(data + 1), size - 1);
   switch (data[0] % 4) {
-    case 0: (void)parse_scenario(text, "fuzz.yaml"); break;
+    case 0: {
+      // A scenario that parses packs and unpacks (walnut-yaml -> driver) to the same timeline;
+      // any bytes read as a packed scenario give one or an error.
+      if (auto scenario = parse_scenario(text, "fuzz.yaml")) {
+        auto back = unpack_scenario(pack_scenario(*scenario));
+        if (!back || back->events.size() != scenario->events.size()) std::abort();
+        for (std::size_t i = 0; i < back->events.size(); ++i) {
+          if (back->events[i].text != scenario->events[i].text) std::abort();
+          if (!(back->events[i].at == scenario->events[i].at)) std::abort();
+        }
+      }
+      (void)unpack_scenario(text);
+      break;
+    }
     case 1: (void)parse_sim_command(text); break;
     case 2: (void)state_from_text(text); break;
     default: {

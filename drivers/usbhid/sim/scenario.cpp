@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
@@ -83,7 +84,9 @@ Result<double> parse_duration(std::string_view text) {
   }
   double value = 0;
   auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || error != std::errc() || end != text.data() + text.size() || value < 0) {
+  // from_chars reads "nan" and "inf" too: a NaN time would break the timeline's sort.
+  if (text.empty() || error != std::errc() || end != text.data() + text.size() || !std::isfinite(value) ||
+      value < 0) {
     return Error{fmt::format("expected a duration like 90, 90s, 1.5m or 2h, got '{}'", text)};
   }
   return value * factor;
