@@ -1,34 +1,28 @@
 // ACL decisions.
 #include "server/acl.h"
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-
-#include <array>
+#include <cstddef>
 
 namespace walnut::server {
-namespace {
 
-using Digest = std::array<unsigned char, 32>;
-
-Digest sha256(const std::string& text) {
-  Digest digest{};
-  unsigned int size = 0;
-  EVP_Digest(text.data(), text.size(), digest.data(), &size, EVP_sha256(), nullptr);
-  return digest;
-}
-
-}  // namespace
-
-// Compares equal-length digests in constant time: neither where the first difference is nor
-// a length mismatch shows in the time taken (hashing takes time by length only).
+// Walks the attempt byte by byte against the stored password repeated (byte i mod its length),
+// OR-ing every difference into an accumulator, with no early exit; a length mismatch is folded
+// in at the end. The time taken depends on the attempt's length alone: neither where the first
+// difference is nor the stored password's length shows.
 bool same_secret(const std::string& expected, const std::string& given) {
-  const Digest a = sha256(expected);
-  const Digest b = sha256(given);
-  const bool digests_match = CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
-  // The lengths are compared too (without branching first) so that equal digests of
-  // different texts, however unlikely, never pass.
-  return digests_match & (expected.size() == given.size());
+  static const char kNothing = '\0';
+  const char* stored = expected.empty() ? &kNothing : expected.data();
+  const std::size_t period = expected.empty() ? 1 : expected.size();
+  // volatile: the compiler may not turn the loop into one that stops at a difference.
+  volatile unsigned char differences = 0;
+  std::size_t j = 0;
+  for (std::size_t i = 0; i < given.size(); ++i) {
+    differences = differences | static_cast<unsigned char>(given[i] ^ stored[j]);
+    ++j;
+    j = j == period ? 0 : j;
+  }
+  const std::size_t length_mismatch = expected.size() ^ given.size();
+  return (differences == 0) & (length_mismatch == 0);
 }
 
 namespace {

@@ -15,8 +15,8 @@ struct Credentials {
   std::optional<std::string> password;
 };
 
-// Whether a given password equals the configured one, in time that depends on neither
-// where they differ nor whether their lengths match.
+// Whether a given password equals the configured one, in time that depends only on the
+// given one's length: neither where they differ nor the configured one's length shows.
 bool same_secret(const std::string& expected, const std::string& given);
 
 // True when the user exists, the password matches (compared in constant time) and the user

@@ -148,5 +148,22 @@ TEST(Acl, SameSecretComparesWholePasswordsOfAnyLength) {
   EXPECT_TRUE(same_secret(std::string(1000, 'p'), std::string(1000, 'p')));
 }
 
+// The attempt is walked against the stored password repeated (byte i mod its length): an
+// attempt that matches it byte for byte, wrapping around, must still fail on the length.
+TEST(Acl, SameSecretRefusesTheStoredPasswordRepeatedOrCut) {
+  EXPECT_FALSE(same_secret("s3cret", "s3crets3cret"));
+  EXPECT_FALSE(same_secret("s3cret", "s3crets"));
+  EXPECT_FALSE(same_secret("ab", "a"));
+  EXPECT_FALSE(same_secret("ab", "aba"));
+  EXPECT_FALSE(same_secret("x", std::string(64, 'x')));
+  // An empty stored password compares like NUL bytes, so only the length tells these apart.
+  EXPECT_FALSE(same_secret("", std::string(1, '\0')));
+  EXPECT_FALSE(same_secret(std::string(1, '\0'), ""));
+  EXPECT_TRUE(same_secret(std::string(1, '\0'), std::string(1, '\0')));
+  // Every position counts, the last as much as the first.
+  EXPECT_FALSE(same_secret("s3cret", "s3creT"));
+  EXPECT_FALSE(same_secret(std::string(999, 'p') + "q", std::string(1000, 'p')));
+}
+
 }  // namespace
 }  // namespace walnut::server
