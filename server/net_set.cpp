@@ -57,6 +57,19 @@ std::optional<NetError> check_new_value(const Variable& variable, const std::str
   return std::nullopt;
 }
 
+// A TRACKING id into `id` when the client asked for them (else ""); false, logged, when the
+// kernel gave no random bytes: the request then fails rather than carry a guessable id.
+bool new_tracking_id(const ClientState& client, NetContext& context, std::string& id) {
+  if (!client.tracking) return true;
+  auto fresh = context.tracking.new_id();
+  if (!fresh) {
+    log::error("No TRACKING id for {}: {}", client.address, fresh.error());
+    return false;
+  }
+  id = std::move(*fresh);
+  return true;
+}
+
 // Sends `line` (without LF) to the driver with an optional tracking id; replies. `done` is
 // logged (never rate-limited) once the line is known to fit, before it is sent, as stock does.
 void forward(Ups& ups, std::string line, const std::string& tracking_id,
@@ -73,7 +86,8 @@ void forward(Ups& ups, std::string line, const std::string& tracking_id,
 }
 
 void set_var(const Args& args, ClientState& client, NetContext& context, Reply& reply) {
-  const std::string tracking_id = client.tracking ? context.tracking.new_id() : std::string();
+  std::string tracking_id;
+  if (!new_tracking_id(client, context, tracking_id)) return reply.error(NetError::kSetFailed);
   Ups* ups = find_ups_or_reply(context, args[1], reply);
   if (ups == nullptr || !ups_available(*ups, reply)) return;
   if (!authorized(client, context, "SET", fmt::format("UPS [{}] {}", ups->name, args[2]))) {
@@ -114,7 +128,10 @@ void net_set(const Args& args, ClientState& client, NetContext& context, Reply& 
 // encoded but unquoted, as stock sends it.
 void net_instcmd(const Args& args, ClientState& client, NetContext& context, Reply& reply) {
   if (args.size() < 2) return reply.error(NetError::kInvalidArgument);
-  const std::string tracking_id = client.tracking ? context.tracking.new_id() : std::string();
+  std::string tracking_id;
+  if (!new_tracking_id(client, context, tracking_id)) {
+    return reply.error(NetError::kInstcmdFailed);
+  }
   Ups* ups = find_ups_or_reply(context, args[0], reply);
   if (ups == nullptr || !ups_available(*ups, reply)) return;
   if (!ups->variables.has_cmd(args[1])) return reply.error(NetError::kCmdNotSupported);

@@ -1,12 +1,11 @@
 // TRACKING ids and results.
 #include "server/tracking.h"
 
-#include <openssl/rand.h>
 #include <sys/random.h>
 
 #include <array>
 #include <cerrno>
-#include <cstdlib>
+#include <cstring>
 
 #include <fmt/format.h>
 
@@ -15,23 +14,27 @@ namespace {
 
 constexpr int kPending = -1;
 
-// OpenSSL's generator seeds itself from getrandom() and hardly ever fails; if it does, ask the
-// kernel directly. A kernel without getrandom() (before Linux 3.17) cannot run upsd anyway.
-void fill_from_kernel(std::array<std::uint8_t, 16>& bytes) {
+// The kernel's CSPRNG (getrandom(2), blocking only until it is first seeded at boot), read until
+// `bytes` is full: a signal (EINTR) or a short read just asks again. Any other failure (ENOSYS on
+// a kernel before Linux 3.17, which cannot run upsd anyway) is an error: an id must never be
+// guessable, so there is no weaker fallback.
+Status fill_from_kernel(std::array<std::uint8_t, 16>& bytes) {
   std::size_t filled = 0;
   while (filled < bytes.size()) {
     const ssize_t count = ::getrandom(bytes.data() + filled, bytes.size() - filled, 0);
     if (count < 0 && errno == EINTR) continue;
-    if (count <= 0) std::abort();
+    if (count < 0) return Error{fmt::format("getrandom: {}", std::strerror(errno))};
+    if (count == 0) return Error{"getrandom: no random bytes"};
     filled += static_cast<std::size_t>(count);
   }
+  return Ok{};
 }
 
 }  // namespace
 
-std::string TrackingTable::new_id() {
+Result<std::string> TrackingTable::new_id() {
   std::array<std::uint8_t, 16> bytes{};
-  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) fill_from_kernel(bytes);
+  if (Status status = fill_from_kernel(bytes); !status) return Error{status.error()};
   bytes[6] = static_cast<std::uint8_t>((bytes[6] & 0x0F) | 0x40);
   bytes[8] = static_cast<std::uint8_t>((bytes[8] & 0x3F) | 0x80);
   std::string id;

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "common/result.h"
+
 namespace walnut::server {
 
 class TrackingTable {
@@ -20,8 +22,9 @@ class TrackingTable {
   using Owner = std::uint64_t;
 
   // A fresh upper-case UUID v4 (36 characters, as stock clients check its length) made of 16
-  // bytes from OpenSSL's RAND_bytes (122 of its bits stay random after the version and variant).
-  std::string new_id();
+  // bytes from the kernel's getrandom() (122 of its bits stay random after the version and
+  // variant). Error (strerror) only when the kernel cannot give random bytes.
+  Result<std::string> new_id();
 
   // Whether any connection ever switched tracking on (NUT only records ids after that).
   bool enabled() const { return enabled_; }

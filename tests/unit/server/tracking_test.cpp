@@ -26,11 +26,11 @@ bool is_uuid_v4(const std::string& id) {
 TEST(Tracking, IdsAreUpperCaseVersion4Uuids) {
   TrackingTable table;
   for (int i = 0; i < 100; ++i) {
-    const std::string id = table.new_id();
+    const std::string id = table.new_id().value();
     EXPECT_TRUE(is_uuid_v4(id)) << id;
   }
   EXPECT_FALSE(is_uuid_v4("0123456789ab-cdef"));
-  EXPECT_NE(table.new_id(), table.new_id());
+  EXPECT_NE(table.new_id().value(), table.new_id().value());
 }
 
 TEST(Tracking, NothingIsRecordedBeforeTrackingWasEnabled) {
@@ -70,7 +70,7 @@ TEST(Tracking, EntriesExpireAfterTheDelay) {
 TEST(Tracking, OnlyTheConnectionThatWasGivenAnIdMayAskAboutIt) {
   TrackingTable table;
   table.enable();
-  const std::string id = table.new_id();
+  const std::string id = table.new_id().value();
   table.add(id, 7, TrackingTable::Clock::now());
   table.set(id, 0);
   EXPECT_EQ(table.get(id, 7), "SUCCESS");
@@ -86,7 +86,7 @@ TEST(Tracking, IdsDoNotRepeatAndUseEveryRandomDigit) {
   std::set<std::string> seen;
   std::array<std::set<char>, 36> digits;
   for (int i = 0; i < 2000; ++i) {
-    const std::string id = table.new_id();
+    const std::string id = table.new_id().value();
     EXPECT_TRUE(seen.insert(id).second) << id;
     for (std::size_t j = 0; j < id.size(); ++j) digits[j].insert(id[j]);
   }
