@@ -2,6 +2,8 @@
 # rules, scenarios, docs and (docs/man/CMakeLists.txt, when present) man pages.
 #
 #   upsd        sbin/                  (WALNUT_NUT_LAYOUT: lib/nut/, where Debian's NUT keeps it)
+#   walnut-tls.so beside upsd          (upsd's OpenSSL code, loaded when CERTFILE is set,
+#                                       server/tls_module_loader.h)
 #   usbhid-ups  lib/walnut/            (WALNUT_NUT_LAYOUT: lib/nut/)
 #   walnut-yaml beside usbhid-ups      (the driver's YAML reader, common/yaml_helper.h)
 #   walnut-sim, walnut-textfile, walnut-udev-rules   bin/   (walnut-bench is not installed)
@@ -36,6 +38,14 @@ endif()
 set(walnut_last_nut_layout ${WALNUT_NUT_LAYOUT} CACHE INTERNAL "")
 
 install(TARGETS upsd RUNTIME DESTINATION ${WALNUT_SERVER_DIR})
+install(TARGETS walnut-tls LIBRARY DESTINATION ${WALNUT_SERVER_DIR})
+# upsd finds the module beside itself, or (an upsd run from elsewhere) here.
+if(IS_ABSOLUTE "${WALNUT_SERVER_DIR}")
+  set(walnut_tls_module "${WALNUT_SERVER_DIR}/walnut-tls.so")
+else()
+  set(walnut_tls_module "${CMAKE_INSTALL_PREFIX}/${WALNUT_SERVER_DIR}/walnut-tls.so")
+endif()
+target_compile_definitions(walnut_server PRIVATE WALNUT_TLS_MODULE_PATH="${walnut_tls_module}")
 if(TARGET usbhid-ups)
   install(TARGETS usbhid-ups walnut-yaml RUNTIME DESTINATION ${WALNUT_DRIVER_DIR})
   # Programs that run walnut-yaml find it beside themselves, or (walnut-sim, in bin/) here.

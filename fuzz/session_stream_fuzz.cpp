@@ -1,15 +1,14 @@
 // Fuzzes one connection's plain -> TLS transition (server/session_stream) with the real
-// dispatcher and a real OpenSSL context (a self-signed certificate made at start), the bytes cut
+// dispatcher and a real TLS context from walnut-tls.so (a self-signed certificate made at start), the bytes cut
 // into reads at any point. After OK STARTTLS no byte may be run as a plain-text request: bytes
 // behind the STARTTLS line in the same read close the connection, later ones go to the TLS
 // engine only. One input in two also completes a real handshake with an in-memory client and
 // sends the rest inside TLS, so request parsing after the switch is fuzzed as well.
-#include <openssl/evp.h>
 #include <openssl/ssl.h>
-#include <openssl/x509.h>
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <string_view>
@@ -17,31 +16,25 @@
 #include "server/net_commands.h"
 #include "server/session_stream.h"
 #include "server/tls_context.h"
+#include "tests/unit/server/tls_test_cert.h"
 
 namespace {
 
 using namespace walnut;
 using namespace walnut::server;
 
-SSL_CTX* server_context() {
-  EVP_PKEY* key = EVP_EC_gen("P-256");
-  X509* cert = X509_new();
-  ASN1_INTEGER_set(X509_get_serialNumber(cert), 1);
-  X509_gmtime_adj(X509_getm_notBefore(cert), 0);
-  X509_gmtime_adj(X509_getm_notAfter(cert), 24 * 3600);
-  X509_set_pubkey(cert, key);
-  X509_NAME* name = X509_get_subject_name(cert);
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                             reinterpret_cast<const unsigned char*>("walnut fuzz"), -1, -1, 0);
-  X509_set_issuer_name(cert, name);
-  X509_sign(cert, key, EVP_sha256());
-  SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
-  if (SSL_CTX_use_certificate(ctx, cert) != 1 || SSL_CTX_use_PrivateKey(ctx, key) != 1) {
+// The server side through the loader and the real walnut-tls.so (beside the fuzzer in bin/),
+// as upsd builds it from CERTFILE.
+std::shared_ptr<TlsContext> server_context() {
+  testing::CertFile cert;
+  config::UpsdConf conf;
+  conf.certfile = cert.path();
+  auto context = TlsContext::create(conf);
+  if (!context) {
+    std::fprintf(stderr, "fuzz_session_stream: %s\n", context.error().c_str());
     std::abort();
   }
-  X509_free(cert);
-  EVP_PKEY_free(key);
-  return ctx;
+  return *context;
 }
 
 struct World {
@@ -57,7 +50,7 @@ struct World {
     admin.actions = {"set", "fsd", "login", "master"};
     admin.instcmds = {"all"};
     users.users.push_back(admin);
-    set_tls_policy(TlsPolicy{std::make_shared<TlsContext>(server_context()), false});
+    set_tls_policy(TlsPolicy{server_context(), false});
     client_ctx = SSL_CTX_new(TLS_client_method());
   }
   UpsRegistry registry;

@@ -1,5 +1,6 @@
 // upsd's STARTTLS setup: an OpenSSL server context built from upsd.conf (CERTFILE, CACERTFILE,
-// CERTREQUEST, DISABLE_WEAK_SSL), shared by every session that switches to TLS.
+// CERTREQUEST, DISABLE_WEAK_SSL), shared by every session that switches to TLS. OpenSSL itself
+// is in walnut-tls.so, loaded by the first create() (server/tls_module_loader.h).
 #pragma once
 
 #include <memory>
@@ -7,25 +8,31 @@
 #include "common/config/upsd_conf.h"
 #include "common/result.h"
 
-typedef struct ssl_ctx_st SSL_CTX;
+struct walnut_tls_context;
 
 namespace walnut::server {
+
+struct TlsModule;
 
 class TlsContext {
  public:
   // Reads CERTFILE (certificate chain + private key, PEM) and, when client certificates are
-  // requested, the CAs from CACERTFILE (else CERTPATH). Errors name the file.
+  // requested, the CAs from CACERTFILE (else CERTPATH). Errors name the file, or the module
+  // that could not be loaded.
   static Result<std::shared_ptr<TlsContext>> create(const config::UpsdConf& conf);
 
-  explicit TlsContext(SSL_CTX* ctx) : ctx_(ctx) {}
+  TlsContext(const TlsModule& module, walnut_tls_context* context)
+      : module_(module), context_(context) {}
   ~TlsContext();
   TlsContext(const TlsContext&) = delete;
   TlsContext& operator=(const TlsContext&) = delete;
 
-  SSL_CTX* native() const { return ctx_; }
+  const TlsModule& module() const { return module_; }
+  walnut_tls_context* handle() const { return context_; }
 
  private:
-  SSL_CTX* ctx_;
+  const TlsModule& module_;
+  walnut_tls_context* context_;
 };
 
 // Whether TLS may use OpenSSL's default protocols and suites (ALLOW_WEAK_SSL 1 without

@@ -1,5 +1,6 @@
 // One connection's TLS state over memory buffers: ciphertext from the socket goes in, plain
-// request bytes come out, and plain replies are sealed into ciphertext for the socket.
+// request bytes come out, and plain replies are sealed into ciphertext for the socket. The
+// work is done by walnut-tls.so, through the context's module.
 #pragma once
 
 #include <string>
@@ -7,7 +8,7 @@
 #include "common/result.h"
 #include "server/tls_context.h"
 
-typedef struct ssl_st SSL;
+struct walnut_tls_session;
 
 namespace walnut::server {
 
@@ -31,9 +32,8 @@ class TlsEngine {
   std::string peer_subject() const;
 
  private:
-  void drain(std::string& cipher_out);
-
-  SSL* ssl_ = nullptr;
+  const TlsModule& module_;
+  walnut_tls_session* session_;  // null when the module ran out of memory
 };
 
 }  // namespace walnut::server
