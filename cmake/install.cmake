@@ -37,23 +37,25 @@ if(DEFINED walnut_last_nut_layout AND NOT walnut_last_nut_layout STREQUAL WALNUT
 endif()
 set(walnut_last_nut_layout ${WALNUT_NUT_LAYOUT} CACHE INTERNAL "")
 
+# walnut_installed_path(OUT DIR NAME): where NAME lands when installed in DIR (a cache dir,
+# relative to the prefix or absolute), for programs that look for their helpers there.
+function(walnut_installed_path out dir name)
+  if(IS_ABSOLUTE "${dir}")
+    set(${out} "${dir}/${name}" PARENT_SCOPE)
+  else()
+    set(${out} "${CMAKE_INSTALL_PREFIX}/${dir}/${name}" PARENT_SCOPE)
+  endif()
+endfunction()
+
 install(TARGETS upsd RUNTIME DESTINATION ${WALNUT_SERVER_DIR})
 install(TARGETS walnut-tls LIBRARY DESTINATION ${WALNUT_SERVER_DIR})
 # upsd finds the module beside itself, or (an upsd run from elsewhere) here.
-if(IS_ABSOLUTE "${WALNUT_SERVER_DIR}")
-  set(walnut_tls_module "${WALNUT_SERVER_DIR}/walnut-tls.so")
-else()
-  set(walnut_tls_module "${CMAKE_INSTALL_PREFIX}/${WALNUT_SERVER_DIR}/walnut-tls.so")
-endif()
+walnut_installed_path(walnut_tls_module "${WALNUT_SERVER_DIR}" walnut-tls.so)
 target_compile_definitions(walnut_server PRIVATE WALNUT_TLS_MODULE_PATH="${walnut_tls_module}")
 if(TARGET usbhid-ups)
   install(TARGETS usbhid-ups walnut-yaml RUNTIME DESTINATION ${WALNUT_DRIVER_DIR})
   # Programs that run walnut-yaml find it beside themselves, or (walnut-sim, in bin/) here.
-  if(IS_ABSOLUTE "${WALNUT_DRIVER_DIR}")
-    set(walnut_yaml_helper "${WALNUT_DRIVER_DIR}/walnut-yaml")
-  else()
-    set(walnut_yaml_helper "${CMAKE_INSTALL_PREFIX}/${WALNUT_DRIVER_DIR}/walnut-yaml")
-  endif()
+  walnut_installed_path(walnut_yaml_helper "${WALNUT_DRIVER_DIR}" walnut-yaml)
   target_compile_definitions(walnut_common PRIVATE WALNUT_YAML_HELPER="${walnut_yaml_helper}")
 endif()
 foreach(program walnut-sim walnut-textfile walnut-udev-rules)
