@@ -1,9 +1,10 @@
 // Fuzzes one connection's plain -> TLS transition (server/session_stream) with the real
-// dispatcher and a real TLS context from walnut-tls.so (a self-signed certificate made at start), the bytes cut
-// into reads at any point. After OK STARTTLS no byte may be run as a plain-text request: bytes
-// behind the STARTTLS line in the same read close the connection, later ones go to the TLS
-// engine only. One input in two also completes a real handshake with an in-memory client and
-// sends the rest inside TLS, so request parsing after the switch is fuzzed as well.
+// dispatcher and a real TLS context from walnut-tls.so (a self-signed certificate made at
+// start), the bytes cut into reads at any point. After OK STARTTLS no byte may be run as a
+// plain-text request: bytes behind the STARTTLS line in the same read close the connection,
+// later ones go to the TLS engine only. One input in two also completes a real handshake with
+// an in-memory client and sends the rest inside TLS, so request parsing after the switch is
+// fuzzed as well.
 #include <openssl/ssl.h>
 
 #include <cstddef>
