@@ -5,7 +5,8 @@
 #
 # usage: deb_lab.sh SOURCE_DIR WALNUT_SIM PACKAGE_DIR
 #   builds walnut_V.deb and walnut_V+lab1.deb with scripts/package into PACKAGE_DIR, then in the
-#   lab: dpkg -i; Debian's units run walnut; upsc; an outage through upsmon, poweroff and the
+#   lab: dpkg -i; Debian's units run walnut; upsc; STARTTLS once CERTFILE is set (walnut-tls.so
+#   under the drop-in's sandbox); an outage through upsmon, poweroff and the
 #   nutshutdown hook down to walnut's -k; nut-server reinstalled; walnut upgraded; dpkg -r;
 #   dpkg --purge. Exit 77 = skipped (not root, or no namespaces).
 set -euo pipefail
@@ -154,6 +155,29 @@ sh_lab "grep -q '^NoNewPrivs:[[:space:]]*1' /proc/$upsd_pid/status" || fail "NoN
 is_walnut "$upsd_pid" "$work/old" || fail "nut-server with the drop-in runs $(exe_of "$upsd_pid")"
 wait_for 30 sh_lab "upsc sim@127.0.0.1:$port ups.status 2>/dev/null | grep -qx OL" || fail "upsc after the drop-in"
 ok "nut-server drop-in: Type=notify, WatchdogSec=30s, NoNewPrivs=1, active, serving"
+# TLS under the hardened unit: OpenSSL only once CERTFILE is set, through /usr/lib/nut/walnut-tls.so.
+! sh_lab "grep -qE 'libssl|libcrypto|walnut-tls' /proc/$upsd_pid/maps" || fail "upsd maps OpenSSL without CERTFILE"
+in_lab openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=127.0.0.1 \
+  -keyout /etc/nut/lab-tls.key -out /etc/nut/lab-tls.crt >/dev/null 2>&1 || fail "openssl req"
+sh_lab 'cat /etc/nut/lab-tls.crt /etc/nut/lab-tls.key >/etc/nut/lab-tls.pem && chmod 600 /etc/nut/lab-tls.pem'
+sh_lab "cp -p /etc/nut/upsd.conf /etc/nut/upsd.conf.lab-plain && echo 'CERTFILE /etc/nut/lab-tls.pem' >>/etc/nut/upsd.conf"
+in_lab systemctl restart nut-server.service || fail "nut-server with CERTFILE"
+wait_for 30 in_lab systemctl is-active nut-server.service || fail "nut-server with CERTFILE not active"
+upsd_pid=$(main_pid nut-server.service)
+sh_lab "grep -q /usr/lib/nut/walnut-tls.so /proc/$upsd_pid/maps" || fail "upsd with CERTFILE did not load walnut-tls.so"
+starttls_ver="import socket, ssl
+s = socket.create_connection(('127.0.0.1', $port), timeout=10)
+s.sendall(b'STARTTLS\\n')
+assert s.recv(100) == b'OK STARTTLS\\n'
+c = ssl.create_default_context(cafile='/etc/nut/lab-tls.crt'); c.check_hostname = False
+t = c.wrap_socket(s)
+t.sendall(b'VER\\n')
+print(t.recv(200).decode().strip())"
+wait_for 30 in_lab python3 -c "$starttls_ver" || fail "STARTTLS through nut-server: $(in_lab python3 -c "$starttls_ver" 2>&1 | tail -1)"
+sh_lab "mv /etc/nut/upsd.conf.lab-plain /etc/nut/upsd.conf && rm /etc/nut/lab-tls.*"
+in_lab systemctl restart nut-server.service || fail "nut-server back without CERTFILE"
+wait_for 30 sh_lab "upsc sim@127.0.0.1:$port ups.status 2>/dev/null | grep -qx OL" || fail "upsc after the TLS step"
+ok "nut-server with CERTFILE: walnut-tls.so loaded under the drop-in's sandbox, STARTTLS and VER over TLS"
 enable_line=$(grep -m1 -o 'mkdir -p /etc/systemd/system/nut-driver@.service.d && .*daemon-reload' \
   "$root/usr/share/walnut/systemd/nut-driver@.service.d/walnut.conf") || fail "no enable line in the driver drop-in"
 sh_lab "$enable_line" || fail "enabling the nut-driver@ drop-in"
