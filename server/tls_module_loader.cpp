@@ -20,8 +20,9 @@ constexpr const char* kModuleName = "walnut-tls.so";
 
 std::vector<std::string> candidates() {
   std::vector<std::string> paths;
-  // Set by tests whose programs do not sit beside it (build/tests/...).
-  if (const char* path = std::getenv("WALNUT_TLS_MODULE"); path != nullptr && *path != '\0') {
+  // Set by tests whose programs do not sit beside it (build/tests/...). Absolute paths only:
+  // dlopen() would look a bare name up in the library search path.
+  if (const char* path = std::getenv("WALNUT_TLS_MODULE"); path != nullptr && *path == '/') {
     paths.emplace_back(path);
   }
   if (const std::optional<std::string> self = read_link("/proc/self/exe")) {
@@ -40,7 +41,7 @@ std::string dl_error() {
 
 // Looks `name` up in the module, or says why not.
 template <typename Function>
-Status find(void* handle, const std::string& path, const char* name, Function& function) {
+Status look_up(void* handle, const std::string& path, const char* name, Function& function) {
   ::dlerror();
   void* symbol = ::dlsym(handle, name);
   if (symbol == nullptr) return Error{fmt::format("{}: {}", path, dl_error())};
@@ -56,20 +57,20 @@ Result<TlsModule> open_tls_module(const std::string& path) {
   if (handle == nullptr) return Error{fmt::format("cannot load {}: {}", path, dl_error())};
   decltype(&walnut_tls_abi_version) abi_version = nullptr;
   TlsModule module{};
-  Status status = find(handle, path, "walnut_tls_abi_version", abi_version);
+  Status status = look_up(handle, path, "walnut_tls_abi_version", abi_version);
   if (status && abi_version() != WALNUT_TLS_ABI_VERSION) {
     status = Error{fmt::format("{}: ABI version {}, this upsd needs {} (install the module built "
                                "with it)",
                                path, abi_version(), WALNUT_TLS_ABI_VERSION)};
   }
-  if (status) status = find(handle, path, "walnut_tls_context_new", module.context_new);
-  if (status) status = find(handle, path, "walnut_tls_context_free", module.context_free);
-  if (status) status = find(handle, path, "walnut_tls_session_new", module.session_new);
-  if (status) status = find(handle, path, "walnut_tls_session_free", module.session_free);
-  if (status) status = find(handle, path, "walnut_tls_receive", module.receive);
-  if (status) status = find(handle, path, "walnut_tls_send", module.send);
-  if (status) status = find(handle, path, "walnut_tls_handshake_done", module.handshake_done);
-  if (status) status = find(handle, path, "walnut_tls_peer_subject", module.peer_subject);
+  if (status) status = look_up(handle, path, "walnut_tls_context_new", module.context_new);
+  if (status) status = look_up(handle, path, "walnut_tls_context_free", module.context_free);
+  if (status) status = look_up(handle, path, "walnut_tls_session_new", module.session_new);
+  if (status) status = look_up(handle, path, "walnut_tls_session_free", module.session_free);
+  if (status) status = look_up(handle, path, "walnut_tls_receive", module.receive);
+  if (status) status = look_up(handle, path, "walnut_tls_send", module.send);
+  if (status) status = look_up(handle, path, "walnut_tls_handshake_done", module.handshake_done);
+  if (status) status = look_up(handle, path, "walnut_tls_peer_subject", module.peer_subject);
   if (!status) {
     ::dlclose(handle);
     return Error{status.error()};

@@ -23,9 +23,9 @@ struct TlsModule {
 };
 
 // Loads walnut-tls.so the first time (later calls return the same module; it stays loaded).
-// It is looked for at $WALNUT_TLS_MODULE when set, beside this program (build/bin, or upsd's
-// install directory), then in upsd's install directory. Errors name the path and dlerror(), or
-// the ABI version the module has and the one upsd needs.
+// It is looked for at $WALNUT_TLS_MODULE when set (an absolute path), beside this program
+// (build/bin, or upsd's install directory), then in upsd's install directory. Errors name the
+// path and dlerror(), or the ABI version the module has and the one upsd needs.
 Result<const TlsModule*> load_tls_module();
 
 // dlopen()s the module at `path` and looks its functions up, checking its ABI version first;
