@@ -38,4 +38,5 @@ if(TARGET walnut_hid AND TARGET walnut_hid_mapping)
 
   add_executable(usbhid-ups ${CMAKE_CURRENT_LIST_DIR}/main.cpp)
   target_link_libraries(usbhid-ups PRIVATE walnut_usbhid walnut_packed_tables walnut_version)
+  walnut_link_order(usbhid-ups ${CMAKE_CURRENT_LIST_DIR}/usbhid-ups.order)
 endif()

@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+"""Checks a program linked in its order file's order (cmake/link_order.cmake).
+
+link_order_test.py PROGRAM ORDER_FILE
+  - fresh: at least 90 % of the file's functions are still in the program (renamed or removed
+    functions make the listed code smaller than what runs: more resident memory);
+  - applied: the listed functions are the start of .text, with little unlisted among them.
+Each failure says what to do.
+"""
+import subprocess
+import sys
+
+MIN_FRESH = 0.90
+MAX_STRAYS = 0.30
+
+
+def text_symbols(program):
+    """(address, size, name) of every function symbol, by address."""
+    out = subprocess.run(["nm", "-S", program], capture_output=True, text=True, check=True).stdout
+    symbols = []
+    for line in out.splitlines():
+        fields = line.split()
+        if len(fields) == 4 and fields[2] in "tTwW" and int(fields[1], 16) > 0:
+            symbols.append((int(fields[0], 16), int(fields[1], 16), fields[3]))
+    return sorted(symbols)
+
+
+def text_start(program):
+    out = subprocess.run(["readelf", "-SW", program], capture_output=True, text=True, check=True).stdout
+    for line in out.splitlines():
+        fields = line.replace("[ ", "[").split()
+        if len(fields) > 4 and fields[1] == ".text":
+            return int(fields[3], 16)
+    sys.exit(f"{program}: no .text section")
+
+
+def main():
+    program, order_file = sys.argv[1], sys.argv[2]
+    listed = [line.strip() for line in open(order_file)
+              if line.strip() and not line.startswith("#")]
+    symbols = text_symbols(program)
+    defined = {name for _, _, name in symbols}
+    found = [name for name in listed if name in defined]
+    fresh = len(found) / len(listed) if listed else 0.0
+    failures = []
+    if fresh < MIN_FRESH:
+        failures.append(f"only {len(found)} of the {len(listed)} functions {order_file} lists "
+                        f"({fresh:.0%}) are in {program}: the code changed; run scripts/link-order "
+                        f"(as root) and commit {order_file}")
+    # Aliases (a constructor's C1 and C2 names) share an address: compare addresses.
+    listed_addresses = {address for address, _, name in symbols if name in set(found)}
+    if listed_addresses:
+        end = max(address + size for address, size, name in symbols if address in listed_addresses)
+        start = text_start(program)
+        # An object built without a section per function (yaml-cpp's static library) moves
+        # whole: its unlisted functions come along. Linked in the default order, most of the
+        # span would be unlisted code.
+        strays = sum(size for address, size, name in symbols
+                     if address < end and address not in listed_addresses)
+        share = strays / (end - start)
+        if min(listed_addresses) - start > 64:
+            failures.append(f"the listed functions start {min(listed_addresses) - start} bytes "
+                            "into .text: the order was not applied (cmake/link_order.cmake)")
+        elif share > MAX_STRAYS:
+            failures.append(f"{share:.0%} of the first {(end - start) // 1024} kB of .text are "
+                            "unlisted functions: the order was not applied (cmake/link_order.cmake)")
+        else:
+            print(f"{program}: {len(found)} of {len(listed)} listed functions ({fresh:.0%}) make "
+                  f"the first {(end - start) // 1024} kB of .text ({share:.0%} unlisted)")
+    for failure in failures:
+        print(f"FAIL: {failure}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
