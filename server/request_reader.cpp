@@ -66,7 +66,7 @@ RequestReader::Outcome RequestReader::feed(const char* data, std::size_t size,
     for (std::size_t i = start; i < end; ++i) {
       // Fast path for the common line (GET VAR ups ups.status): whole within this slice, only
       // plain bytes. The tokenizer sits between lines meanwhile and yields the same words.
-      if (!tokenizer_.mid_line()) {
+      if (!mid_line()) {
         const auto* line_end = static_cast<const char*>(std::memchr(data + i, '\n', end - i));
         if (line_end != nullptr && split_plain_line(data + i, line_end)) {
           line_bytes_ = 0;
@@ -76,22 +76,22 @@ RequestReader::Outcome RequestReader::feed(const char* data, std::size_t size,
           continue;
         }
       }
-      if (data[i] == '\n' && tokenizer_.in_quoted_word()) {
-        tokenizer_.reset();
+      if (data[i] == '\n' && tokenizer().in_quoted_word()) {
+        tokenizer().reset();
         line_bytes_ = 0;
         if (on_unterminated) on_unterminated();
         continue;
       }
-      const auto event = tokenizer_.feed(data[i]);
+      const auto event = tokenizer().feed(data[i]);
       if (event == LineTokenizer::Event::kLine) {
         line_bytes_ = 0;
-        keep_going = on_line(tokenizer_.words()) && keep_going;
+        keep_going = on_line(tokenizer().words()) && keep_going;
         if (stop_after_line_) return stopped_at(i + 1);
         continue;
       }
       if (event == LineTokenizer::Event::kError) {
         line_bytes_ = 0;
-        if (on_error) on_error(tokenizer_.error());
+        if (on_error) on_error(tokenizer().error());
         break;
       }
       if (++line_bytes_ > kMaxLineBytes) return Outcome::kTooLong;
@@ -102,8 +102,13 @@ RequestReader::Outcome RequestReader::feed(const char* data, std::size_t size,
   return Outcome::kContinue;
 }
 
+LineTokenizer& RequestReader::tokenizer() {
+  if (!tokenizer_) tokenizer_ = std::make_unique<LineTokenizer>();
+  return *tokenizer_;
+}
+
 void RequestReader::release_memory() {
-  if (!tokenizer_.mid_line()) tokenizer_ = LineTokenizer();
+  if (!mid_line()) tokenizer_.reset();
   std::vector<std::string>().swap(fast_words_);
 }
 

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -43,15 +44,18 @@ class RequestReader {
   // After feed() stopped that way: how many of its bytes were left unread.
   std::size_t unread() const { return unread_; }
   // True while the bytes of an unfinished line wait for the rest of it.
-  bool mid_line() const { return tokenizer_.mid_line(); }
+  bool mid_line() const { return tokenizer_ && tokenizer_->mid_line(); }
 
   // Frees the tokenizer's buffers when no line is half-read (for idle connections).
   void release_memory();
 
  private:
   bool split_plain_line(const char* begin, const char* end);
+  LineTokenizer& tokenizer();
 
-  LineTokenizer tokenizer_;
+  // Made for the first line the fast path cannot split, and dropped again by release_memory():
+  // most clients never send one, and an idle connection should not carry its 128 bytes.
+  std::unique_ptr<LineTokenizer> tokenizer_;
   std::vector<std::string> fast_words_;  // the last line the fast path split
   std::size_t line_bytes_ = 0;
   bool stop_after_line_ = false;

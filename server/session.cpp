@@ -58,7 +58,6 @@ Session::Session(ClientSocket socket, SessionManager& manager, std::uint64_t ser
       last_heard_(Clock::now()) {
   client_.connection = serial;
   client_.address = peer_address(socket);
-  prefix_ = client_prefix(client_.address);
   client_.tls_offered = tls_policy().context != nullptr;
   client_.credentials_need_tls = tls_policy().force_ssl;
   asio::error_code ignored;
@@ -124,6 +123,8 @@ void Session::on_readable() {
   // talks again soon) keeps its tokenizer's buffers.
   if (last_wake_ - previous_wake >= kChattyInterval) release_memory();
 }
+
+std::string Session::prefix() const { return client_prefix(client_.address); }
 
 void Session::go_quiet() {
   if (!stopped_) release_memory();

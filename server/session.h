@@ -48,8 +48,9 @@ class Session : public PolledClient, public std::enable_shared_from_this<Session
   // Whether the client's socket is on this host and owned by root or upsd's user
   // (local_peer.h): asked of the kernel at most once per connection.
   bool trusted_local_peer();
-  // The address as the per-address rules count it (client_prefix.h).
-  const std::string& prefix() const { return prefix_; }
+  // The address as the per-address rules count it (client_prefix.h), made when asked (at
+  // the session's start and end) rather than kept in every idle session.
+  std::string prefix() const;
 
   // Gives parsing and output buffers back (called for sessions quiet for a while, so that
   // thousands of idle connections stay small).
@@ -103,7 +104,6 @@ class Session : public PolledClient, public std::enable_shared_from_this<Session
   Clock::time_point last_wake_{};  // when the session last woke up to read
   bool held_ = false;                           // waiting for the login throttle
   bool peer_looked_up_ = false;                 // trusted_local_peer() asked the kernel
-  std::string prefix_;
   // The held check first, then what followed. A list: libstdc++'s deque allocates ~600 bytes
   // as it is constructed, in every session, where a hold is rare.
   std::list<std::vector<std::string>> held_lines_;

@@ -60,7 +60,7 @@ bool SessionStream::consume(const char* data, std::size_t size, std::string& rep
 
 bool SessionStream::resume(const Resume& run, std::string& out) {
   if (tls_) {
-    const bool keep_open = run(tls_plain_out_);
+    const bool keep_open = run(tls_->plain_out);
     return seal(out) && keep_open;
   }
   const bool keep_open = run(out);
@@ -83,7 +83,7 @@ void SessionStream::begin_tls() {
   client_.start_tls_after_reply = false;
   const auto& context = tls_policy().context;
   if (!context) return;
-  tls_ = std::make_unique<TlsEngine>(*context);
+  tls_ = std::make_unique<TlsSession>(*context);
   client_.tls = true;
   // Nothing said in plain text carries into the TLS session (RFC 3207's rule for SMTP).
   client_.credentials = {};
@@ -91,24 +91,24 @@ void SessionStream::begin_tls() {
 
 bool SessionStream::consume_tls(const char* data, std::size_t size, std::string& out) {
   std::string plain;
-  const bool handshaking = !tls_->handshake_done();
-  if (Status status = tls_->receive(data, size, plain, out); !status) {
+  const bool handshaking = !tls_->engine.handshake_done();
+  if (Status status = tls_->engine.receive(data, size, plain, out); !status) {
     client_log(log::Priority::kNotice, client_.address, "", "TLS failure", "TLS with {} failed: {}",
                client_.address, status.error());
     return false;  // out may hold the alert, sent before closing
   }
-  if (handshaking && tls_->handshake_done()) {
-    const std::string subject = tls_->peer_subject();
+  if (handshaking && tls_->engine.handshake_done()) {
+    const std::string subject = tls_->engine.peer_subject();
     log::debug(2, "TLS with {} established{}{}", client_.address,
                subject.empty() ? "" : ", client certificate ", subject);
   }
-  const bool keep_open = plain.empty() || consume(plain.data(), plain.size(), tls_plain_out_);
+  const bool keep_open = plain.empty() || consume(plain.data(), plain.size(), tls_->plain_out);
   return seal(out) && keep_open;
 }
 
 // Encrypts the replies so far into `out`.
 bool SessionStream::seal(std::string& out) {
-  if (Status status = tls_->send(tls_plain_out_, out); !status) {
+  if (Status status = tls_->engine.send(tls_->plain_out, out); !status) {
     client_log(log::Priority::kNotice, client_.address, "", "TLS failure", "TLS with {} failed: {}",
                client_.address, status.error());
     return false;

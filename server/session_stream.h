@@ -38,7 +38,7 @@ class SessionStream {
   bool resume(const Resume& run, std::string& out);
 
   // Replies not yet encrypted (they count towards the client's unread output).
-  std::size_t unsealed() const { return tls_plain_out_.size(); }
+  std::size_t unsealed() const { return tls_ ? tls_->plain_out.size() : 0; }
   void release_memory() { reader_.release_memory(); }
 
  private:
@@ -51,8 +51,13 @@ class SessionStream {
   Dispatch dispatch_;
   MayContinue may_continue_;
   RequestReader reader_;
-  std::unique_ptr<TlsEngine> tls_;  // after STARTTLS
-  std::string tls_plain_out_;       // replies not yet encrypted
+  // After STARTTLS only: an idle plain-text connection carries one pointer for TLS.
+  struct TlsSession {
+    explicit TlsSession(const TlsContext& context) : engine(context) {}
+    TlsEngine engine;
+    std::string plain_out;  // replies not yet encrypted
+  };
+  std::unique_ptr<TlsSession> tls_;
 };
 
 }  // namespace walnut::server
