@@ -44,24 +44,23 @@ void sort_in_claim_order(std::vector<Mapping>& mappings) {
   });
 }
 
-const std::vector<Mapping>& builtin_claims() {
-  static const std::vector<Mapping> all = [] {
-    std::vector<Mapping> loaded;
-    for (const PackedFile& file : packed_claims()) {
-      // Only the claim sides, packed apart and together, are read: building (or even paging
-      // in) every subdriver's table would cost the driver memory for tables it never uses
-      // (issue 19); the claiming one is read whole later.
-      Result<Mapping> mapping = unpack_mapping(file.view(), PackedPart::kClaimSide);
-      if (!mapping.ok()) {
-        log::error("{}", mapping.error());
-        continue;
-      }
-      loaded.push_back(std::move(mapping.value()));
+std::vector<Mapping> builtin_claims() {
+  // Unpacked afresh on each call (the driver asks when it opens a device) and not kept: the
+  // claim sides of every subdriver are ~25 kB of heap that the driver needs for a moment.
+  std::vector<Mapping> loaded;
+  for (const PackedFile& file : packed_claims()) {
+    // Only the claim sides, packed apart and together, are read: building (or even paging
+    // in) every subdriver's table would cost the driver memory for tables it never uses
+    // (issue 19); the claiming one is read whole later.
+    Result<Mapping> mapping = unpack_mapping(file.view(), PackedPart::kClaimSide);
+    if (!mapping.ok()) {
+      log::error("{}", mapping.error());
+      continue;
     }
-    sort_in_claim_order(loaded);
-    return loaded;
-  }();
-  return all;
+    loaded.push_back(std::move(mapping.value()));
+  }
+  sort_in_claim_order(loaded);
+  return loaded;
 }
 
 const std::vector<std::string>& builtin_mapping_names() {

@@ -171,9 +171,9 @@ Result<Mapping> builtin_mapping(std::string_view name);
 // common.yaml), in claim order.
 const std::vector<std::string>& builtin_mapping_names();
 // The compiled-in mappings' claim side (no lookups, no table rows: what subdriver selection and
-// the udev rules need), unpacked once, in claim order. walnut-yaml checked every file when it
-// packed them; one that fails to unpack is logged and left out.
-const std::vector<Mapping>& builtin_claims();
+// the udev rules need), unpacked on each call (not kept), in claim order. walnut-yaml checked
+// every file when it packed them; one that fails to unpack is logged and left out.
+std::vector<Mapping> builtin_claims();
 // Sorts mappings into claim order (claim_order, then key).
 void sort_in_claim_order(std::vector<Mapping>& mappings);
 // The YAML text of a compiled-in mapping ("" for unknown keys): what walnut-yaml packs, and a
