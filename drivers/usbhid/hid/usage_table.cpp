@@ -3,23 +3,17 @@
 #include "drivers/usbhid/hid/usage_table.h"
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 #include <map>
 
 #include <fmt/format.h>
 
 #include "common/log.h"
+#include "common/ups_state.h"
 
 namespace walnut::hid {
 
 namespace {
-
-std::string lowercase(std::string_view text) {
-  std::string result(text);
-  for (char& c : result) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return result;
-}
 
 bool all_of_chars(std::string_view text, std::string_view allowed) {
   return text.find_first_not_of(allowed) == std::string_view::npos;
@@ -28,13 +22,26 @@ bool all_of_chars(std::string_view text, std::string_view allowed) {
 }  // namespace
 
 UsageTable::UsageTable(std::string_view subdriver, std::vector<UsageName> names)
+    : subdriver_(subdriver), owned_(std::move(names)) {
+  entries_.reserve(owned_.size());
+  for (const UsageName& entry : owned_) entries_.push_back({entry.usage, entry.name});
+  build_indexes();
+}
+
+UsageTable::UsageTable(std::string_view subdriver, std::vector<UsageNameView> names)
     : subdriver_(subdriver), entries_(std::move(names)) {
-  names_.reserve(entries_.size());
-  usages_.reserve(entries_.size());
-  for (const UsageName& entry : entries_) {
-    names_.emplace(entry.usage, entry.name);  // emplace keeps the first
-    usages_.emplace(lowercase(entry.name), entry.usage);
-  }
+  build_indexes();
+}
+
+void UsageTable::build_indexes() {
+  by_usage_.resize(entries_.size());
+  for (std::uint32_t i = 0; i < by_usage_.size(); ++i) by_usage_[i] = i;
+  by_name_ = by_usage_;
+  std::stable_sort(by_usage_.begin(), by_usage_.end(),
+                   [this](std::uint32_t a, std::uint32_t b) { return entries_[a].usage < entries_[b].usage; });
+  std::stable_sort(by_name_.begin(), by_name_.end(), [this](std::uint32_t a, std::uint32_t b) {
+    return CaseInsensitiveLess{}(entries_[a].name, entries_[b].name);
+  });
 }
 
 std::string UsageTable::pack_names(const std::vector<UsageName>& names) {
@@ -47,10 +54,11 @@ std::string UsageTable::pack_names(const std::vector<UsageName>& names) {
   return out.bytes();
 }
 
-Result<std::vector<UsageName>> UsageTable::unpack_names(std::string_view bytes, std::string_view file_name) {
+Result<std::vector<UsageNameView>> UsageTable::unpack_name_views(std::string_view bytes,
+                                                                 std::string_view file_name) {
   PackReader in(bytes);
-  std::vector<UsageName> names(in.count());
-  for (UsageName& name : names) {
+  std::vector<UsageNameView> names(in.count());
+  for (UsageNameView& name : names) {
     const std::uint64_t usage = in.unsigned_number();
     if (usage > 0xFFFFFFFFu) return Error{fmt::format("packed usage table \"{}\": bad usage code", file_name)};
     name.usage = static_cast<Usage>(usage);
@@ -60,13 +68,27 @@ Result<std::vector<UsageName>> UsageTable::unpack_names(std::string_view bytes, 
   return names;
 }
 
+Result<std::vector<UsageName>> UsageTable::unpack_names(std::string_view bytes, std::string_view file_name) {
+  auto views = unpack_name_views(bytes, file_name);
+  if (!views) return Error{views.error()};
+  std::vector<UsageName> names;
+  names.reserve(views->size());
+  for (const UsageNameView& view : *views) names.push_back({view.usage, std::string(view.name)});
+  return names;
+}
+
 std::optional<std::string_view> UsageTable::name_of(Usage usage) const {
-  if (auto it = names_.find(usage); it != names_.end()) return it->second;
+  const auto it = std::lower_bound(by_usage_.begin(), by_usage_.end(), usage,
+                                   [this](std::uint32_t i, Usage wanted) { return entries_[i].usage < wanted; });
+  if (it != by_usage_.end() && entries_[*it].usage == usage) return entries_[*it].name;
   return std::nullopt;
 }
 
 std::optional<Usage> UsageTable::usage_of(std::string_view name) const {
-  if (auto it = usages_.find(lowercase(name)); it != usages_.end()) return it->second;
+  const auto it = std::lower_bound(by_name_.begin(), by_name_.end(), name, [this](std::uint32_t i, std::string_view wanted) {
+    return CaseInsensitiveLess{}(entries_[i].name, wanted);
+  });
+  if (it != by_name_.end() && equals_ignoring_case(entries_[*it].name, name)) return entries_[*it].usage;
   return std::nullopt;
 }
 

@@ -23,11 +23,12 @@ const PackedFile* packed_table(std::string_view name) {
   return nullptr;
 }
 
-// One table's names, or nothing (logged: walnut-mapping checked every table when it packed them).
-std::vector<UsageName> packed_names(std::string_view name) {
+// One table's names, viewed in the packed bytes compiled into the program, or nothing (logged:
+// walnut-mapping checked every table when it packed them).
+std::vector<UsageNameView> packed_names(std::string_view name) {
   const PackedFile* packed = packed_table(name);
   if (packed == nullptr) return {};
-  auto names = UsageTable::unpack_names(packed->view(), name);
+  auto names = UsageTable::unpack_name_views(packed->view(), name);
   if (!names.ok()) {
     log::error("{}", names.error());
     return {};
@@ -53,8 +54,8 @@ const UsageTable* UsageTable::find(std::string_view subdriver) {
   auto found = loaded.find(key);
   if (found != loaded.end()) return found->second.get();
   // The vendor's names first, then the generic ones (libhid.c's lookup order).
-  std::vector<UsageName> names = packed_names(key);
-  std::vector<UsageName> generic = packed_names("generic");
+  std::vector<UsageNameView> names = packed_names(key);
+  std::vector<UsageNameView> generic = packed_names("generic");
   names.insert(names.end(), std::make_move_iterator(generic.begin()), std::make_move_iterator(generic.end()));
   auto table = std::make_unique<UsageTable>(key, std::move(names));
   return loaded.emplace(key, std::move(table)).first->second.get();

@@ -47,6 +47,26 @@ TEST(UsageTable, NameLookupIsCaseInsensitiveAndTakesTheFirstOfDuplicates) {
   EXPECT_EQ(table("explore").usage_of("NoSuchUsage"), std::nullopt);
 }
 
+// A table built from names it owns (a test's or a YAML file's) looks up as the compiled-in
+// ones do, also after a move: its indexes view the names it keeps.
+TEST(UsageTable, AnOwnedTableTakesTheFirstOfDuplicatesAndSurvivesAMove) {
+  std::vector<UsageName> names = {{0x00840030, "Voltage"},
+                                  {0x00840031, "Current"},
+                                  {0x00840030, "LaterVoltageName"},
+                                  {0x00840099, "voltage"},
+                                  {0x00840001, "AVeryLongNameThatNeedsItsOwnHeapBlock"}};
+  UsageTable built("test", std::move(names));
+  UsageTable table = std::move(built);
+  EXPECT_EQ(table.name_of(0x00840030), "Voltage");
+  EXPECT_EQ(table.name_of(0x00840099), "voltage");
+  EXPECT_EQ(table.usage_of("VOLTAGE"), 0x00840030u);
+  EXPECT_EQ(table.usage_of("laterVoltageName"), 0x00840030u);
+  EXPECT_EQ(table.usage_of("averylongnamethatneedsitsownheapblock"), 0x00840001u);
+  EXPECT_EQ(table.usage_of("Currents"), std::nullopt);
+  EXPECT_EQ(table.name_of(0x00840002), std::nullopt);
+  EXPECT_EQ(table.path_to_string({0x00840031, 0x00840030}), "Current.Voltage");
+}
+
 TEST(UsageTable, UnreadableTokensAreErrorsUnlikeNutWhichSkipsThem) {
   EXPECT_FALSE(table("apc").string_to_path("UPS.NoSuchName.Voltage").ok());
   EXPECT_FALSE(table("apc").string_to_path("UPS.123456789").ok());  // more than 32 bits
