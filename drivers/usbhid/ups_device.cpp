@@ -110,13 +110,8 @@ Status UpsDevice::choose_subdriver() {
   if (selection->quirks.interrupt_only) options_.interrupt_only = true;
   if (selection->quirks.interrupt_size != 0) options_.interrupt_size = selection->quirks.interrupt_size;
   log::info("Using subdriver: {}", selection->version);
-  std::string table_name = subdriver_key_;
-  for (const mapping::Mapping& claims : mapping::builtin_claims()) {
-    if (claims.name != subdriver_key_) continue;
-    table_name = claims.usage_table;
-    apply_driver_defaults(claims.driver);
-  }
-  usage_table_ = hid::UsageTable::find(table_name);
+  apply_driver_defaults(selection->driver);
+  usage_table_ = hid::UsageTable::find(selection->usage_table);
   if (usage_table_ == nullptr) usage_table_ = hid::UsageTable::find("explore");
   if (usage_table_ == nullptr) return Error{"no usage table for subdriver " + subdriver_key_};
   return Ok{};

@@ -143,7 +143,8 @@ Result<Selection> select_subdriver(const SelectionRequest& request, const std::v
   auto found = find_claimant(request, mappings);
   if (!found) return Error{found.error()};
   const Mapping& mapping = *found->mapping;
-  return Selection{mapping.name, mapping.version, quirks_of(mapping, found->claim, request)};
+  return Selection{mapping.name, mapping.version, quirks_of(mapping, found->claim, request),
+                   mapping.usage_table, mapping.driver};
 }
 
 UsbHidNumbers claim_usb_numbers(const SelectionRequest& request) {

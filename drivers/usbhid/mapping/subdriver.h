@@ -29,6 +29,8 @@ struct Selection {
   std::string key;      // "apc"
   std::string version;  // "APC HID 0.98"
   ClaimQuirks quirks;   // what the claim's hook asked (claim_hook.h); logged by select_subdriver
+  std::string usage_table;         // the claimant's usage-name table ("apc")
+  Mapping::DriverDefaults driver;  // its driver-core defaults (`driver:`)
 };
 
 // The first compiled-in subdriver that claims the device, in claim order (builtin_claims():
