@@ -37,6 +37,12 @@ std::optional<std::string> read_link(const std::string& path) {
   }
 }
 
+std::optional<std::string> beside_this_program(const std::string& name) {
+  const std::optional<std::string> self = read_link("/proc/self/exe");
+  if (!self) return std::nullopt;
+  return self->substr(0, self->rfind('/') + 1) + name;
+}
+
 Result<std::string> read_all(int fd) {
   std::string bytes;
   char buffer[8192];

@@ -18,6 +18,10 @@ std::vector<std::string> list_directory(const std::string& directory);
 // Where the symlink `path` points, or nullopt.
 std::optional<std::string> read_link(const std::string& path);
 
+// `name` in the running program's own directory (/proc/self/exe's), or nullopt when the kernel
+// does not say where the program is: where walnut-yaml and walnut-tls.so are installed and built.
+std::optional<std::string> beside_this_program(const std::string& name);
+
 // Every byte from `fd` until end of file (or of the pipe), with read(2): plain reads rather than
 // a stream keep iostreams out of the driver. Error: strerror of the failed read. Leaves `fd` open.
 Result<std::string> read_all(int fd);

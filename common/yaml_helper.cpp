@@ -33,8 +33,8 @@ Result<std::string> helper_path() {
   if (const char* path = std::getenv("WALNUT_YAML"); path != nullptr && *path != '\0') {
     candidates.emplace_back(path);
   }
-  if (const std::optional<std::string> self = read_link("/proc/self/exe")) {
-    candidates.push_back(self->substr(0, self->rfind('/') + 1) + "walnut-yaml");
+  if (std::optional<std::string> beside = beside_this_program("walnut-yaml")) {
+    candidates.push_back(std::move(*beside));
   }
 #ifdef WALNUT_YAML_HELPER
   candidates.emplace_back(WALNUT_YAML_HELPER);  // the install's, for programs installed elsewhere

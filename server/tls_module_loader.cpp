@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -25,8 +26,8 @@ std::vector<std::string> candidates() {
   if (const char* path = std::getenv("WALNUT_TLS_MODULE"); path != nullptr && *path == '/') {
     paths.emplace_back(path);
   }
-  if (const std::optional<std::string> self = read_link("/proc/self/exe")) {
-    paths.push_back(self->substr(0, self->rfind('/') + 1) + kModuleName);
+  if (std::optional<std::string> beside = beside_this_program(kModuleName)) {
+    paths.push_back(std::move(*beside));
   }
 #ifdef WALNUT_TLS_MODULE_PATH
   paths.emplace_back(WALNUT_TLS_MODULE_PATH);  // the install's, for an upsd run from elsewhere
