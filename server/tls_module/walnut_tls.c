@@ -115,13 +115,15 @@ WALNUT_TLS_EXPORT walnut_tls_context* walnut_tls_context_new(
       return NULL;
     }
   }
-  if (load_certificate(ctx, settings->certfile, error, error_size) != 0 ||
-      (settings->certrequest != WALNUT_TLS_CERTREQUEST_NO &&
-       load_client_cas(ctx, settings, error, error_size) != 0)) {
+  if (load_certificate(ctx, settings->certfile, error, error_size) != 0) {
     SSL_CTX_free(ctx);
     return NULL;
   }
   if (settings->certrequest != WALNUT_TLS_CERTREQUEST_NO) {
+    if (load_client_cas(ctx, settings, error, error_size) != 0) {
+      SSL_CTX_free(ctx);
+      return NULL;
+    }
     static const unsigned char kSessionId[] = "walnut-upsd";
     SSL_CTX_set_session_id_context(ctx, kSessionId, sizeof kSessionId - 1);
   }
@@ -193,13 +195,16 @@ static void last_error(SSL* ssl, char* error, size_t error_size) {
   }
 }
 
-/* Hands every byte OpenSSL has sealed for the peer to `cipher`. */
-static int drain(SSL* ssl, walnut_tls_sink cipher, void* user) {
+/* Hands every byte OpenSSL has sealed for the peer to `cipher`; -1, said, when the sink fails. */
+static int drain(SSL* ssl, walnut_tls_sink cipher, void* user, char* error, size_t error_size) {
   BIO* out = SSL_get_wbio(ssl);
   char buffer[4096];
   int count;
   while ((count = BIO_read(out, buffer, (int)sizeof buffer)) > 0) {
-    if (cipher(user, buffer, (size_t)count) != 0) return -1;
+    if (cipher(user, buffer, (size_t)count) != 0) {
+      say(error, error_size, "out of memory");
+      return -1;
+    }
   }
   return 0;
 }
@@ -224,10 +229,7 @@ WALNUT_TLS_EXPORT int walnut_tls_receive(walnut_tls_session* session, const char
     }
     const int reason = SSL_get_error(ssl, count);
     /* Handshake replies and alerts, also when failing. */
-    if (drain(ssl, cipher, user) != 0) {
-      say(error, error_size, "out of memory");
-      return -1;
-    }
+    if (drain(ssl, cipher, user, error, error_size) != 0) return -1;
     if (reason == SSL_ERROR_WANT_READ || reason == SSL_ERROR_WANT_WRITE) return 0;
     if (reason == SSL_ERROR_ZERO_RETURN) {
       say(error, error_size, "client closed TLS");
@@ -247,21 +249,14 @@ WALNUT_TLS_EXPORT int walnut_tls_send(walnut_tls_session* session, const char* p
     size_t written = 0;
     if (SSL_write_ex(ssl, plain + *taken, size - *taken, &written) != 1) {
       const int reason = SSL_get_error(ssl, 0);
-      if (drain(ssl, cipher, user) != 0) {
-        say(error, error_size, "out of memory");
-        return -1;
-      }
+      if (drain(ssl, cipher, user, error, error_size) != 0) return -1;
       if (reason == SSL_ERROR_WANT_READ || reason == SSL_ERROR_WANT_WRITE) return 0;
       last_error(ssl, error, error_size);
       return -1;
     }
     *taken += written;
   }
-  if (drain(ssl, cipher, user) != 0) {
-    say(error, error_size, "out of memory");
-    return -1;
-  }
-  return 0;
+  return drain(ssl, cipher, user, error, error_size);
 }
 
 WALNUT_TLS_EXPORT void walnut_tls_peer_subject(const walnut_tls_session* session, char* buffer,
