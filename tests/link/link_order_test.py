@@ -48,7 +48,8 @@ def main():
                         f"({fresh:.0%}) are in {program}: the code changed; run scripts/link-order "
                         f"(as root) and commit {order_file}")
     # Aliases (a constructor's C1 and C2 names) share an address: compare addresses.
-    listed_addresses = {address for address, _, name in symbols if name in set(found)}
+    found_names = set(found)
+    listed_addresses = {address for address, _, name in symbols if name in found_names}
     if listed_addresses:
         end = max(address + size for address, size, name in symbols if address in listed_addresses)
         start = text_start(program)
