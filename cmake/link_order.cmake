@@ -34,8 +34,10 @@ function(walnut_link_order target order_file)
   if(NOT WALNUT_LINK_ORDER)
     return()
   endif()
+  set(plt_first ${PROJECT_SOURCE_DIR}/cmake/plt_first.ld)
   target_link_options(${target} PRIVATE -fuse-ld=lld
-    "LINKER:--symbol-ordering-file=${order_file}" "LINKER:--no-warn-symbol-ordering")
-  set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS ${order_file})
+    "LINKER:--symbol-ordering-file=${order_file}" "LINKER:--no-warn-symbol-ordering"
+    "LINKER:-T,${plt_first}")
+  set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS ${order_file} ${plt_first})
   set_property(TARGET ${target} PROPERTY WALNUT_ORDER_FILE ${order_file})
 endfunction()

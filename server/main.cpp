@@ -16,6 +16,7 @@
 #include "common/log.h"
 #include "common/paths.h"
 #include "common/service_notify.h"
+#include "common/startup_pages.h"
 #include "common/version.h"
 #include "server/config_loader.h"
 #include "metrics/upsd_metrics.h"
@@ -223,6 +224,10 @@ int run(const Options& options) {
   for (auto& endpoint : metrics) endpoint->start();
   // systemd (Type=notify): the listeners are bound and the drivers are being connected.
   if (auto period = service::watchdog_period()) keep_watchdog(watchdog, *period);
+  // Reading the configuration faulted in most of upsd's code: only what serves runs again
+  // (common/startup_pages.h).
+  log::debug(1, "start-up done: {} kB of code and read-only data released",
+             release_startup_pages() / 1024);
   service::notify_ready();
   io.run();
   if (with_pid_file) remove_pid_file(pid_file);

@@ -7,6 +7,7 @@
 #include "common/config/conf_file.h"
 #include "common/paths.h"
 #include "common/service_notify.h"
+#include "common/startup_pages.h"
 #include "server/log_limiter.h"
 
 namespace walnut::server {
@@ -153,6 +154,7 @@ void Server::reload() {
   log::info("Reloading configuration");
   service::notify_reloading();
   apply_reload();
+  release_startup_pages();  // the reload ran the configuration's code again (main.cpp)
   service::notify_ready();
 }
 

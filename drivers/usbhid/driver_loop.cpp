@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "common/log.h"
+#include "common/startup_pages.h"
 #include "drivers/usbhid/driver_core.h"
 
 namespace walnut::usbhid {
@@ -235,6 +236,8 @@ void DriverLoop::try_reattach() {
       // GETting them again in a poll right away.
       device_.walk_cached(mapping::WalkMode::kFull, state_);
       prepare();  // as at start: the next poll one pollinterval on, the data OK and published
+      // The reopen ran start-up's code again: hand its pages back as at start.
+      release_startup_pages();
       return;
     }
     log::debug(1, "Reattach attempt {} failed in the init walk", reconnect_attempts_);

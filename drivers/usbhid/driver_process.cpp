@@ -12,6 +12,7 @@
 
 #include "common/log.h"
 #include "common/service_notify.h"
+#include "common/startup_pages.h"
 #include "drivers/usbhid/driver_loop.h"
 #include "drivers/usbhid/driver_socket.h"
 #include "drivers/usbhid/state_publisher.h"
@@ -156,6 +157,9 @@ Status serve_driver(UpsDevice& device, UpsState state, const std::string& socket
   // Loading the mappings and walking the descriptor left freed blocks in the heap; hand the
   // whole free pages among them back to the kernel once (~230 kB; docs/benchmarks, "Memory").
   ::malloc_trim(0);
+  // And the code and read-only data that start-up faulted in (common/startup_pages.h).
+  log::debug(1, "start-up done: {} kB of code and read-only data released",
+             release_startup_pages() / 1024);
   service::notify_ready();
   io.run();
   service::notify_stopping();

@@ -4,7 +4,8 @@
 link_order_test.py PROGRAM ORDER_FILE
   - fresh: at least 90 % of the file's functions are still in the program (renamed or removed
     functions make the listed code smaller than what runs: more resident memory);
-  - applied: the listed functions are the start of .text, with little unlisted among them.
+  - applied: the listed functions are the start of .text, with little unlisted among them, and
+    the PLT comes before .text (cmake/plt_first.ld).
 Each failure says what to do.
 """
 import subprocess
@@ -25,13 +26,13 @@ def text_symbols(program):
     return sorted(symbols)
 
 
-def text_start(program):
+def section_start(program, name):
     out = subprocess.run(["readelf", "-SW", program], capture_output=True, text=True, check=True).stdout
     for line in out.splitlines():
         fields = line.replace("[ ", "[").split()
-        if len(fields) > 4 and fields[1] == ".text":
+        if len(fields) > 4 and fields[1] == name:
             return int(fields[3], 16)
-    sys.exit(f"{program}: no .text section")
+    return None
 
 
 def main():
@@ -52,7 +53,9 @@ def main():
     listed_addresses = {address for address, _, name in symbols if name in found_names}
     if listed_addresses:
         end = max(address + size for address, size, name in symbols if address in listed_addresses)
-        start = text_start(program)
+        start = section_start(program, ".text")
+        if start is None:
+            sys.exit(f"{program}: no .text section")
         # An object built without a section per function (yaml-cpp's static library) moves
         # whole: its unlisted functions come along. Linked in the default order, most of the
         # span would be unlisted code.
@@ -68,6 +71,10 @@ def main():
         else:
             print(f"{program}: {len(found)} of {len(listed)} listed functions ({fresh:.0%}) make "
                   f"the first {(end - start) // 1024} kB of .text ({share:.0%} unlisted)")
+    plt = section_start(program, ".plt")
+    if plt is not None and plt > section_start(program, ".text"):
+        failures.append("the PLT comes after .text: cmake/plt_first.ld was not applied "
+                        "(cmake/link_order.cmake)")
     for failure in failures:
         print(f"FAIL: {failure}")
     return 1 if failures else 0
