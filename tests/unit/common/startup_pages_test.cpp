@@ -65,14 +65,19 @@ TEST(NeverWrittenPages, NoneForASegmentSmallerThanAPage) {
   EXPECT_TRUE(never_written_pages(headers, kBase, kPage, false).empty());
 }
 
-// 256 kB of read-only data of this test program, on 64 kB boundaries (fault-around's blocks).
-constexpr std::size_t kWords = 64 * 1024;
-constexpr std::array<std::uint32_t, kWords> make_table() {
-  std::array<std::uint32_t, kWords> table{};
-  for (std::size_t i = 0; i < kWords; ++i) table[i] = static_cast<std::uint32_t>(i * 2654435761U);
+// 2 MB of read-only data of this test program, on a 2 MB boundary: the page cache holds a file in
+// folios of up to 2 MB, and the kernel maps a whole folio on one fault. Aligned so, no folio
+// holds both the table and anything else the test reads.
+constexpr std::size_t kAlign = 2 * 1024 * 1024;
+constexpr std::size_t kWords = kAlign / sizeof(std::uint64_t);
+constexpr std::array<std::uint64_t, kWords> make_table() {
+  std::array<std::uint64_t, kWords> table{};
+  for (std::size_t high = 0; high < kWords; high += 512) {  // nested: constexpr loop limits
+    for (std::size_t i = high; i < high + 512; ++i) table[i] = i * 0x9e3779b97f4a7c15U;
+  }
   return table;
 }
-alignas(65536) constexpr std::array<std::uint32_t, kWords> kTable = make_table();
+alignas(kAlign) constexpr std::array<std::uint64_t, kWords> kTable = make_table();
 
 // Whether the page holding `address` is mapped into this process (/proc/self/pagemap's bit 63).
 bool resident(const void* address) {
@@ -86,12 +91,12 @@ bool resident(const void* address) {
 }
 
 TEST(ReleaseStartupPages, UnmapsReadOnlyDataThatComesBackIntact) {
-  const volatile std::uint32_t* table = kTable.data();
+  const volatile std::uint64_t* table = kTable.data();
   std::uint64_t before = 0;
   for (std::size_t i = 0; i < kWords; ++i) before += table[i];
   const void* middle = &kTable[kWords / 2];
   ASSERT_TRUE(resident(middle));
-  EXPECT_GT(release_startup_pages(), kWords * sizeof(std::uint32_t));
+  EXPECT_GT(release_startup_pages(), sizeof kTable);
   EXPECT_FALSE(resident(middle));
   std::uint64_t after = 0;
   for (std::size_t i = 0; i < kWords; ++i) after += table[i];
