@@ -7,6 +7,10 @@
 # .text, and all of it counts in its RSS. Together, only what runs (and at most one partly used
 # block) is resident.
 #
+# The files list the steady state's functions first, then start-up's: once started, each daemon
+# hands back the pages start-up faulted in (common/startup_pages.h), and what runs from then on
+# lies together. cmake/plt_first.ld puts the PLT, which every libc call goes through, beside it.
+#
 # The order files are data: scripts/link-order regenerates them from the functions the programs
 # ran under callgrind, and tests/link checks that they still match the code (a renamed or new
 # function only costs memory, never correctness: names the file lacks are laid out after it).
