@@ -17,6 +17,7 @@
 
 #include "common/config/conf_file.h"
 #include "common/log.h"
+#include "drivers/usbhid/transport/hidapi_library.h"
 #include "drivers/usbhid/transport/usb_match.h"
 
 namespace walnut::usbhid {
@@ -91,9 +92,9 @@ DeviceInfo identify(const hid_device_info& device) {
   return info;
 }
 
-std::vector<Candidate> candidates(const std::string& port) {
+std::vector<Candidate> candidates(const HidapiLibrary& hid, const std::string& port) {
   std::vector<Candidate> found;
-  hid_device_info* list = hid_enumerate(0, 0);
+  hid_device_info* list = hid.enumerate(0, 0);
   for (const hid_device_info* device = list; device != nullptr; device = device->next) {
     if (device->bus_type != HID_API_BUS_USB || device->path == nullptr) continue;
     if (!port.empty() && port != "hidraw" && port != device->path) continue;
@@ -107,7 +108,7 @@ std::vector<Candidate> candidates(const std::string& port) {
     }
     found.push_back(Candidate{device->path, power, identify(*device)});
   }
-  hid_free_enumeration(list);
+  hid.free_enumeration(list);
   std::stable_partition(found.begin(), found.end(),
                         [](const Candidate& c) { return c.power_device; });
   return found;
@@ -159,8 +160,11 @@ Status HidapiTransport::open(const MatchCriteria& criteria) {
   close();
   auto matcher = DeviceMatcher::compile(criteria);
   if (!matcher.ok()) return Error{matcher.error()};
-  if (hid_init() != 0) return Error{"hidapi: hid_init failed"};
-  const std::vector<Candidate> found = candidates(port_);
+  auto library = hidapi_library();
+  if (!library) return Error{library.error()};
+  hid_ = *library;
+  if (hid_->init() != 0) return Error{"hidapi: hid_init failed"};
+  const std::vector<Candidate> found = candidates(*hid_, port_);
   for (const Candidate& candidate : found) {
     const DeviceInfo& info = candidate.info;
     log::debug(2, "Checking {} ({:04x}/{:04x}), Manufacturer: {}, Product: {}, Serial Number: {}",
@@ -170,15 +174,15 @@ Status HidapiTransport::open(const MatchCriteria& criteria) {
       log::debug(2, "Device does not match - skipping ({})", *why);
       continue;
     }
-    hid_device* device = hid_open_path(candidate.path.c_str());
+    hid_device* device = hid_->open_path(candidate.path.c_str());
     if (device == nullptr) {
-      log::debug(1, "Failed to open {}, skipping: {}", candidate.path, narrow(hid_error(nullptr)));
+      log::debug(1, "Failed to open {}, skipping: {}", candidate.path, narrow(hid_->error(nullptr)));
       continue;
     }
     auto descriptor = read_report_descriptor(candidate.path);
     if (!descriptor.ok()) {
       log::debug(2, "{} - skipping", descriptor.error());
-      hid_close(device);
+      hid_->close(device);
       continue;
     }
     device_ = device;
@@ -195,7 +199,7 @@ Status HidapiTransport::open(const MatchCriteria& criteria) {
 }
 
 void HidapiTransport::close() {
-  if (device_ != nullptr) hid_close(device_);
+  if (device_ != nullptr) hid_->close(device_);
   device_ = nullptr;
   report_descriptor_.clear();
   strings_.clear();
@@ -234,7 +238,7 @@ IoResult HidapiTransport::get_feature_report(std::uint8_t report_id,
   const bool unnumbered = report_id == 0;
   std::vector<std::uint8_t> bytes(buffer.size() + (unnumbered ? 1 : 0), 0);
   bytes[0] = report_id;
-  const int rc = hid_get_feature_report(device_, bytes.data(), bytes.size());
+  const int rc = hid_->get_feature_report(device_, bytes.data(), bytes.size());
   const int error = errno;
   if (rc < 0) return IoResult{failure_status(error), 0};
   const std::size_t skip = unnumbered ? 1 : 0;
@@ -249,7 +253,7 @@ IoResult HidapiTransport::set_feature_report(std::uint8_t report_id,
   std::vector<std::uint8_t> bytes;
   if (report_id == 0) bytes.push_back(0);
   bytes.insert(bytes.end(), data.begin(), data.end());
-  const int rc = hid_send_feature_report(device_, bytes.data(), bytes.size());
+  const int rc = hid_->send_feature_report(device_, bytes.data(), bytes.size());
   const int error = errno;
   if (rc < 0) return IoResult{failure_status(error), 0};
   const std::size_t sent = static_cast<std::size_t>(rc) - (report_id == 0 && rc > 0 ? 1 : 0);
@@ -261,7 +265,7 @@ IoResult HidapiTransport::read_interrupt(std::span<std::uint8_t> buffer,
   if (device_ == nullptr) return IoResult{IoStatus::kDeviceGone, 0};
   const int wait_ms = static_cast<int>(std::clamp<std::int64_t>(timeout.count(), 0, 1 << 30));
   errno = 0;
-  const int rc = hid_read_timeout(device_, buffer.data(), buffer.size(), wait_ms);
+  const int rc = hid_->read_timeout(device_, buffer.data(), buffer.size(), wait_ms);
   const int error = errno;
   if (rc == 0) return IoResult{IoStatus::kTimeout, 0};
   if (rc < 0) {

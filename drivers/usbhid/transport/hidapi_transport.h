@@ -12,6 +12,10 @@
 
 #include "drivers/usbhid/transport/transport.h"
 
+namespace walnut::usbhid {
+struct HidapiLibrary;
+}
+
 typedef struct hid_device_ hid_device;
 
 namespace walnut::usbhid {
@@ -49,6 +53,7 @@ class HidapiTransport final : public Transport {
   IoStatus failure_status(int error) const;
 
   std::string port_;
+  const HidapiLibrary* hid_ = nullptr;  // loaded by the first open() (hidapi_library.h)
   hid_device* device_ = nullptr;
   DeviceInfo info_;
   std::vector<std::uint8_t> report_descriptor_;

@@ -1,0 +1,54 @@
+#include "drivers/usbhid/transport/hidapi_library.h"
+
+#include <dlfcn.h>
+
+#include <string>
+
+namespace walnut::usbhid {
+namespace {
+
+// hidapi's ABI, as hidapi.h declares it (Debian: libhidapi-hidraw0).
+constexpr const char* kSoname = "libhidapi-hidraw.so.0";
+
+template <typename Function>
+bool bind(void* handle, const char* name, Function& slot, std::string& missing) {
+  slot = reinterpret_cast<Function>(::dlsym(handle, name));
+  if (slot == nullptr && missing.empty()) missing = name;
+  return slot != nullptr;
+}
+
+Result<const HidapiLibrary*> load() {
+  std::string tried;
+  void* handle = nullptr;
+#ifdef WALNUT_HIDAPI_LIBRARY
+  handle = ::dlopen(WALNUT_HIDAPI_LIBRARY, RTLD_NOW | RTLD_LOCAL);
+  if (handle == nullptr) tried = std::string(::dlerror()) + "; ";
+#endif
+  if (handle == nullptr) handle = ::dlopen(kSoname, RTLD_NOW | RTLD_LOCAL);
+  if (handle == nullptr) {
+    return Error{"hidapi: cannot load libhidapi-hidraw (port=hidraw needs it): " + tried +
+                 ::dlerror()};
+  }
+  static HidapiLibrary library;
+  std::string missing;
+  bind(handle, "hid_init", library.init, missing);
+  bind(handle, "hid_enumerate", library.enumerate, missing);
+  bind(handle, "hid_free_enumeration", library.free_enumeration, missing);
+  bind(handle, "hid_open_path", library.open_path, missing);
+  bind(handle, "hid_close", library.close, missing);
+  bind(handle, "hid_error", library.error, missing);
+  bind(handle, "hid_get_feature_report", library.get_feature_report, missing);
+  bind(handle, "hid_send_feature_report", library.send_feature_report, missing);
+  bind(handle, "hid_read_timeout", library.read_timeout, missing);
+  if (!missing.empty()) return Error{"hidapi: libhidapi-hidraw has no " + missing};
+  return &library;  // the handle stays open for the process's life
+}
+
+}  // namespace
+
+Result<const HidapiLibrary*> hidapi_library() {
+  static const Result<const HidapiLibrary*> loaded = load();
+  return loaded;
+}
+
+}  // namespace walnut::usbhid
