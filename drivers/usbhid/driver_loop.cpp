@@ -237,6 +237,7 @@ void DriverLoop::try_reattach() {
       device_.walk_cached(mapping::WalkMode::kFull, state_);
       prepare();  // as at start: the next poll one pollinterval on, the data OK and published
       // The reopen ran start-up's code again: hand its pages back as at start.
+      device_.release_descriptor();
       release_startup_pages();
       return;
     }

@@ -63,6 +63,12 @@ bool UpsDevice::is_open() const { return transport_->is_open(); }
 
 void UpsDevice::close() { transport_->close(); }
 
+void UpsDevice::release_descriptor() {
+  if (!model_) return;
+  descriptor_.reset();
+  std::vector<std::uint8_t>().swap(descriptor_bytes_);
+}
+
 bool UpsDevice::is_lost(IoStatus status) const {
   return status == IoStatus::kDeviceGone || status == IoStatus::kIoError;
 }

@@ -10,11 +10,11 @@ namespace {
 // hidapi's ABI, as hidapi.h declares it (Debian: libhidapi-hidraw0).
 constexpr const char* kSoname = "libhidapi-hidraw.so.0";
 
+// Binds `slot` to the library's `name`; the first name it lacks goes to `missing`.
 template <typename Function>
-bool bind(void* handle, const char* name, Function& slot, std::string& missing) {
+void bind_symbol(void* handle, const char* name, Function& slot, std::string& missing) {
   slot = reinterpret_cast<Function>(::dlsym(handle, name));
   if (slot == nullptr && missing.empty()) missing = name;
-  return slot != nullptr;
 }
 
 Result<const HidapiLibrary*> load() {
@@ -31,15 +31,15 @@ Result<const HidapiLibrary*> load() {
   }
   static HidapiLibrary library;
   std::string missing;
-  bind(handle, "hid_init", library.init, missing);
-  bind(handle, "hid_enumerate", library.enumerate, missing);
-  bind(handle, "hid_free_enumeration", library.free_enumeration, missing);
-  bind(handle, "hid_open_path", library.open_path, missing);
-  bind(handle, "hid_close", library.close, missing);
-  bind(handle, "hid_error", library.error, missing);
-  bind(handle, "hid_get_feature_report", library.get_feature_report, missing);
-  bind(handle, "hid_send_feature_report", library.send_feature_report, missing);
-  bind(handle, "hid_read_timeout", library.read_timeout, missing);
+  bind_symbol(handle, "hid_init", library.init, missing);
+  bind_symbol(handle, "hid_enumerate", library.enumerate, missing);
+  bind_symbol(handle, "hid_free_enumeration", library.free_enumeration, missing);
+  bind_symbol(handle, "hid_open_path", library.open_path, missing);
+  bind_symbol(handle, "hid_close", library.close, missing);
+  bind_symbol(handle, "hid_error", library.error, missing);
+  bind_symbol(handle, "hid_get_feature_report", library.get_feature_report, missing);
+  bind_symbol(handle, "hid_send_feature_report", library.send_feature_report, missing);
+  bind_symbol(handle, "hid_read_timeout", library.read_timeout, missing);
   if (!missing.empty()) return Error{"hidapi: libhidapi-hidraw has no " + missing};
   return &library;  // the handle stays open for the process's life
 }

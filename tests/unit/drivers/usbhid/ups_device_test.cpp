@@ -106,6 +106,43 @@ TEST(UpsDeviceWalk, GetsAskForTheModelsRequestLength) {
   EXPECT_EQ(seen->asked.back(), 4u);
 }
 
+// Serving drops the device's parsed descriptor and its bytes: walks, GETs and the published
+// values come from the model's own copy (ASan sees any read of the released one).
+TEST(UpsDeviceWalk, AReleasedDescriptorLeavesTheModelWhole) {
+  auto transport = picky();
+  PickyTransport* seen = transport.get();
+  auto options = make_driver_options({{"port", std::string("sim:") + kCapture}});
+  ASSERT_TRUE(options.ok());
+  UpsDevice device(std::move(transport), *options);
+  ASSERT_TRUE(device.open().ok());
+  UpsState before;
+  ASSERT_TRUE(device.init(before).ok());
+  ASSERT_EQ(device.walk(mapping::WalkMode::kFull, before), LinkStatus::kOk);
+  ASSERT_FALSE(device.descriptor_bytes().empty());
+  device.release_descriptor();
+  EXPECT_TRUE(device.descriptor_bytes().empty());
+  UpsState after;
+  ASSERT_TRUE(device.init(after).ok());
+  EXPECT_EQ(device.walk(mapping::WalkMode::kFull, after), LinkStatus::kOk);
+  for (const char* name : {"battery.charge", "battery.runtime", "ups.status", "ups.model"}) {
+    ASSERT_NE(before.value(name), nullptr) << name;
+    ASSERT_NE(after.value(name), nullptr) << name;
+    EXPECT_EQ(*after.value(name), *before.value(name)) << name;
+  }
+  EXPECT_EQ(device.get_report(0x0c)->size(), 4u);
+  EXPECT_EQ(seen->asked.back(), 4u);
+}
+
+TEST(UpsDeviceWalk, ADescriptorStaysWithoutAModel) {
+  auto options = make_driver_options({{"port", std::string("sim:") + kCapture}});
+  ASSERT_TRUE(options.ok());
+  UpsDevice device(picky(), *options);
+  ASSERT_TRUE(device.open(false).ok());  // explore, capture
+  device.release_descriptor();
+  EXPECT_FALSE(device.descriptor_bytes().empty());
+  EXPECT_FALSE(device.descriptor().fields.empty());
+}
+
 // NUT 2.8.5 polls CyberPower devices in full every 12 s unless pollfreq is set (cps.yaml's
 // `driver:`, usbhid-ups.c:1648); other subdrivers keep the 30 s default.
 TEST(UpsDeviceDriverDefaults, CyberPowerPollsEvery12SecondsUnlessTold) {
