@@ -211,11 +211,12 @@ void UpsDevice::walk_cached(mapping::WalkMode mode, UpsState& state) { model_->w
 LinkStatus UpsDevice::walk(mapping::WalkMode mode, UpsState& state, bool trust_interrupt_pipe) {
   // As NUT 2.8.5's hid_ups_walk (usbhid-ups.c:2415, 2517): an I/O error on one report is a
   // firmware or bus hiccup, skipped like a timeout or a stall; a walk in which nothing answered
-  // and something failed with EIO means the device is gone. Reopening on every EIO made the data
+  // (not even the last report that failed with EIO, asked once more) means the device is gone. Reopening on every EIO made the data
   // flap between stale and OK (docs/field-failures.md #3). walnut also applies the rule to the
   // init walk, so DATAOK never follows a walk that read nothing.
   bool io_error = false;
   std::size_t answered = 0;
+  std::optional<std::uint8_t> last_failed;
   int retries = 0;
   const bool skip_interrupt_fed = trust_interrupt_pipe && interrupts_enabled();
   for (std::uint8_t id : model_->reports_for_walk(mode, skip_interrupt_fed)) {
@@ -236,9 +237,24 @@ LinkStatus UpsDevice::walk(mapping::WalkMode mode, UpsState& state, bool trust_i
     } else {
       if (result.status == IoStatus::kIoError) {
         io_error = true;
+        last_failed = id;
         log::debug(3, "I/O error on report 0x{:02x}: skipping", id);
       }
       model_->on_report_failed(id);
+    }
+  }
+  // A quick poll asks only what the interrupt pipe does not bring, often one report: one
+  // transient error there is no disconnect (docs/field-failures.md #3). Ask that report once
+  // more, as a timed-out one is, before calling the device gone.
+  if (io_error && answered == 0 && last_failed) {
+    std::vector<std::uint8_t> buffer(std::max<std::size_t>(model_->request_length(*last_failed), 1),
+                                     0);
+    const IoResult again = transport_->get_feature_report(*last_failed, buffer);
+    if (again.status == IoStatus::kDeviceGone) return LinkStatus::kLost;
+    if (again.status == IoStatus::kOk) {
+      log::debug(2, "GET_REPORT 0x{:02x} answered when asked again", *last_failed);
+      ++answered;
+      model_->on_report(*last_failed, std::span(buffer).first(again.size));
     }
   }
   if (io_error && answered == 0) {

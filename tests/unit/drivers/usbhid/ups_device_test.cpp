@@ -28,8 +28,13 @@ class PickyTransport : public SimTransport {
     sent.push_back(id);
     return SimTransport::set_feature_report(id, data);
   }
+  int fail_next = 0;  // GETs to answer with an I/O error (EPROTO, EIO)
   IoResult get_feature_report(std::uint8_t id, std::span<std::uint8_t> buffer) override {
     asked.push_back(buffer.size());
+    if (fail_next > 0) {
+      --fail_next;
+      return {IoStatus::kIoError, 0};
+    }
     return SimTransport::get_feature_report(id, buffer);
   }
 };
@@ -131,6 +136,29 @@ TEST(UpsDeviceWalk, AReleasedDescriptorLeavesTheModelWhole) {
   }
   EXPECT_EQ(device.get_report(0x0c)->size(), 4u);
   EXPECT_EQ(seen->asked.back(), 4u);
+}
+
+// NUT #661, #3576, #1853 (docs/field-failures.md #3): a walk whose every report failed once
+// (a quick poll often asks one) asks the last one again before calling the device gone; the
+// data never flaps for one transient error, and a device that keeps failing is still lost.
+TEST(UpsDeviceWalk, AWalkThatOnlyFailedOnceAsksAgainBeforeCallingTheDeviceGone) {
+  auto transport = picky();
+  PickyTransport* seen = transport.get();
+  auto options = make_driver_options({{"port", std::string("sim:") + kCapture}});
+  ASSERT_TRUE(options.ok());
+  UpsDevice device(std::move(transport), *options);
+  ASSERT_TRUE(device.open().ok());
+  UpsState state;
+  ASSERT_TRUE(device.init(state).ok());
+  seen->asked.clear();
+  ASSERT_EQ(device.walk(mapping::WalkMode::kQuick, state), LinkStatus::kOk);
+  const int reports = static_cast<int>(seen->asked.size());
+  ASSERT_GT(reports, 0);
+  seen->fail_next = reports;  // every report of the walk fails once
+  EXPECT_EQ(device.walk(mapping::WalkMode::kQuick, state), LinkStatus::kOk);
+  EXPECT_EQ(seen->fail_next, 0);
+  seen->fail_next = reports + 1;  // and the second asking too
+  EXPECT_EQ(device.walk(mapping::WalkMode::kQuick, state), LinkStatus::kLost);
 }
 
 TEST(UpsDeviceWalk, ADescriptorStaysWithoutAModel) {
