@@ -1,16 +1,14 @@
 #include "common/startup_pages.h"
 
 #include <elf.h>
-#include <fcntl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <optional>
 #include <string_view>
 #include <utility>
 
-#include "common/posix_files.h"
+#include "common/config/conf_file.h"
 
 // Under callgrind (scripts/link-order), each release writes what ran so far to a file of its own:
 // the first is start-up, the rest the steady state. Elsewhere the request is a no-op.
@@ -43,11 +41,8 @@ bool has_text_relocations(const ElfW(Dyn)* dynamic) {
 
 // Whether a tracer (a debugger, strace) is attached: TracerPid in /proc/self/status.
 bool traced() {
-  const int fd = ::open("/proc/self/status", O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return true;  // cannot tell: leave the pages be
-  auto status = read_all(fd);
-  ::close(fd);
-  if (!status) return true;
+  const Result<std::string> status = config::read_text_file("/proc/self/status");
+  if (!status) return true;  // cannot tell: leave the pages be
   const std::string_view text = *status;
   const auto at = text.find("TracerPid:");
   if (at == std::string_view::npos) return true;
@@ -87,9 +82,9 @@ std::size_t release_startup_pages() {
   WALNUT_MARK_RELEASE();
   if (traced()) return 0;
   struct Found {
-    std::optional<std::vector<PageRange>> ranges;
+    std::vector<PageRange> ranges;
     std::size_t page_size;
-  } found{std::nullopt, static_cast<std::size_t>(::sysconf(_SC_PAGESIZE))};
+  } found{{}, static_cast<std::size_t>(::sysconf(_SC_PAGESIZE))};
   // The first object dl_iterate_phdr reports is the program itself.
   ::dl_iterate_phdr(
       [](dl_phdr_info* info, std::size_t, void* data) -> int {
@@ -107,7 +102,7 @@ std::size_t release_startup_pages() {
       },
       &found);
   std::size_t dropped = 0;
-  for (const PageRange& range : found.ranges.value_or(std::vector<PageRange>{})) {
+  for (const PageRange& range : found.ranges) {
     if (::madvise(reinterpret_cast<void*>(range.start), range.length, MADV_DONTNEED) == 0) {
       dropped += range.length;
     }
