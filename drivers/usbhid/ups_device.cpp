@@ -247,14 +247,10 @@ LinkStatus UpsDevice::walk(mapping::WalkMode mode, UpsState& state, bool trust_i
   // transient error there is no disconnect (docs/field-failures.md #3). Ask that report once
   // more, as a timed-out one is, before calling the device gone.
   if (io_error && answered == 0 && last_failed) {
-    std::vector<std::uint8_t> buffer(std::max<std::size_t>(model_->request_length(*last_failed), 1),
-                                     0);
-    const IoResult again = transport_->get_feature_report(*last_failed, buffer);
-    if (again.status == IoStatus::kDeviceGone) return LinkStatus::kLost;
-    if (again.status == IoStatus::kOk) {
+    if (auto again = get_report(*last_failed)) {
       log::debug(2, "GET_REPORT 0x{:02x} answered when asked again", *last_failed);
       ++answered;
-      model_->on_report(*last_failed, std::span(buffer).first(again.size));
+      model_->on_report(*last_failed, *again);
     }
   }
   if (io_error && answered == 0) {
