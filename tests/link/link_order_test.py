@@ -15,15 +15,16 @@ MIN_FRESH = 0.90
 MAX_STRAYS = 0.30
 
 
-def text_symbols(program):
-    """(address, size, name) of every function symbol, by address."""
+def nm_lines(program):
+    """`nm -S` of `program`, each line split into its fields."""
     out = subprocess.run(["nm", "-S", program], capture_output=True, text=True, check=True).stdout
-    symbols = []
-    for line in out.splitlines():
-        fields = line.split()
-        if len(fields) == 4 and fields[2] in "tTwW" and int(fields[1], 16) > 0:
-            symbols.append((int(fields[0], 16), int(fields[1], 16), fields[3]))
-    return sorted(symbols)
+    return [line.split() for line in out.splitlines()]
+
+
+def text_symbols(lines):
+    """(address, size, name) of every function symbol, by address."""
+    return sorted((int(fields[0], 16), int(fields[1], 16), fields[3]) for fields in lines
+                  if len(fields) == 4 and fields[2] in "tTwW" and int(fields[1], 16) > 0)
 
 
 def section_start(program, name):
@@ -39,10 +40,10 @@ def main():
     program, order_file = sys.argv[1], sys.argv[2]
     listed = [line.strip() for line in open(order_file)
               if line.strip() and not line.startswith("#")]
-    symbols = text_symbols(program)
+    lines = nm_lines(program)
+    symbols = text_symbols(lines)
     # Data listed too (the driver's packed tables lead .rodata): any symbol counts as found.
-    nm = subprocess.run(["nm", program], capture_output=True, text=True, check=True).stdout
-    defined = {fields[-1] for fields in map(str.split, nm.splitlines()) if len(fields) >= 2}
+    defined = {fields[-1] for fields in lines if len(fields) >= 2}
     found = [name for name in listed if name in defined]
     fresh = len(found) / len(listed) if listed else 0.0
     failures = []
@@ -51,7 +52,7 @@ def main():
                         f"({fresh:.0%}) are in {program}: the code changed; run scripts/link-order "
                         f"(as root) and commit {order_file}")
     # Aliases (a constructor's C1 and C2 names) share an address: compare addresses.
-    found_names = {name for name in found if name in {n for _, _, n in symbols}}
+    found_names = set(found)
     listed_addresses = {address for address, _, name in symbols if name in found_names}
     if listed_addresses:
         end = max(address + size for address, size, name in symbols if address in listed_addresses)
