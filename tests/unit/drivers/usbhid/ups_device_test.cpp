@@ -95,80 +95,78 @@ TEST(ModelOptionsFrom, TakesNutsSettings) {
   EXPECT_FALSE(model.max_report_size);
 }
 
-TEST(UpsDeviceWalk, GetsAskForTheModelsRequestLength) {
-  auto transport = picky();
-  PickyTransport* seen = transport.get();
-  auto options = make_driver_options({{"port", std::string("sim:") + kCapture}});
-  ASSERT_TRUE(options.ok());
-  UpsDevice device(std::move(transport), *options);
-  ASSERT_TRUE(device.open().ok());
+// A UpsDevice on the picky simulated UPS, and its transport, to count and fail GETs.
+class UpsDeviceWalk : public ::testing::Test {
+ protected:
+  void open(bool with_model = true) {
+    auto transport = picky();
+    seen = transport.get();
+    auto options = make_driver_options({{"port", std::string("sim:") + kCapture}});
+    ASSERT_TRUE(options.ok());
+    device = std::make_unique<UpsDevice>(std::move(transport), *options);
+    ASSERT_TRUE(device->open(with_model).ok());
+  }
+
+  PickyTransport* seen = nullptr;
+  std::unique_ptr<UpsDevice> device;
+};
+
+TEST_F(UpsDeviceWalk, GetsAskForTheModelsRequestLength) {
+  ASSERT_NO_FATAL_FAILURE(open());
   seen->asked.clear();
   UpsState state;
-  ASSERT_TRUE(device.init(state).ok());
+  ASSERT_TRUE(device->init(state).ok());
   ASSERT_FALSE(seen->asked.empty());
   // Report 0x0c is 4 bytes (ID, RemainingCapacity, RunTimeToEmpty): no max_report_size here.
-  EXPECT_EQ(device.get_report(0x0c)->size(), 4u);
+  EXPECT_EQ(device->get_report(0x0c)->size(), 4u);
   EXPECT_EQ(seen->asked.back(), 4u);
 }
 
 // Serving drops the device's parsed descriptor and its bytes: walks, GETs and the published
 // values come from the model's own copy (ASan sees any read of the released one).
-TEST(UpsDeviceWalk, AReleasedDescriptorLeavesTheModelWhole) {
-  auto transport = picky();
-  PickyTransport* seen = transport.get();
-  auto options = make_driver_options({{"port", std::string("sim:") + kCapture}});
-  ASSERT_TRUE(options.ok());
-  UpsDevice device(std::move(transport), *options);
-  ASSERT_TRUE(device.open().ok());
+TEST_F(UpsDeviceWalk, AReleasedDescriptorLeavesTheModelWhole) {
+  ASSERT_NO_FATAL_FAILURE(open());
   UpsState before;
-  ASSERT_TRUE(device.init(before).ok());
-  ASSERT_EQ(device.walk(mapping::WalkMode::kFull, before), LinkStatus::kOk);
-  ASSERT_FALSE(device.descriptor_bytes().empty());
-  device.release_descriptor();
-  EXPECT_TRUE(device.descriptor_bytes().empty());
+  ASSERT_TRUE(device->init(before).ok());
+  ASSERT_EQ(device->walk(mapping::WalkMode::kFull, before), LinkStatus::kOk);
+  ASSERT_FALSE(device->descriptor_bytes().empty());
+  device->release_descriptor();
+  EXPECT_TRUE(device->descriptor_bytes().empty());
   UpsState after;
-  ASSERT_TRUE(device.init(after).ok());
-  EXPECT_EQ(device.walk(mapping::WalkMode::kFull, after), LinkStatus::kOk);
+  ASSERT_TRUE(device->init(after).ok());
+  EXPECT_EQ(device->walk(mapping::WalkMode::kFull, after), LinkStatus::kOk);
   for (const char* name : {"battery.charge", "battery.runtime", "ups.status", "ups.model"}) {
     ASSERT_NE(before.value(name), nullptr) << name;
     ASSERT_NE(after.value(name), nullptr) << name;
     EXPECT_EQ(*after.value(name), *before.value(name)) << name;
   }
-  EXPECT_EQ(device.get_report(0x0c)->size(), 4u);
+  EXPECT_EQ(device->get_report(0x0c)->size(), 4u);
   EXPECT_EQ(seen->asked.back(), 4u);
 }
 
 // NUT #661, #3576, #1853 (docs/field-failures.md #3): a walk whose every report failed once
 // (a quick poll often asks one) asks the last one again before calling the device gone; the
 // data never flaps for one transient error, and a device that keeps failing is still lost.
-TEST(UpsDeviceWalk, AWalkThatOnlyFailedOnceAsksAgainBeforeCallingTheDeviceGone) {
-  auto transport = picky();
-  PickyTransport* seen = transport.get();
-  auto options = make_driver_options({{"port", std::string("sim:") + kCapture}});
-  ASSERT_TRUE(options.ok());
-  UpsDevice device(std::move(transport), *options);
-  ASSERT_TRUE(device.open().ok());
+TEST_F(UpsDeviceWalk, AWalkThatOnlyFailedOnceAsksAgainBeforeCallingTheDeviceGone) {
+  ASSERT_NO_FATAL_FAILURE(open());
   UpsState state;
-  ASSERT_TRUE(device.init(state).ok());
+  ASSERT_TRUE(device->init(state).ok());
   seen->asked.clear();
-  ASSERT_EQ(device.walk(mapping::WalkMode::kQuick, state), LinkStatus::kOk);
+  ASSERT_EQ(device->walk(mapping::WalkMode::kQuick, state), LinkStatus::kOk);
   const int reports = static_cast<int>(seen->asked.size());
   ASSERT_GT(reports, 0);
   seen->fail_next = reports;  // every report of the walk fails once
-  EXPECT_EQ(device.walk(mapping::WalkMode::kQuick, state), LinkStatus::kOk);
+  EXPECT_EQ(device->walk(mapping::WalkMode::kQuick, state), LinkStatus::kOk);
   EXPECT_EQ(seen->fail_next, 0);
   seen->fail_next = reports + 1;  // and the second asking too
-  EXPECT_EQ(device.walk(mapping::WalkMode::kQuick, state), LinkStatus::kLost);
+  EXPECT_EQ(device->walk(mapping::WalkMode::kQuick, state), LinkStatus::kLost);
 }
 
-TEST(UpsDeviceWalk, ADescriptorStaysWithoutAModel) {
-  auto options = make_driver_options({{"port", std::string("sim:") + kCapture}});
-  ASSERT_TRUE(options.ok());
-  UpsDevice device(picky(), *options);
-  ASSERT_TRUE(device.open(false).ok());  // explore, capture
-  device.release_descriptor();
-  EXPECT_FALSE(device.descriptor_bytes().empty());
-  EXPECT_FALSE(device.descriptor().fields.empty());
+TEST_F(UpsDeviceWalk, ADescriptorStaysWithoutAModel) {
+  ASSERT_NO_FATAL_FAILURE(open(false));  // explore, capture
+  device->release_descriptor();
+  EXPECT_FALSE(device->descriptor_bytes().empty());
+  EXPECT_FALSE(device->descriptor().fields.empty());
 }
 
 // NUT 2.8.5 polls CyberPower devices in full every 12 s unless pollfreq is set (cps.yaml's
